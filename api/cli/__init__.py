@@ -1,0 +1,1 @@
+"""The ``diplograph`` command line: one module per group of subcommands."""

@@ -1,0 +1,60 @@
+"""Entry point of the ``diplograph`` command.
+
+Each subcommand lives in its own module with a ``register(subparsers)`` function that adds its
+parser and sets ``handler`` to a callable taking ``(args, settings)`` and returning an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
+
+from api.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _command_modules() -> list[ModuleType]:
+    # Imported here so that `diplograph --help` stays fast and a broken optional command
+    # cannot break the others at import time.
+    from api.cli import neo4j_cmd, serve_cmd
+
+    modules: list[ModuleType] = [serve_cmd, neo4j_cmd]
+    for optional in ("store_cmd", "export_cmd"):
+        try:
+            modules.append(__import__(f"api.cli.{optional}", fromlist=["register"]))
+        except ModuleNotFoundError as error:
+            if error.name != f"api.cli.{optional}":
+                raise
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="diplograph",
+        description="A knowledge graph of states, officials and the commitments between them.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in _command_modules():
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings()
+    handler: Handler = args.handler
+    try:
+        return handler(args, settings)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

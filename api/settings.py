@@ -1,0 +1,45 @@
+"""Settings, read from ``DIPLOGRAPH_*`` environment variables (or a ``.env`` file).
+
+Settings are created once by the entry point (CLI or app factory) and passed in explicitly;
+nothing here is created at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _xdg_dir(variable: str, fallback: str) -> Path:
+    base = os.environ.get(variable)
+    return Path(base) if base else Path.home() / fallback
+
+
+def default_data_dir() -> Path:
+    """Where the embedded Oxigraph store lives unless ``DIPLOGRAPH_DATA_DIR`` says otherwise."""
+    return _xdg_dir("XDG_DATA_HOME", ".local/share") / "diplograph"
+
+
+def default_cache_dir() -> Path:
+    """Where downloaded Neo4j jars and the local Neo4j home live."""
+    return _xdg_dir("XDG_CACHE_HOME", ".cache") / "diplograph"
+
+
+class Settings(BaseSettings):
+    """Every setting of diplograph; each is documented in the README."""
+
+    model_config = SettingsConfigDict(env_prefix="DIPLOGRAPH_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+
+    host: str = "127.0.0.1"
+    port: int = 8000

@@ -1,0 +1,1 @@
+"""Stores (Oxigraph RDF store, Neo4j projection), query services and exporters."""

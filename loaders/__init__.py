@@ -1,0 +1,1 @@
+"""Input formats (fact sheets, RDF) to rdflib Datasets; entity resolution and IRI minting."""

@@ -1,0 +1,1 @@
+"""The diplograph ontology, SHACL shapes and the typed namespace module."""
