@@ -43,3 +43,17 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    development: bool = False
+
+    api_keys: list[SecretStr] = Field(default_factory=list)
+    read_requires_key: bool = False
+    max_body_bytes: int = Field(default=5_000_000, gt=0)
+
+    query_timeout_s: float = Field(default=10.0, gt=0)
+    sparql_result_cap: int = Field(default=10_000, gt=0)
+    cypher_row_cap: int = Field(default=1_000, gt=0)
+    max_path_hops: int = Field(default=4, ge=1, le=8)
+    max_paths: int = Field(default=500, gt=0)
+    hub_expansion_cap: int = Field(default=200, gt=0)
+    export_node_cap: int = Field(default=100_000, gt=0)
