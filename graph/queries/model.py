@@ -1,0 +1,382 @@
+"""Results of the query services: plain frozen dataclasses, identical for every backend.
+
+Every collection is a tuple in a documented, deterministic order, so two backends answering the
+same question give equal objects. IRIs are strings; ``id`` is the short form (``country/DZA``).
+Dates are partial ISO strings as the articles state them (``2025``, ``2025-01``, ``2025-01-22``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.steps import Evidence, Step
+
+__all__ = [
+    "AgreementDetail",
+    "AgreementPage",
+    "AgreementRole",
+    "AgreementSummary",
+    "Body",
+    "Broker",
+    "BrokersResult",
+    "CommitmentInfo",
+    "Concept",
+    "EntityDetail",
+    "EntityHit",
+    "EntityRef",
+    "Evidence",
+    "InfluenceInfo",
+    "InfluencePage",
+    "Intermediary",
+    "LinkPath",
+    "LinksResult",
+    "Neighbour",
+    "Neighbourhood",
+    "PathsResult",
+    "SearchResult",
+    "Signatory",
+    "Statistics",
+    "Step",
+    "TenureInfo",
+    "Timeline",
+    "TimelineEntry",
+]
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity mentioned in a result: IRI, short id, preferred name and dg types."""
+
+    uri: str
+    id: str
+    name: str | None
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A SKOS concept (area, kind, status…): its IRI and notation."""
+
+    uri: str
+    notation: str
+
+
+# ------------------------------------------------------------------------------------ search
+
+
+@dataclass(frozen=True)
+class EntityHit:
+    """One search hit: ``match`` is ``exact``, ``prefix`` or ``substring``; ``matched`` the
+    name or alias that matched."""
+
+    entity: EntityRef
+    aliases: tuple[str, ...]
+    matched: str
+    match: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, best first (exact > prefix > substring, then name, then IRI)."""
+
+    query: str
+    total: int
+    limit: int
+    offset: int
+    hits: tuple[EntityHit, ...]
+
+
+# ------------------------------------------------------------------------------------ detail
+
+
+@dataclass(frozen=True)
+class TenureInfo:
+    """A post held over a period."""
+
+    uri: str
+    holder: EntityRef
+    post: str
+    post_name: str | None
+    post_in: EntityRef | None
+    start: str | None
+    end: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AgreementRole:
+    """An agreement an entity takes part in, with its roles (``party``, ``signatory``,
+    ``on-behalf-of``, ``negotiator``, ``established``), sorted."""
+
+    uri: str
+    title: str | None
+    date_signed: str | None
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InfluenceInfo:
+    """A directed influence; ``influenced`` may be a region."""
+
+    uri: str
+    influencer: EntityRef
+    influenced: EntityRef
+    kind: Concept | None
+    direction: str | None
+    start: str | None
+    end: str | None
+    description: str | None
+    evidence: tuple[Evidence, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntityDetail:
+    """Everything known about one entity. Tenures by start then IRI; agreements by date signed
+    then IRI (undated last); influences by IRI; sources sorted."""
+
+    entity: EntityRef
+    names: tuple[str, ...]
+    aliases: tuple[str, ...]
+    iso_code: str | None
+    wikidata: str | None
+    same_as: tuple[str, ...]
+    tenures: tuple[TenureInfo, ...]
+    agreements: tuple[AgreementRole, ...]
+    influences: tuple[InfluenceInfo, ...]
+    sources: tuple[str, ...]
+
+
+# ------------------------------------------------------------------------------------ graph
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """An actor of an ego network: its BFS depth and (filtered) step count; ``expanded`` is
+    False for a hub (more than ``hub_cap`` steps) or a node at the depth limit."""
+
+    entity: EntityRef
+    depth: int
+    degree: int
+    expanded: bool
+    hub: bool
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """A page of an ego network: nodes by depth, then name, then IRI; ``steps`` are the steps
+    between the centre and the returned nodes (sorted by uri)."""
+
+    center: EntityRef
+    depth: int
+    total: int
+    limit: int
+    offset: int
+    nodes: tuple[Neighbour, ...]
+    steps: tuple[Step, ...]
+    hubs: tuple[str, ...]
+    """IRIs of the hubs met and not expanded (the centre is always expanded)."""
+
+
+@dataclass(frozen=True)
+class LinkPath:
+    """A simple path: its actors (from the first to the last) and the steps between them."""
+
+    nodes: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Articles supporting any step of the path."""
+        return tuple(sorted({a for s in self.steps for a in s.sources}))
+
+
+@dataclass(frozen=True)
+class Intermediary:
+    """An actor on paths between the two ends, with how many distinct paths and distinct
+    sources (articles) support it."""
+
+    entity: EntityRef
+    paths: int
+    sources: int
+
+
+@dataclass(frozen=True)
+class LinksResult:
+    """Paths of at most ``max_hops`` steps, sorted by length then nodes then step uris;
+    intermediaries ranked by paths, then sources, then name, then IRI. ``truncated`` says the
+    path cap or the time limit stopped the enumeration (``reason``: ``path-cap``/``timeout``)."""
+
+    source: EntityRef
+    target: EntityRef
+    max_hops: int
+    paths: tuple[LinkPath, ...]
+    intermediaries: tuple[Intermediary, ...]
+    entities: tuple[EntityRef, ...]
+    truncated: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PathsResult:
+    """All shortest paths (up to the cap), sorted like :class:`LinksResult` paths."""
+
+    source: EntityRef
+    target: EntityRef
+    length: int | None
+    paths: tuple[LinkPath, ...]
+    entities: tuple[EntityRef, ...]
+    truncated: bool
+
+
+# ------------------------------------------------------------------------------------ agreements
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """An agreement in a list."""
+
+    uri: str
+    id: str
+    types: tuple[str, ...]
+    title: str | None
+    date_signed: str | None
+    parties: tuple[EntityRef, ...]
+    signatories: tuple[EntityRef, ...]
+    areas: tuple[Concept, ...]
+
+
+@dataclass(frozen=True)
+class AgreementPage:
+    """A page of agreements by date signed (undated last), then IRI."""
+
+    total: int
+    limit: int
+    offset: int
+    items: tuple[AgreementSummary, ...]
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Who signed, on whose behalf, when."""
+
+    uri: str
+    signatory: EntityRef
+    on_behalf_of: tuple[EntityRef, ...]
+    date: str | None
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class CommitmentInfo:
+    """One undertaking of an agreement."""
+
+    uri: str
+    kind: Concept | None
+    area: Concept | None
+    actors: tuple[EntityRef, ...]
+    status: Concept | None
+    due_date: str | None
+    description: str | None
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body an agreement establishes (``meeting_frequency`` an ISO duration)."""
+
+    entity: EntityRef
+    meeting_frequency: str | None
+    first_meeting: str | None
+
+
+@dataclass(frozen=True)
+class AgreementDetail:
+    """An agreement with everything it says. Lists sorted by IRI (signatories by signatory
+    IRI, commitments by IRI)."""
+
+    summary: AgreementSummary
+    place_signed: EntityRef | None
+    legally_binding: bool | None
+    negotiated_by: tuple[EntityRef, ...]
+    negotiation_period: str | None
+    signatures: tuple[Signatory, ...]
+    commitments: tuple[CommitmentInfo, ...]
+    bodies: tuple[Body, ...]
+    evidence: tuple[Evidence, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class InfluencePage:
+    """A page of influences sorted by start (undated last), then IRI."""
+
+    total: int
+    limit: int
+    offset: int
+    items: tuple[InfluenceInfo, ...]
+
+
+# ------------------------------------------------------------------------------------ timeline
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated (or undated) fact an actor takes part in."""
+
+    date: str | None
+    end: str | None
+    category: str
+    fact: str
+    label: str | None
+    roles: tuple[str, ...]
+    counterparts: tuple[EntityRef, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Entries by the first day of their date, then category, then IRI; ``undated`` entries
+    (no date at all) come separately, sorted by category then IRI."""
+
+    entity: EntityRef
+    entries: tuple[TimelineEntry, ...]
+    undated: tuple[TimelineEntry, ...]
+
+
+# ------------------------------------------------------------------------------------ analytics
+
+
+@dataclass(frozen=True)
+class Broker:
+    """An actor and its betweenness centrality (normalised, rounded to 9 decimals)."""
+
+    entity: EntityRef
+    score: float
+
+
+@dataclass(frozen=True)
+class BrokersResult:
+    """Top brokers by score then IRI. ``method`` is ``exact`` or ``sampled`` (then ``k``
+    pivots with ``seed``); ``scope`` is ``graph`` or ``ego`` (the ego network of ``seeds``)."""
+
+    items: tuple[Broker, ...]
+    method: str
+    k: int | None
+    seed: int | None
+    scope: str
+    nodes: int
+    edges: int
+    computed_on: str
+    """``networkx`` (always: Neo4j's LINK edges are pulled into networkx, GDS is not used)."""
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Counts by dg type and by step relation (sorted by name), articles, last load time."""
+
+    by_type: tuple[tuple[str, int], ...]
+    by_relation: tuple[tuple[str, int], ...]
+    articles: int
+    steps: int
+    last_loaded: str | None
