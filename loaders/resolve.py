@@ -1,0 +1,241 @@
+"""Entity resolution: which IRI each entity of a fact sheet stands for.
+
+In order (``docs/fact-sheets.md`` "Identity"): an explicit ``same_as`` diplograph IRI; the ISO
+code of a country (given, or found by pycountry from the name or aliases); a known ``wikidata``
+id or ``same_as`` IRI; a known entity of the same type with the same normalised name or alias;
+otherwise a new IRI minted from the name. Resolution never changes the index: the caller adds
+:attr:`Resolved.record` values once the whole file is accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from loaders import countries
+from loaders.errors import Problem, Severity
+from loaders.index import GROUPS, EntityIndex, EntityRecord, EntityType, Group
+from loaders.iris import ENTITY_PATHS, country_iri, entity_iri
+from loaders.model import CountryEntity, Entity, FactSheet, OrganizationEntity, PersonEntity
+from loaders.source import Document
+from ontology.namespace import ID
+
+__all__ = ["EntityIndex", "EntityRecord", "Resolved", "resolve_entities"]
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An entity of the sheet with its IRI and the description to write into the article graph."""
+
+    local_id: str
+    iri: URIRef
+    type: EntityType
+    name: str
+    aliases: tuple[str, ...]
+    iso: str | None = None
+    historic: bool = False
+
+    def record(self, entity: Entity, country: str | None) -> EntityRecord:
+        """The index record this entity contributes."""
+        return EntityRecord(
+            iri=str(self.iri),
+            type=self.type,
+            names=(self.name,),
+            aliases=self.aliases,
+            iso=self.iso,
+            wikidata=entity.wikidata,
+            same_as=tuple(entity.same_as),
+            country=country,
+        )
+
+
+@dataclass
+class Resolution:
+    """The outcome for a whole sheet: entities by local id, index records, problems."""
+
+    entities: dict[str, Resolved] = field(default_factory=dict)
+    records: list[EntityRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def resolve_entities(sheet: FactSheet, doc: Document, index: EntityIndex) -> Resolution:
+    """Resolve every entity of ``sheet`` against ``index`` (countries first, for org countries)."""
+    out = Resolution()
+    order = sorted(enumerate(sheet.entities), key=lambda pair: pair[1].type != "country")
+    claimed: dict[URIRef, str] = {}
+    for i, entity in order:
+        resolver = _Resolver(entity, ("entities", i), doc, index, out)
+        resolved = resolver.resolve()
+        if resolved is None:
+            continue
+        if resolved.iri in claimed:
+            out.problems.append(
+                doc.problem(
+                    ("entities", i, "id"),
+                    f"'{entity.id}' and '{claimed[resolved.iri]}' are the same entity "
+                    f"<{resolved.iri}>: describe it once and merge the aliases",
+                )
+            )
+            continue
+        claimed[resolved.iri] = entity.id
+        out.entities[entity.id] = resolved
+        out.records.append(resolved.record(entity, _country_of(entity, out)))
+    return out
+
+
+def _country_of(entity: Entity, out: Resolution) -> str | None:
+    local = None
+    if isinstance(entity, OrganizationEntity):
+        local = entity.country
+    elif isinstance(entity, PersonEntity):
+        local = entity.nationality
+    found = out.entities.get(local) if local else None
+    return None if found is None else str(found.iri)
+
+
+class _Resolver:
+    """Resolves one entity; problems go to the shared :class:`Resolution`."""
+
+    def __init__(
+        self,
+        entity: Entity,
+        path: tuple[str, int],
+        doc: Document,
+        index: EntityIndex,
+        out: Resolution,
+    ) -> None:
+        self.entity, self.path, self.doc, self.index, self.out = entity, path, doc, index, out
+        self.group: Group = GROUPS[entity.type]
+
+    def fail(self, key: str, message: str, severity: Severity = "error") -> None:
+        self.out.problems.append(self.doc.problem((*self.path, key), message, severity))
+
+    def resolve(self) -> Resolved | None:
+        explicit = self.explicit()
+        if explicit is None and isinstance(self.entity, CountryEntity):
+            return self.country(self.entity)
+        iri = explicit or self.known() or entity_iri(self.entity.type, self.entity.name)
+        return self.finish(iri)
+
+    def explicit(self) -> URIRef | None:
+        """A diplograph IRI in ``same_as``, or a known ``wikidata`` / ``same_as``."""
+        own = [s for s in self.entity.same_as if s.startswith(str(ID))]
+        prefix = f"{ID}{ENTITY_PATHS[self.entity.type]}/"
+        for iri in own:
+            if not iri.startswith(prefix):
+                self.fail("same_as", f"<{iri}> is not a {self.entity.type} IRI ({prefix}…)")
+                return None
+        found = {URIRef(i) for i in own}
+        hits = [self.index.by_same_as(s) for s in self.entity.same_as]
+        if self.entity.wikidata:
+            hits.append(self.index.by_wikidata(self.entity.wikidata))
+        for hit in filter(None, hits):
+            record = self.index.get(hit)
+            if record is not None and record.group != self.group:
+                self.fail("wikidata", f"wikidata/same_as already name <{hit}>, a {record.type}")
+                return None
+            found.add(URIRef(hit))
+        if len(found) > 1:
+            listed = ", ".join(f"<{f}>" for f in sorted(found))
+            self.fail("same_as", f"wikidata/same_as point to different entities: {listed}")
+            return None
+        return next(iter(found), None)
+
+    def known(self) -> URIRef | None:
+        """A known entity of the same type with a matching name or alias."""
+        by_name = self.index.by_name(self.group, self.entity.name)
+        by_alias = set().union(*(self.index.by_name(self.group, a) for a in self.entity.aliases))
+        candidates = self._compatible(by_name) or self._compatible(by_name | by_alias)
+        if len(candidates) > 1:
+            listed = ", ".join(f"<{c}>" for c in sorted(candidates))
+            self.fail(
+                "name",
+                f"'{self.entity.name}' matches several known entities ({listed}): "
+                "add wikidata or same_as to say which",
+            )
+        return URIRef(next(iter(candidates))) if len(candidates) == 1 else None
+
+    def _compatible(self, iris: set[str]) -> set[str]:
+        """Drop candidates whose country (or nationality) differs from this entity's."""
+        mine = _country_of(self.entity, self.out)
+        keep = set()
+        for iri in iris:
+            record = self.index.get(iri)
+            if record is None or not (mine and record.country and record.country != mine):
+                keep.add(iri)
+        return keep
+
+    def country(self, entity: CountryEntity) -> Resolved | None:
+        """A country: its ISO code decides the IRI."""
+        match = self.country_match(entity)
+        if match is None:
+            return None
+        return self.finish(country_iri(match.iso), iso=match.iso, historic=match.historic)
+
+    def country_match(self, entity: CountryEntity) -> countries.CountryMatch | None:
+        if entity.iso is not None:
+            match = countries.by_code(entity.iso)
+            if match is None:
+                self.fail("iso", countries.code_hint(entity.iso))
+            else:
+                self.check_name(entity, match)
+            return match
+        match = countries.by_name(entity.name)
+        if match is None:
+            match = self.known_country() or self.alias_country(entity)
+        if match is None:
+            match, near = countries.fuzzy(entity.name)
+            if match is None:
+                hint = f" (close: {', '.join(near)})" if near else ""
+                self.fail(
+                    "name", f"unknown country '{entity.name}'{hint}: add its ISO code as `iso`"
+                )
+                return None
+            self.fail(
+                "name",
+                f"country '{entity.name}' taken to be {match.iso} ({match.name}) by a fuzzy "
+                f"match: add `iso: {match.iso}` to be sure",
+                "warning",
+            )
+        return match
+
+    def known_country(self) -> countries.CountryMatch | None:
+        """A known country (from the index) one of whose names or aliases is this name."""
+        hits = self.index.by_name("country", self.entity.name)
+        records = [r for r in (self.index.get(h) for h in hits) if r is not None and r.iso]
+        if len(records) != 1 or records[0].iso is None:
+            return None
+        return countries.by_code(records[0].iso)
+
+    def alias_country(self, entity: CountryEntity) -> countries.CountryMatch | None:
+        """The country every alias that pycountry knows agrees on."""
+        found = {m.iso: m for a in entity.aliases if (m := countries.by_name(a)) is not None}
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def check_name(self, entity: CountryEntity, match: countries.CountryMatch) -> None:
+        by_name = countries.by_name(entity.name)
+        if by_name is not None and by_name.iso != match.iso:
+            self.fail(
+                "iso",
+                f"iso {match.iso} is {match.name}, but the name '{entity.name}' is "
+                f"{by_name.iso} ({by_name.name})",
+                "warning",
+            )
+
+    def finish(self, iri: URIRef, iso: str | None = None, historic: bool = False) -> Resolved:
+        """The description to write: the known preferred name wins, the sheet's becomes an alias."""
+        record = self.index.get(str(iri))
+        name, aliases = self.entity.name, list(self.entity.aliases)
+        if record is not None and record.names and record.names[0] != name:
+            aliases.insert(0, name)
+            name = record.names[0]
+        return Resolved(
+            local_id=self.entity.id,
+            iri=iri,
+            type=self.entity.type,
+            name=name,
+            aliases=tuple(dict.fromkeys(a for a in aliases if a != name)),
+            iso=iso or (record.iso if record else None),
+            historic=historic,
+        )

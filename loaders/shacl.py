@@ -1,0 +1,84 @@
+"""SHACL validation of article graphs against ``ontology/shapes.ttl`` (pyshacl)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pyshacl import validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from loaders.article import PREFIXES, ArticleGraph
+from loaders.errors import Problem, Severity, ShapeError
+from ontology.namespace import ontology_path
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """The parsed SHACL shapes (read once)."""
+    return Graph().parse(ontology_path("shapes.ttl"), format="turtle")
+
+
+def compact(node: Node | None) -> str:
+    """``dg:party``, ``id:agreement/…`` for known namespaces, ``<iri>`` otherwise."""
+    if node is None:
+        return ""
+    text = str(node)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(str(namespace)):
+            return f"{prefix}:{text[len(str(namespace)) :]}"
+    return f"<{text}>" if isinstance(node, URIRef) else repr(text)
+
+
+def shacl_problems(
+    graph: Graph, file: str, origins: dict[URIRef, tuple[str, int | None]] | None = None
+) -> list[Problem]:
+    """Every SHACL violation in ``graph`` as a problem; ``origins`` locates nodes in a sheet."""
+    conforms, report, _ = validate(
+        graph,
+        shacl_graph=shapes_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+        advanced=False,
+        inplace=True,
+    )
+    if conforms:
+        return []
+    assert isinstance(report, Graph)
+    problems = [_problem(report, result, file, origins or {}) for result in _results(report)]
+    return sorted(set(problems), key=lambda p: (p.line or 0, p.path, p.message))
+
+
+def _results(report: Graph) -> list[Node]:
+    return list(report.subjects(RDF.type, SH.ValidationResult))
+
+
+def _problem(
+    report: Graph, result: Node, file: str, origins: dict[URIRef, tuple[str, int | None]]
+) -> Problem:
+    focus = report.value(result, SH.focusNode)
+    prop = report.value(result, SH.resultPath)
+    value = report.value(result, SH.value)
+    message = str(report.value(result, SH.resultMessage) or "violates a shape")
+    severity: Severity = "error"
+    if report.value(result, SH.resultSeverity) != SH.Violation:
+        severity = "warning"
+    where = f"{compact(prop)}: " if prop is not None else ""
+    shown = f" (value {compact(value)})" if isinstance(value, URIRef | Literal) else ""
+    origin = origins.get(focus) if isinstance(focus, URIRef) else None
+    if origin is not None:
+        path, line = origin
+        return Problem(file, line, path, f"{where}{message}{shown}", severity)
+    return Problem(file, None, compact(focus), f"{where}{message}{shown}", severity)
+
+
+def check_article(article: ArticleGraph) -> None:
+    """Raise :class:`ShapeError` if the article graph violates the shapes; keep warnings."""
+    problems = shacl_problems(article.graph, article.source, article.origins)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ShapeError(errors)
+    article.warnings.extend(p for p in problems if p.severity == "warning")

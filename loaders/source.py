@@ -1,0 +1,131 @@
+"""Read YAML and JSON documents and remember the line of every key and list item.
+
+The data comes back as plain Python values together with a map from document paths
+(``("agreements", 0, "parties", 1)``) to 1-based line numbers, so later checks can name
+``file:line``. YAML follows the 1.2 core schema where it matters for fact sheets: dates stay
+strings (``2025-02-30`` must reach the date check instead of failing inside the parser) and only
+``true``/``false`` are booleans (``no`` stays a string, as in editors that use the JSON schema).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from loaders.errors import ParseError, PathPart, Problem, Severity, render_path
+
+Path = tuple[PathPart, ...]
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader without timestamps and with YAML 1.2 booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_TIMESTAMP, _BOOL)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class Document:
+    """A parsed document: its data, where each path starts, and problems found while reading."""
+
+    file: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line(self, path: Path) -> int | None:
+        """Line of ``path``, or of its closest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.lines.get(path[:end])
+            if found is not None:
+                return found
+        return None
+
+    def problem(self, path: Path, message: str, severity: Severity = "error") -> Problem:
+        """A problem located at ``path`` in this document."""
+        return Problem(self.file, self.line(path), render_path(path), message, severity)
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    """Parse YAML text; raise :class:`ParseError` with the line when it is malformed."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = None if mark is None else mark.line + 1
+        what = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise ParseError([Problem(file, line, "", f"malformed YAML: {what}")]) from exc
+    except yaml.YAMLError as exc:
+        raise ParseError([Problem(file, None, "", f"malformed YAML: {exc}")]) from exc
+    finally:
+        loader.dispose()
+    doc = Document(file, data)
+    if node is not None:
+        _index(node, (), doc, set())
+    return doc
+
+
+def parse_json(text: str, file: str) -> Document:
+    """Parse JSON text; lines come from re-reading the text as YAML (JSON is a subset)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem(file, exc.lineno, "", f"malformed JSON: {exc.msg} (column {exc.colno})")
+        raise ParseError([problem]) from exc
+    doc = Document(file, data)
+    loader = _Loader(text.replace("\t", " "))
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:  # pragma: no cover - valid JSON that YAML cannot read: paths only
+        node = None
+    finally:
+        loader.dispose()
+    if node is not None:
+        _index(node, (), doc, set())
+    return doc
+
+
+def _index(node: Node, path: Path, doc: Document, active: set[int]) -> None:
+    """Record the line of every key and item below ``node``; flag duplicate keys."""
+    if id(node) in active:  # a recursive alias
+        return
+    active.add(id(node))
+    if isinstance(node, MappingNode):
+        _index_mapping(node, path, doc, active)
+    elif isinstance(node, SequenceNode):
+        for i, item in enumerate(node.value):
+            doc.lines[(*path, i)] = item.start_mark.line + 1
+            _index(item, (*path, i), doc, active)
+    active.discard(id(node))
+
+
+def _index_mapping(node: MappingNode, path: Path, doc: Document, active: set[int]) -> None:
+    seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, ScalarNode):
+            continue
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in seen:
+            message = f"duplicate key '{key}' (first at line {seen[key]})"
+            doc.problems.append(Problem(doc.file, line, render_path((*path, key)), message))
+            continue
+        seen[key] = line
+        doc.lines[(*path, key)] = line
+        _index(value_node, (*path, key), doc, active)
