@@ -1,0 +1,80 @@
+"""The store error tree of diplograph, shaped like the neo4j driver's.
+
+Store code (``graph.rdf_store``, ``graph.neo4j_store``, ``graph.graphstore``) turns the errors of
+pyoxigraph, rdflib and the neo4j driver into these, so callers (the API maps them to
+``application/problem+json`` in one table) never see a driver exception::
+
+    GraphError
+    ├── StoreUnavailable   a store is down or unreachable; retry after ``retry_after`` seconds
+    ├── QueryError         the query does not parse or cannot be evaluated (parser's message)
+    ├── QueryTimeout       the query ran out of time
+    ├── NotFound           the thing asked for does not exist (an article, an entity)
+    ├── ResultTooLarge     the result exceeds the configured limit
+    ├── WriteRejected      a write through a read path (an update sent as a query, read-only Cypher)
+    ├── InvalidData        the store refused the data it was given (an IRI it cannot parse…)
+    └── ConflictError      a concurrent write got in the way (deadlock, constraint); retry
+"""
+
+from __future__ import annotations
+
+DEFAULT_RETRY_AFTER = 5.0
+"""Seconds a client should wait before retrying after :class:`StoreUnavailable`."""
+
+
+class GraphError(Exception):
+    """Base of every error the graph layer raises."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StoreUnavailable(GraphError):
+    """A store is down, unreachable or refused our credentials; nothing was written."""
+
+    def __init__(self, message: str, *, retry_after: float | None = DEFAULT_RETRY_AFTER) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        """Seconds to wait before retrying, or None when retrying will not help (bad password)."""
+
+
+class QueryError(GraphError):
+    """The query is not valid: the message is the parser's or the evaluator's."""
+
+
+class QueryTimeout(GraphError):
+    """The query did not finish within its time limit."""
+
+    def __init__(self, message: str, *, timeout: float | None = None) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+        """The limit that was exceeded, in seconds, when known."""
+
+
+class NotFound(GraphError):
+    """The article, entity or resource asked for does not exist."""
+
+
+class ResultTooLarge(GraphError):
+    """The result has more rows (or bytes) than the configured limit."""
+
+    def __init__(self, message: str, *, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.limit = limit
+        """The limit that was exceeded, when known."""
+
+
+class WriteRejected(GraphError):
+    """A write was attempted through a read-only path (SPARQL query endpoint, read-only Cypher)."""
+
+
+class InvalidData(GraphError):
+    """The store refused the data given to it (malformed IRI or literal, unsupported term)."""
+
+
+class ConflictError(GraphError):
+    """A concurrent write conflicted with this one (deadlock, constraint violation); retry."""
+
+    def __init__(self, message: str, *, retry_after: float | None = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -1,0 +1,201 @@
+"""The facade that keeps the RDF store of record and the property-graph projection in step.
+
+A load (or retraction) replaces article graphs in the RDF store in one transaction, recomputes
+the records of every subject the change touches from the union of all article graphs, and
+applies them to the projection in one transaction. If the projection fails, the RDF store is
+restored to exactly its previous content and the error is raised: nothing is half-written.
+Writes are serialised by a lock; reads may run concurrently.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rdflib import BNode as RdfBNode
+from rdflib import Dataset, Graph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from graph.errors import GraphError, InvalidData, NotFound
+from graph.projection import Projected, project_subjects, touched_subjects
+from graph.stores import (
+    GraphSnapshot,
+    Progress,
+    Projection,
+    ProjectionChange,
+    ProjectionCounts,
+    RDFStore,
+    StoreCounts,
+)
+
+_RdfChange = Callable[[], GraphSnapshot]
+"""A change to the RDF store that returns the snapshot undoing it."""
+
+SYNC_BATCH = 2000
+"""Subjects projected per transaction by :meth:`GraphStore.sync`."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a load or retraction did."""
+
+    articles: tuple[str, ...]
+    triples: int
+    """Triples in the loaded graphs (0 for a retraction)."""
+    touched: int
+    """Subjects whose records were recomputed."""
+    nodes: int
+    relationships: int
+    """Records written to the projection (0 without one)."""
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Sizes of both stores."""
+
+    rdf: StoreCounts
+    projection: ProjectionCounts | None
+
+
+def article_graphs(dataset: Dataset) -> dict[str, Graph]:
+    """The non-empty named graphs of ``dataset`` by IRI; triples outside them are refused."""
+    graphs: dict[str, Graph] = {}
+    for graph in dataset.graphs():
+        identifier = graph.identifier
+        if identifier == DATASET_DEFAULT_GRAPH_ID:
+            if len(graph):
+                raise InvalidData(
+                    f"{len(graph)} triples are in the default graph: every triple must be in "
+                    "the named graph of its article"
+                )
+            continue
+        if isinstance(identifier, RdfBNode):
+            raise InvalidData("an article graph must be named by an IRI, not a blank node")
+        if len(graph):
+            graphs[str(identifier)] = graph
+    return graphs
+
+
+class GraphStore:
+    """The RDF store of record plus an optional projection (Neo4j), written together."""
+
+    def __init__(
+        self, rdf: RDFStore, projection: Projection | None = None, *, sync_batch: int = SYNC_BATCH
+    ) -> None:
+        self.rdf = rdf
+        self.projection = projection
+        self.sync_batch = sync_batch
+        self._lock = threading.RLock()
+
+    def ensure_schema(self) -> None:
+        """Create the projection's constraints and indexes (no-op without a projection)."""
+        if self.projection is not None:
+            self.projection.ensure_schema()
+
+    # ------------------------------------------------------------------ writes
+
+    def load_articles(self, dataset: Dataset) -> WriteResult:
+        """Load every named (article) graph of ``dataset``, replacing former versions."""
+        graphs = article_graphs(dataset)
+        if not graphs:
+            return WriteResult((), 0, 0, 0, 0)
+        triples = sum(len(g) for g in graphs.values())
+        return self._write(list(graphs), lambda: self.rdf.replace_graphs(graphs), triples)
+
+    def load_graphs(self, graphs: Mapping[str, Graph]) -> WriteResult:
+        """Load article graphs given by IRI (the same as :meth:`load_articles`)."""
+        non_empty = {iri: g for iri, g in graphs.items() if len(g)}
+        triples = sum(len(g) for g in non_empty.values())
+        return self._write(list(non_empty), lambda: self.rdf.replace_graphs(non_empty), triples)
+
+    def retract_article(self, iri: str) -> WriteResult:
+        """Drop an article graph; what other articles still state stays, with fewer ``sources``.
+
+        Raises :class:`NotFound` if the store has no such graph.
+        """
+        return self.retract_articles([iri])
+
+    def retract_articles(self, iris: Sequence[str]) -> WriteResult:
+        """Drop several article graphs at once (see :meth:`retract_article`)."""
+        missing = [iri for iri in iris if not self.rdf.has_graph(iri)]
+        if missing:
+            raise NotFound(f"no article graph <{missing[0]}>")
+        return self._write(list(iris), lambda: self.rdf.drop_graphs(iris), 0)
+
+    def _write(self, iris: list[str], change_rdf: _RdfChange, triples: int) -> WriteResult:
+        """Change the RDF store, then the projection; undo the RDF change if the latter fails."""
+        with self._lock:
+            if self.projection is not None:
+                self.projection.check()
+            touched = self._touched(iris)
+            snapshot = change_rdf()
+            try:
+                touched |= self._touched(iris)
+                projected = self._apply(sorted(touched))
+            except BaseException as error:
+                self._restore(snapshot, error)
+                raise
+        return WriteResult(
+            tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
+        )
+
+    def _touched(self, iris: Iterable[str]) -> set[str]:
+        """Subjects the current content of these graphs makes us recompute."""
+        touched: set[str] = set()
+        for iri in iris:
+            touched |= touched_subjects(self.rdf.graph_quads(iri))
+        return touched
+
+    def _apply(self, subjects: list[str]) -> Projected:
+        """Recompute ``subjects`` from the RDF store and replace their records."""
+        if self.projection is None:
+            return Projected((), ())
+        projected = project_subjects(subjects, self.rdf.subject_quads)
+        change = ProjectionChange(tuple(subjects), projected.nodes, projected.relationships)
+        self.projection.apply(change)
+        return projected
+
+    def _restore(self, snapshot: GraphSnapshot, cause: BaseException) -> None:
+        """Put the RDF store back; if even that fails, say the stores may disagree."""
+        try:
+            self.rdf.restore(snapshot)
+        except Exception as error:
+            raise GraphError(
+                f"the projection failed ({cause}) and restoring the RDF store failed too "
+                f"({error}); the stores may disagree: fix the cause and run `diplograph sync`"
+            ) from error
+
+    # ------------------------------------------------------------------ rebuild and stats
+
+    def sync(self, on_progress: Progress | None = None) -> ProjectionCounts:
+        """Rebuild the projection from the RDF store from scratch; returns its new counts.
+
+        Clears the projection, then projects every subject in batches of ``sync_batch``, one
+        transaction per batch (``on_progress(done, total)`` after each). A failure leaves the
+        projection partial, never the RDF store: run it again.
+        """
+        if self.projection is None:
+            raise GraphError("no projection is configured: nothing to sync")
+        with self._lock:
+            self.projection.check()
+            self.projection.ensure_schema()
+            self.projection.clear()
+            subjects = self.rdf.subjects()
+            total = len(subjects)
+            if on_progress is not None:
+                on_progress(0, total)
+            for start in range(0, total, self.sync_batch):
+                batch = subjects[start : start + self.sync_batch]
+                projected = project_subjects(batch, self.rdf.subject_quads)
+                self.projection.apply(
+                    ProjectionChange((), projected.nodes, projected.relationships)
+                )
+                if on_progress is not None:
+                    on_progress(min(start + self.sync_batch, total), total)
+            return self.projection.counts()
+
+    def stats(self) -> GraphStats:
+        """Sizes of the RDF store and of the projection (None without one)."""
+        projection = self.projection.counts() if self.projection is not None else None
+        return GraphStats(self.rdf.counts(), projection)
