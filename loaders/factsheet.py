@@ -7,26 +7,16 @@ from typing import Literal
 
 from loaders.article import ArticleGraph
 from loaders.checks import check_sheet
-from loaders.errors import InvalidInputError, ParseError, Problem, raise_if_errors
+from loaders.errors import InvalidInputError, raise_if_errors
 from loaders.index import EntityIndex
 from loaders.mapping import build_article
 from loaders.resolve import resolve_entities
 from loaders.shacl import check_article
-from loaders.source import Document, parse_json, parse_yaml
+from loaders.source import Document, parse_json, parse_yaml, read_text
 from loaders.validate import validate_sheet
 
 SheetFormat = Literal["yaml", "json"]
 SHEET_SUFFIXES: dict[str, SheetFormat] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
-
-
-def read_text(path: str | Path) -> str:
-    """The UTF-8 text of ``path``; unreadable files raise :class:`ParseError`."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ParseError([Problem(str(path), None, "", f"not UTF-8 text: {exc.reason}")]) from exc
-    except OSError as exc:
-        raise ParseError([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]) from exc
 
 
 def load_factsheet(path: str | Path, index: EntityIndex, *, shacl: bool = True) -> ArticleGraph:

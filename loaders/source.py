@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
@@ -58,6 +59,16 @@ class Document:
     def problem(self, path: Path, message: str, severity: Severity = "error") -> Problem:
         """A problem located at ``path`` in this document."""
         return Problem(self.file, self.line(path), render_path(path), message, severity)
+
+
+def read_text(path: str | FilePath) -> str:
+    """The UTF-8 text of ``path``; unreadable files raise :class:`ParseError`."""
+    try:
+        return FilePath(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError([Problem(str(path), None, "", f"not UTF-8 text: {exc.reason}")]) from exc
+    except OSError as exc:
+        raise ParseError([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]) from exc
 
 
 def parse_yaml(text: str, file: str) -> Document:
