@@ -173,11 +173,20 @@ def _write_conf(paths: Paths, port: int) -> None:
 
 def server_version(uri: str, user: str, password: str, timeout: float = 5.0) -> str:
     """The server's version and edition (``CALL dbms.components()``); raises on failure."""
-    with GraphDatabase.driver(uri, auth=(user, password), connection_timeout=timeout) as driver:
-        records, _, _ = driver.execute_query(
-            "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition AS e"
-        )
-    return f"{records[0]['v']} {records[0]['e']}"
+    query = "CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition AS e"
+    # An auto-commit query in a session: unlike execute_query it is not retried for 30 s.
+    with (
+        GraphDatabase.driver(uri, auth=(user, password), connection_timeout=timeout) as driver,
+        driver.session(database="system") as session,
+    ):
+        record = session.run(query).single(strict=True)
+    return f"{record['v']} {record['e']}"
+
+
+def _check_login(uri: str, user: str, password: str) -> None:
+    """Open one authenticated Bolt connection; raises (AuthError for a wrong password)."""
+    with GraphDatabase.driver(uri, auth=(user, password), connection_timeout=5.0) as driver:
+        driver.verify_connectivity()
 
 
 def _port_open(port: int) -> bool:
@@ -196,7 +205,7 @@ def _wait_for_bolt(paths: Paths, instance: LocalNeo4j, port: int, timeout: float
             raise Neo4jLocalError(f"Neo4j exited during start-up:\n{process.logs_tail(paths)}")
         if _port_open(port):
             try:
-                server_version(instance.uri, instance.user, instance.password)
+                _check_login(instance.uri, instance.user, instance.password)
                 return
             except AuthError as error:
                 raise Neo4jLocalError(
