@@ -145,6 +145,11 @@ class OxigraphStore:
             else:
                 self._store = ox.Store()
 
+    @property
+    def pyoxigraph_store(self) -> ox.Store:
+        """The underlying pyoxigraph store, for the SPARQL service of the graph layer."""
+        return self._store
+
     # ------------------------------------------------------------------ writes
 
     def replace_graph(self, iri: str, graph: Graph) -> GraphSnapshot:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,6 +114,7 @@ def load_paths(
     *,
     keep_going: bool = False,
     shacl: bool = True,
+    on_file: Callable[[str, int, int], None] | None = None,
 ) -> BatchResult:
     """Load files (and directories of files) together, sharing entities between them.
 
@@ -122,24 +123,33 @@ def load_paths(
     is all-or-nothing: if any file fails, :class:`BatchError` is raised with the problems of
     every bad file. With ``keep_going=True`` the good articles are returned and the bad files
     are in ``result.failed``. The same article id in two files is an error.
+    ``on_file(path, done, total)`` is called after each file, for progress bars.
     """
     result = BatchResult(index=index.copy())
     seen: dict[str, str] = {}
-    for path in expand_paths(paths):
-        file = str(path)
-        try:
-            articles = load_path(path, result.index, shacl=shacl)
-            _check_unique(articles, file, seen)
-        except LoadError as exc:
-            result.failed[file] = exc
-            continue
-        for article in articles:
-            seen[str(article.iri)] = file
-            result.index.add_all(article.entities)
-        result.articles += articles
+    files = expand_paths(paths)
+    for done, path in enumerate(files, start=1):
+        _load_into(result, path, seen, shacl)
+        if on_file is not None:
+            on_file(str(path), done, len(files))
     if result.failed and not keep_going:
         raise BatchError(result.problems, result.failed)
     return result
+
+
+def _load_into(result: BatchResult, path: Path, seen: dict[str, str], shacl: bool) -> None:
+    """Load one file into ``result`` (articles and grown index) or record why it failed."""
+    file = str(path)
+    try:
+        articles = load_path(path, result.index, shacl=shacl)
+        _check_unique(articles, file, seen)
+    except LoadError as exc:
+        result.failed[file] = exc
+        return
+    for article in articles:
+        seen[str(article.iri)] = file
+        result.index.add_all(article.entities)
+    result.articles += articles
 
 
 def _check_unique(articles: list[ArticleGraph], file: str, seen: dict[str, str]) -> None:
