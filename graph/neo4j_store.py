@@ -109,6 +109,7 @@ DETACH DELETE n
 RETURN count(n) AS deleted
 """
 
+PING: LiteralString = "RETURN 1"
 COUNT_NODES: LiteralString = "MATCH (n:Resource) RETURN count(n) AS n"
 COUNT_LABELS: LiteralString = (
     "MATCH (n:Resource) UNWIND labels(n) AS label RETURN label AS key, count(*) AS n"
@@ -235,8 +236,8 @@ class Neo4jProjection:
 
     def check(self) -> None:
         """Raise :class:`StoreUnavailable` unless Neo4j answers."""
-        with neo4j_errors("connecting to Neo4j"):
-            self.driver.verify_connectivity(database=self.database)
+        with neo4j_errors("connecting to Neo4j"), self._session() as session:
+            session.run(PING).consume()
 
     def apply(self, change: ProjectionChange) -> None:
         """Apply ``change`` in one managed transaction."""
