@@ -1,28 +1,113 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory: settings in, app out; stores opened in the lifespan."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import import_module
+from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
 
+from api.deps import backend_config
+from api.limits import BodySizeLimit
+from api.problems import install_problem_handlers
+from api.security import KeyRing, require_read_access
 from api.settings import Settings
+from graph.backends import Backends, open_backends
+
+log = logging.getLogger("diplograph.api")
+
+ROUTERS = (
+    "api.routers.meta",
+    "api.routers.articles",
+    "api.routers.entities",
+    "api.routers.network",
+    "api.routers.agreements",
+    "api.routers.sparql",
+    "api.routers.cypher",
+    "api.routers.export",
+)
+"""Router modules, in the order their tags appear in the OpenAPI document."""
+
+DESCRIPTION = """\
+A knowledge graph of states, officials and the commitments between them, built from news
+articles. Every fact carries its evidence: the article, the quote and who made the claim.
+
+* **Graph API** (JSON) for dashboards: entities, neighbours, links between two actors, paths,
+  agreements, influences, timelines, brokers, statistics. Graph-shaped answers use one neutral
+  form, `{nodes: [{id, …}], edges: [{id, source, target, …}]}`, or Cytoscape.js `elements`.
+* **`/sparql`**: the SPARQL 1.1 Protocol over the RDF store (one named graph per article).
+* **`/cypher`**: read-only Cypher over the Neo4j projection (when Neo4j is configured).
+* **`/export/{format}`**: subgraphs as GEXF, GraphML, Gephi CSV, Cytoscape JSON or RDF.
+
+Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def load_example_articles(backends: Backends, examples_dir: Path) -> None:
+    """Load the bundled example fact sheets (a no-op when they are already loaded)."""
+    from api.ingest import ingest_paths
+
+    if not examples_dir.is_dir():
+        log.warning("no examples directory at %s; nothing loaded", examples_dir)
+        return
+    report = ingest_paths(backends.store, [examples_dir])
+    log.info("loaded %d example article(s) from %s", len(report.articles), examples_dir)
+
+
+def _include_routers(app: FastAPI) -> None:
+    for name in ROUTERS:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        # Health and readiness stay open so that probes work when reads need a key.
+        guard = [] if name == "api.routers.meta" else [Depends(require_read_access)]
+        app.include_router(module.router, dependencies=guard)
 
 
 def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
-    """Build the app for ``settings``; stores are opened in the lifespan, not at import."""
+    """Build the app for ``settings``; the stores are opened when the app starts."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = settings
-        yield
+        backends = await run_in_threadpool(open_backends, backend_config(settings))
+        app.state.backends = backends
+        try:
+            if backends.neo4j_enabled:
+                try:
+                    await run_in_threadpool(backends.store.ensure_schema)
+                except Exception as error:  # Neo4j may come up later; /ready says so
+                    log.warning("Neo4j schema not created yet: %s", error)
+            if load_examples:
+                await run_in_threadpool(load_example_articles, backends, settings.examples_dir)
+            yield
+        finally:
+            await run_in_threadpool(backends.close)
 
-    app = FastAPI(title="diplograph", version="0.1.0", lifespan=lifespan)
-
-    @app.get("/health", tags=["meta"], summary="Liveness")
-    async def health() -> dict[str, str]:
-        """The process is up. Says nothing about the stores; see ``/ready``."""
-        return {"status": "ok"}
-
+    app = FastAPI(
+        title="diplograph",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        license_info={"name": "Apache-2.0"},
+    )
+    app.state.settings = settings
+    app.state.keyring = KeyRing.from_settings(settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Content-Disposition", "Retry-After", "Link"],
+    )
+    install_problem_handlers(app)
+    _include_routers(app)
     return app

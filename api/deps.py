@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 
 from api.settings import Settings
+from graph.backends import BackendConfig
 
 
 def get_settings(request: Request) -> Settings:
@@ -18,3 +19,18 @@ def get_settings(request: Request) -> Settings:
 def get_backends(request: Request) -> Any:
     """The ``graph.backends.Backends`` opened in the lifespan (stores and query services)."""
     return request.app.state.backends
+
+
+def backend_config(settings: Settings) -> BackendConfig:
+    """The graph layer's configuration from the settings."""
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    return BackendConfig(
+        data_dir=settings.data_dir,
+        neo4j_uri=settings.neo4j_uri,
+        neo4j_user=settings.neo4j_user,
+        neo4j_password=password,
+        neo4j_database=settings.neo4j_database,
+        query_timeout_s=settings.query_timeout_s,
+        sparql_result_cap=settings.sparql_result_cap,
+        cypher_row_cap=settings.cypher_row_cap,
+    )

@@ -23,6 +23,11 @@ def default_data_dir() -> Path:
     return _xdg_dir("XDG_DATA_HOME", ".local/share") / "diplograph"
 
 
+def default_examples_dir() -> Path:
+    """The example fact sheets shipped beside the packages (``examples/`` of the repository)."""
+    return Path(__file__).resolve().parent.parent / "examples"
+
+
 def default_cache_dir() -> Path:
     """Where downloaded Neo4j jars and the local Neo4j home live."""
     return _xdg_dir("XDG_CACHE_HOME", ".cache") / "diplograph"
@@ -33,8 +38,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="DIPLOGRAPH_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default_factory=default_data_dir)
+    data_dir: Path | None = Field(default_factory=default_data_dir)
     cache_dir: Path = Field(default_factory=default_cache_dir)
+    examples_dir: Path = Field(default_factory=default_examples_dir)
 
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"

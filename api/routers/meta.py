@@ -1,0 +1,111 @@
+"""Health, readiness and statistics."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Response, status
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import get_backends
+from graph.errors import GraphError
+
+router = APIRouter(tags=["meta"])
+
+
+class Health(BaseModel):
+    """The process is up."""
+
+    status: str = Field(examples=["ok"])
+
+
+class StoreState(BaseModel):
+    """One store's readiness."""
+
+    ready: bool
+    configured: bool = True
+    detail: str | None = None
+
+
+class Readiness(BaseModel):
+    """Whether each store answers; 503 unless every configured one does."""
+
+    ready: bool
+    stores: dict[str, StoreState]
+
+
+class Statistics(BaseModel):
+    """Sizes of the stores: triples and articles in the RDF store; nodes and relationships by
+    label and type in Neo4j (absent without Neo4j)."""
+
+    triples: int
+    articles: int
+    last_load: str | None = None
+    nodes: int | None = None
+    relationships: int | None = None
+    labels: dict[str, int] = Field(default_factory=dict)
+    relationship_types: dict[str, int] = Field(default_factory=dict)
+
+
+@router.get("/health", response_model=Health, summary="Liveness")
+async def health() -> Health:
+    """The process answers. Says nothing about the stores: see `/ready`."""
+    return Health(status="ok")
+
+
+def _readiness(backends: Any) -> Readiness:
+    stores: dict[str, StoreState] = {}
+    try:
+        backends.rdf.counts()
+        stores["rdf"] = StoreState(ready=True)
+    except GraphError as error:
+        stores["rdf"] = StoreState(ready=False, detail=str(error))
+    projection = backends.store.projection
+    if projection is None:
+        stores["neo4j"] = StoreState(ready=True, configured=False, detail="not configured")
+    else:
+        try:
+            projection.check()
+            stores["neo4j"] = StoreState(ready=True)
+        except GraphError as error:
+            stores["neo4j"] = StoreState(ready=False, detail=str(error))
+    return Readiness(ready=all(s.ready for s in stores.values()), stores=stores)
+
+
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    summary="Readiness of each store",
+    responses={503: {"model": Readiness, "description": "a configured store does not answer"}},
+)
+async def ready(backends: Annotated[Any, Depends(get_backends)], response: Response) -> Readiness:
+    """Check that the RDF store and, when configured, Neo4j answer. 503 (with `Retry-After`)
+    while any configured store is down; it recovers by itself when the store comes back."""
+    result = await run_in_threadpool(_readiness, backends)
+    if not result.ready:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        response.headers["Retry-After"] = "5"
+    return result
+
+
+def _statistics(backends: Any) -> Statistics:
+    stats = backends.store.stats()
+    articles = backends.rdf.articles()
+    dates = [a.loaded for a in articles if getattr(a, "loaded", None)]
+    result = Statistics(
+        triples=stats.rdf.triples, articles=stats.rdf.articles, last_load=max(dates, default=None)
+    )
+    if stats.projection is not None:
+        result.nodes = stats.projection.nodes
+        result.relationships = stats.projection.relationships
+        result.labels = dict(stats.projection.labels)
+        result.relationship_types = dict(stats.projection.types)
+    return result
+
+
+@router.get("/stats", response_model=Statistics, summary="Store statistics")
+async def statistics(backends: Annotated[Any, Depends(get_backends)]) -> Statistics:
+    """Counts of triples and articles in the RDF store and, with Neo4j, of nodes and
+    relationships by label and type."""
+    return await run_in_threadpool(_statistics, backends)

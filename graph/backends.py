@@ -1,0 +1,86 @@
+"""Open and close everything the API and CLI need: the stores and the query services.
+
+The only place that creates a Neo4j driver; the FastAPI lifespan and each CLI command call
+:func:`open_backends` once and :meth:`Backends.close` at the end. Configuration arrives as a
+plain :class:`BackendConfig` (the API layer builds it from its settings), so this module knows
+nothing of pydantic-settings or FastAPI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.graphstore import GraphStore
+from graph.rdf_store import OxigraphStore
+from graph.sparql import GraphSparqlService
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """Where the stores are and the limits the services enforce."""
+
+    data_dir: Path | None
+    """Directory of the Oxigraph store; None keeps it in memory (tests)."""
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+    query_timeout_s: float = 10.0
+    sparql_result_cap: int = 10_000
+    cypher_row_cap: int = 1_000
+
+
+@dataclass
+class Backends:
+    """The open stores and services; close it once at shutdown."""
+
+    config: BackendConfig
+    rdf: OxigraphStore
+    store: GraphStore
+    sparql: GraphSparqlService
+    cypher: Any = None
+    queries: Any = None
+    _closers: list[Any] = field(default_factory=list, repr=False)
+
+    @property
+    def neo4j_enabled(self) -> bool:
+        """Whether a Neo4j projection is configured."""
+        return self.store.projection is not None
+
+    def close(self) -> None:
+        """Close the Neo4j driver and flush the RDF store."""
+        for close in reversed(self._closers):
+            close()
+        self._closers.clear()
+
+
+def _neo4j_driver(config: BackendConfig) -> Any:
+    import neo4j
+
+    auth = (config.neo4j_user, config.neo4j_password or "")
+    return neo4j.GraphDatabase.driver(
+        config.neo4j_uri or "", auth=auth, connection_timeout=5.0, max_connection_pool_size=50
+    )
+
+
+def open_backends(config: BackendConfig) -> Backends:
+    """Open the RDF store and, when ``neo4j_uri`` is set, one Neo4j driver and the projection."""
+    from graph.neo4j_store import Neo4jProjection
+
+    rdf = OxigraphStore(config.data_dir)
+    closers: list[Any] = [rdf.flush]
+    projection = None
+    driver = None
+    if config.neo4j_uri:
+        driver = _neo4j_driver(config)
+        closers.append(driver.close)
+        projection = Neo4jProjection(driver, config.neo4j_database)
+    store = GraphStore(rdf, projection)
+    sparql = GraphSparqlService(
+        rdf.pyoxigraph_store,
+        timeout_s=config.query_timeout_s,
+        result_cap=config.sparql_result_cap,
+    )
+    return Backends(config, rdf, store, sparql, _closers=closers)
