@@ -106,6 +106,14 @@ def _node(iri: str) -> ox.NamedNode:
         raise InvalidData(f"invalid IRI <{iri}>: {error}") from error
 
 
+def _ntriples(iri: str, graph: Graph) -> str:
+    """``graph`` as N-Triples (rdflib's serialiser); a term it cannot write is InvalidData."""
+    try:
+        return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    except Exception as error:  # rdflib raises bare Exception for IRIs it cannot write
+        raise InvalidData(f"cannot serialise graph <{iri}>: {error}") from error
+
+
 def _row(quad: Any) -> QuadRow:
     """A pyoxigraph quad of a named graph as a :class:`QuadRow`."""
     subject = to_term(quad.subject)
@@ -163,7 +171,7 @@ class OxigraphStore:
         for iri, graph in graphs.items():
             _node(iri)
             operations.append(f"DROP SILENT GRAPH <{iri}>")
-            data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+            data = _ntriples(iri, graph)
             if data.strip():
                 operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{data}\n}} }}")
         self._update(operations, "replacing article graphs")

@@ -1,0 +1,201 @@
+"""The Oxigraph RDF store of record, in memory and on disk."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from graph.errors import InvalidData, QueryError, QueryTimeout, ResultTooLarge, WriteRejected
+from graph.rdf_store import OxigraphStore
+from graph.stores import AskResult, ConstructResult, Lit, SelectResult
+from ontology.namespace import DG
+from tests.storeutil import (
+    Article,
+    algeria_russia,
+    country,
+    nquads_lines,
+    person,
+    synthetic,
+    us_algeria,
+)
+
+A1, A2 = us_algeria(), algeria_russia()
+
+
+@pytest.fixture(params=["memory", "disk"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OxigraphStore]:
+    """An empty store, in memory or in a temporary directory."""
+    yield OxigraphStore(tmp_path / "rdf" if request.param == "disk" else None)
+
+
+def load(store: OxigraphStore, *articles: Article) -> None:
+    """Replace the articles' graphs."""
+    store.replace_graphs({str(a.iri): a.graph for a in articles})
+
+
+def test_replace_and_list_articles(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    infos = {info.iri: info for info in store.articles()}
+    assert set(infos) == {str(A1.iri), str(A2.iri)}
+    assert infos[str(A1.iri)].triples == len(A1.graph)
+    assert infos[str(A1.iri)].title == "US, Algeria sign agreement"
+    assert infos[str(A2.iri)].date == "2025-02-01"
+    assert infos[str(A2.iri)].url == "https://news.example/algeria-russia"
+    assert store.counts().triples == len(A1.graph) + len(A2.graph)
+    assert store.counts().articles == 2
+
+
+def test_replacing_the_same_graph_is_a_no_op(store: OxigraphStore) -> None:
+    load(store, A1)
+    before = nquads_lines(store.dump())
+    snapshot = store.replace_graph(str(A1.iri), A1.graph)
+    assert nquads_lines(store.dump()) == before
+    assert snapshot.graphs[str(A1.iri)] is not None
+
+
+def test_replace_changes_only_that_graph(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    smaller = Article("algeria-russia", "Algeria and Russia, corrected", "2025-02-01")
+    smaller.country("DZA", "Algeria")
+    store.replace_graph(str(smaller.iri), smaller.graph)
+    assert {i.iri: i.triples for i in store.articles()} == {
+        str(A1.iri): len(A1.graph),
+        str(A2.iri): len(smaller.graph),
+    }
+
+
+def test_drop_and_restore_give_back_exactly_the_same_store(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    before = nquads_lines(store.dump())
+    snapshot = store.drop_graph(str(A1.iri))
+    assert [i.iri for i in store.articles()] == [str(A2.iri)]
+    store.restore(snapshot)
+    assert nquads_lines(store.dump()) == before
+    snapshot = store.replace_graphs({str(A1.iri): A2.graph, "https://example.org/new": A1.graph})
+    store.restore(snapshot)
+    assert nquads_lines(store.dump()) == before
+
+
+def test_a_failing_replace_changes_nothing(store: OxigraphStore) -> None:
+    load(store, A1)
+    before = nquads_lines(store.dump())
+    relative = Graph()  # rdflib writes a relative IRI, Oxigraph refuses it
+    relative.add((URIRef("https://example.org/a"), DG.partOf, URIRef("relative")))
+    with pytest.raises(InvalidData):
+        store.replace_graphs({str(A1.iri): A2.graph, str(A2.iri): relative})
+    assert nquads_lines(store.dump()) == before
+    unwritable = Graph()  # rdflib cannot write this IRI at all
+    unwritable.add((URIRef("https://example.org/a b"), DG.name, Literal("space in IRI")))
+    with pytest.raises(InvalidData):
+        store.replace_graphs({str(A1.iri): A2.graph, str(A2.iri): unwritable})
+    assert nquads_lines(store.dump()) == before
+    with pytest.raises(InvalidData):
+        store.replace_graph("not an iri", A2.graph)
+
+
+def test_subject_quads_span_every_graph(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    quads = store.subject_quads([str(country("DZA")), str(country("DZA"))])
+    assert {q.graph for q in quads} == {str(A1.iri), str(A2.iri)}
+    assert {q.subject for q in quads} == {str(country("DZA"))}
+    names = {q.object for q in quads if q.predicate == str(DG.name)}
+    assert names == {Lit("Algeria")}
+    assert store.subject_quads(["https://example.org/nothing"]) == []
+    assert len(store.graph_quads(str(A2.iri))) == len(A2.graph)
+    assert store.graph_quads("https://example.org/none") == []
+
+
+def test_subjects_are_sorted_iris(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    subjects = store.subjects()
+    assert subjects == sorted(set(subjects))
+    assert str(country("DZA")) in subjects and str(A2.iri) in subjects
+
+
+def test_entity_records_merge_all_graphs(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    records = {r.iri: r for r in store.entity_records()}
+    dza = records[str(country("DZA"))]
+    assert dza == (
+        str(country("DZA")),
+        (str(DG.Country),),
+        ("Algeria",),
+        ("Algiers", "People's Democratic Republic of Algeria"),
+        "DZA",
+        None,
+        (),
+    )
+    usa = records[str(country("USA"))]
+    assert usa.wikidata == "Q30" and usa.same_as == ("http://www.wikidata.org/entity/Q30",)
+    langley = records[str(person("michael-langley"))]
+    assert langley.types == (str(DG.Official), str(DG.Person))
+    assert all("/evidence/" not in iri and "/agreement/" not in iri for iri in records)
+
+
+def test_sparql_select_ask_construct(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    query = "PREFIX dg: <%s> SELECT ?name WHERE { ?c a dg:Country ; dg:name ?name } ORDER BY ?name"
+    result = store.query(query % DG._NS)
+    assert isinstance(result, SelectResult)
+    assert result.variables == ("name",)
+    # the union default graph is a multiset: DZA is typed and named in two graphs (2 x 2 rows)
+    assert [row[0] for row in result.rows].count(Lit("Algeria")) == 4
+    distinct = store.query(query.replace("SELECT", "SELECT DISTINCT") % DG._NS)
+    assert isinstance(distinct, SelectResult)
+    assert [row[0] for row in distinct.rows] == [
+        Lit(n) for n in ["Algeria", "France", "Russia", "United States"]
+    ]
+    assert store.query("ASK { ?s ?p ?o }") == AskResult(True)
+    assert store.query("ASK { ?s ?p ?o }", union_default_graph=False) == AskResult(False)
+    graph = store.query(f"CONSTRUCT {{ ?s <{DG.name}> ?o }} WHERE {{ ?s <{DG.name}> ?o }}")
+    assert isinstance(graph, ConstructResult) and len(graph.triples) == 7  # 4 countries, 3 more
+
+
+def test_sparql_errors(store: OxigraphStore) -> None:
+    load(store, A1)
+    with pytest.raises(QueryError, match="syntax"):
+        store.query("SELECT ?x WHERE { ?x }")
+    with pytest.raises(WriteRejected):
+        store.query("INSERT DATA { <http://a> <http://b> <http://c> }")
+    with pytest.raises(WriteRejected):
+        store.query("PREFIX x: <http://x/>\nDELETE WHERE { ?s ?p ?o }")
+    with pytest.raises(ResultTooLarge):
+        store.query("SELECT * WHERE { ?s ?p ?o }", max_results=10)
+    assert store.counts().triples == len(A1.graph)
+
+
+def test_sparql_timeout_stops_a_long_result_stream(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        store.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.2)
+    assert time.monotonic() - started < 10
+
+
+def test_on_disk_store_persists(tmp_path: Path) -> None:
+    first = OxigraphStore(tmp_path / "rdf")
+    load(first, A1, A2)
+    first.flush()
+    dump = nquads_lines(first.dump())
+    del first
+    again = OxigraphStore(tmp_path / "rdf")
+    assert nquads_lines(again.dump()) == dump
+
+
+@pytest.mark.slow
+def test_throughput() -> None:
+    """Loading into Oxigraph: rdflib N-Triples + one SPARQL update (measured, ~200k triples/s)."""
+    data = synthetic(100, 20)
+    graphs = {str(g.identifier): g for g in data.graphs() if len(g)}
+    triples = sum(len(g) for g in graphs.values())
+    store = OxigraphStore()
+    started = time.perf_counter()
+    store.replace_graphs(graphs)
+    rate = triples / (time.perf_counter() - started)
+    print(f"\nOxigraph load: {triples} triples at {rate:,.0f} triples/s")
+    assert store.counts().triples == triples
+    assert rate > 50_000  # target 100k on an idle machine; leave room for a busy CI box
