@@ -743,8 +743,8 @@ def build_sheet(world: World, seed: int, index: int) -> Sheet:
     for _ in range(rng.choice((1, 1, 2))):
         influencer = b.actor()
         influenced = b.use(rng.choice(world.regions)) if rng.random() < 0.2 else b.actor()
-        if influenced == influencer:
-            continue
+        while influenced == influencer:
+            influenced = b.use(world.country_zipf.draw(rng))
         kind = b.maybe_new(rng.choice(vocab["influence-kind"]), "influence kind")
         direction = rng.choice(vocab["direction"])
         influence: Sheet = {
