@@ -40,6 +40,8 @@ def _historic(record: Any, how: How) -> CountryMatch:
 
 def by_code(code: str) -> CountryMatch | None:
     """The country with alpha-3 ``code`` (ISO 3166-1), or the historic state (ISO 3166-3)."""
+    if not code.isascii() or not code.isupper():
+        return None
     if len(code) == 3:
         record = pycountry.countries.get(alpha_3=code)
         if record is not None:

@@ -7,6 +7,7 @@ each named after the ``dg:Article`` it describes. Every article graph is checked
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -79,7 +80,9 @@ def parse_rdf(text: str, file: str, fmt: str) -> Dataset:
     """Parse RDF text into a Dataset; raise :class:`ParseError` with the line when known."""
     dataset = Dataset()
     try:
-        dataset.parse(data=text, format=fmt, publicID=f"file:///{Path(file).name}")
+        with warnings.catch_warnings():  # rdflib's own parsers use deprecated Dataset API
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset.parse(data=text, format=fmt, publicID=f"file:///{Path(file).name}")
     except BadSyntax as exc:
         message = f"malformed {fmt}: {exc._why}"
         raise ParseError([Problem(file, exc.lines + 1, "", message)]) from exc

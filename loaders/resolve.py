@@ -115,8 +115,27 @@ class _Resolver:
         explicit = self.explicit()
         if explicit is None and isinstance(self.entity, CountryEntity):
             return self.country(self.entity)
-        iri = explicit or self.known() or entity_iri(self.entity.type, self.entity.name)
+        iri = explicit or self.known() or self.mint()
         return self.finish(iri)
+
+    def mint(self) -> URIRef:
+        """An IRI from the name, qualified (country code, then a number) if that IRI is already
+        another country's entity (two ministries of defence)."""
+        iri = entity_iri(self.entity.type, self.entity.name)
+        mine = _country_of(self.entity, self.out)
+        if mine is None:
+            return iri
+        suffixes = [mine.rsplit("/", 1)[1].lower(), *(str(n) for n in range(2, 100))]
+        candidates = [iri, *(URIRef(f"{iri}-{suffix}") for suffix in suffixes)]
+        return next((c for c in candidates if not self._clash(c, mine)), candidates[-1])
+
+    def _clash(self, candidate: URIRef, mine: str) -> bool:
+        """Whether ``candidate`` already names an entity of another country."""
+        records = [r for r in self.out.records if r.iri == str(candidate)]
+        known = self.index.get(str(candidate))
+        if known is not None:
+            records.append(known)
+        return any(r.country and r.country != mine for r in records)
 
     def explicit(self) -> URIRef | None:
         """A diplograph IRI in ``same_as``, or a known ``wikidata`` / ``same_as``."""

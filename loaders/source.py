@@ -26,8 +26,11 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader without timestamps and with YAML 1.2 booleans."""
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """Safe loader (libyaml when available) without timestamps and with YAML 1.2 booleans."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -78,10 +81,7 @@ def parse_yaml(text: str, file: str) -> Document:
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = None if mark is None else mark.line + 1
-        what = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ParseError([Problem(file, line, "", f"malformed YAML: {what}")]) from exc
+        raise ParseError([_yaml_problem(exc, file)]) from exc
     except yaml.YAMLError as exc:
         raise ParseError([Problem(file, None, "", f"malformed YAML: {exc}")]) from exc
     finally:
@@ -90,6 +90,17 @@ def parse_yaml(text: str, file: str) -> Document:
     if node is not None:
         _index(node, (), doc, set())
     return doc
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = None if mark is None else mark.line + 1
+    what = exc.problem or exc.context or "cannot be read"
+    if exc.context and exc.problem:
+        started = exc.context_mark.line + 1 if exc.context_mark else None
+        where = f" started at line {started}" if started and started != line else ""
+        what += f" ({exc.context}{where})"
+    return Problem(file, line, "", f"malformed YAML: {what}")
 
 
 def parse_json(text: str, file: str) -> Document:

@@ -53,6 +53,8 @@ def validate_sheet(doc: Document) -> FactSheet:
 
 def _problem(doc: Document, error: ErrorDetails) -> Problem:
     path = _data_path(doc.data, error["loc"])
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        path = (*path, "type")
     return doc.problem(path, _message(error, path))
 
 
