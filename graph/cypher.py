@@ -1,0 +1,187 @@
+"""Read-only Cypher for analysts, on the Neo4j projection.
+
+Neo4j Community Edition has no fine-grained privileges (no read-only users), so the database
+cannot be protected by the account the API uses. :class:`GraphCypherService` is the defence, in
+layers, each enough on its own against the writes we know of:
+
+1. **EXPLAIN check** — the query is first sent as ``EXPLAIN <query>`` (planned, never executed)
+   and :func:`graph.cypher_guard.check_plan` refuses anything whose query type is not read, whose
+   plan has a writing, administrative, ``LOAD CSV`` or ``… IN TRANSACTIONS`` operator, that calls
+   a procedure outside a short allowlist, or that runs on another database (``USE system``).
+2. **READ transaction** — both statements run in an explicit transaction of a session opened
+   with ``default_access_mode=READ_ACCESS``; the server refuses any write in it
+   (``Neo.ClientError.Statement.AccessMode``).
+3. **Rollback** — that transaction is never committed: it is rolled back once the rows are read.
+4. **Parameters** are sent separately and bound by the server, never spliced into the text; one
+   statement per request (the server refuses ``…; …``).
+
+Limits: the transaction has a server-side timeout (:class:`~graph.errors.QueryTimeout` past it),
+and at most ``row_cap`` rows are pulled (:class:`~graph.errors.ResultTooLarge` on one more; the
+rest is discarded with the rollback). Values become plain JSON: a node is
+``{id: elementId, labels, properties}``, a relationship ``{id, type, start, end, properties}``,
+a path ``{nodes, relationships}``, temporal values ISO 8601 strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import READ_ACCESS, Driver, Result
+from neo4j.graph import Node, Path, Relationship
+from neo4j.spatial import Point
+from neo4j.time import Date, DateTime, Duration, Time
+
+from graph.cypher_guard import ALLOWED_PROCEDURES, check_plan
+from graph.errors import QueryError, ResultTooLarge
+from graph.neo4j_store import neo4j_errors
+
+__all__ = ["CypherResult", "GraphCypherService", "to_json"]
+
+EXPLAIN_PREFIX = "EXPLAIN "
+TX_METADATA = {"app": "diplograph", "endpoint": "cypher"}
+
+
+@dataclass(frozen=True)
+class CypherResult:
+    """Columns, rows of plain JSON values, and the server's notifications (warnings)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    notifications: list[str] = field(default_factory=list)
+
+
+class GraphCypherService:
+    """Run analysts' Cypher read-only on ``database`` through ``driver``.
+
+    ``timeout_s`` and ``row_cap`` are defaults that :meth:`run` may override per call (the router
+    passes the settings' values).
+    """
+
+    def __init__(
+        self,
+        driver: Driver,
+        database: str = "neo4j",
+        *,
+        timeout_s: float = 10.0,
+        row_cap: int = 1_000,
+        allowed_procedures: frozenset[str] = ALLOWED_PROCEDURES,
+    ) -> None:
+        self._driver = driver
+        self._database = database
+        self._timeout_s = timeout_s
+        self._row_cap = row_cap
+        self._allowed_procedures = allowed_procedures
+
+    def run(
+        self,
+        query: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        row_cap: int | None = None,
+    ) -> CypherResult:
+        """Check that ``query`` only reads, then run it with ``parameters``.
+
+        Raises WriteRejected (not read-only), QueryError (syntax, semantics, missing parameter),
+        QueryTimeout, ResultTooLarge, StoreUnavailable (Neo4j down).
+        """
+        text = _statement(query)
+        params = dict(parameters or {})
+        timeout = self._timeout_s if timeout_s is None else timeout_s
+        cap = self._row_cap if row_cap is None else row_cap
+        with (
+            neo4j_errors("running a read-only Cypher query"),
+            self._driver.session(
+                database=self._database,
+                default_access_mode=READ_ACCESS,
+                fetch_size=min(cap + 1, 1000),
+            ) as session,
+        ):
+            tx = session.begin_transaction(timeout=timeout, metadata=TX_METADATA)
+            try:
+                explained = tx.run(EXPLAIN_PREFIX + text, params).consume()
+                check_plan(
+                    explained.query_type, explained.plan, self._database, self._allowed_procedures
+                )
+                return _collect(tx.run(text, params), cap)
+            finally:
+                tx.close()  # rolls back: this transaction never commits
+
+
+def _statement(query: str) -> str:
+    """The query without surrounding blanks and one final ``;`` (as cypher-shell users type)."""
+    text = query.strip()
+    if text.endswith(";"):
+        text = text[:-1].rstrip()
+    if not text:
+        raise QueryError("the query is empty")
+    return text
+
+
+def _collect(result: Result, cap: int) -> CypherResult:
+    """At most ``cap`` rows of ``result`` as JSON values; ResultTooLarge on one more."""
+    columns = list(result.keys())
+    rows: list[list[Any]] = []
+    for record in result:
+        if len(rows) == cap:
+            raise ResultTooLarge(
+                f"the query returns more than {cap} rows; add a LIMIT (at most {cap})", limit=cap
+            )
+        rows.append([to_json(value) for value in record.values()])
+    summary = result.consume()
+    notes = [f"{n.title or n.code}: {n.description}".strip() for n in summary.summary_notifications]
+    return CypherResult(columns, rows, notes)
+
+
+def to_json(value: Any) -> Any:
+    """A value from the driver as plain JSON (nodes, relationships, paths, temporal, spatial)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, Node):
+        return _node(value)
+    if isinstance(value, Relationship):
+        return _relationship(value)
+    if isinstance(value, Path):
+        return {
+            "nodes": [_node(node) for node in value.nodes],
+            "relationships": [_relationship(rel) for rel in value.relationships],
+        }
+    if isinstance(value, Date | DateTime | Time | Duration):
+        return value.iso_format()
+    if isinstance(value, Point):
+        return {"srid": value.srid, "coordinates": list(value)}
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, Mapping):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    if hasattr(value, "isoformat"):  # datetime.date/time from a custom hydration
+        return value.isoformat()
+    return str(value)
+
+
+def _node(node: Node) -> dict[str, Any]:
+    """A node as ``{id, labels, properties}`` (labels sorted)."""
+    return {
+        "id": node.element_id,
+        "labels": sorted(node.labels),
+        "properties": {key: to_json(value) for key, value in node.items()},
+    }
+
+
+def _relationship(rel: Relationship) -> dict[str, Any]:
+    """A relationship as ``{id, type, start, end, properties}`` (ends are element ids)."""
+    return {
+        "id": rel.element_id,
+        "type": rel.type,
+        "start": rel.start_node.element_id if rel.start_node is not None else None,
+        "end": rel.end_node.element_id if rel.end_node is not None else None,
+        "properties": {key: to_json(value) for key, value in rel.items()},
+    }
