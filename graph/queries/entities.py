@@ -7,6 +7,7 @@ An entity's ``types`` are the local names of its ``dg:`` classes, sorted (``("Of
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.queries.sparql import SparqlReader
@@ -28,7 +29,7 @@ SELECT DISTINCT ?s ?t WHERE {{
 }}"""
 
 ENTITY_LABELS = f"""
-SELECT DISTINCT ?s ?p ?v WHERE {{
+SELECT DISTINCT ?s ?p ?v ?h WHERE {{
   VALUES ?c {{ {_CLASS_VALUES} }}
   VALUES ?p {{ <{DG.name}> <{DG.alias}> }}
   GRAPH ?g {{ ?s a ?c }}
@@ -51,7 +52,7 @@ class EntityInfo:
         return not ACTOR_TYPES.isdisjoint(self.types)
 
 
-def dg_types(values: list[str] | set[str] | tuple[str, ...]) -> tuple[str, ...]:
+def dg_types(values: Iterable[str]) -> tuple[str, ...]:
     """Sorted local names of the dg classes among IRIs or labels (other values dropped)."""
     names = set()
     for value in values:
@@ -61,24 +62,37 @@ def dg_types(values: list[str] | set[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def make_entity(uri: str, types: set[str], names: set[str], aliases: set[str]) -> EntityInfo:
-    """An :class:`EntityInfo` from merged values (names other than the chosen one are aliases)."""
-    ordered = sorted(names)
-    name = ordered[0] if ordered else None
-    rest = (set(ordered[1:]) | aliases) - {name} if name else aliases
-    return EntityInfo(uri, dg_types(types), name, tuple(sorted(rest)))
+def choose(values: dict[str, set[str]]) -> str | None:
+    """The value stated by the most graphs, ties to the smallest (as ``graph.projection``)."""
+    if not values:
+        return None
+    return min(values, key=lambda v: (-len(values[v]), v))
+
+
+def make_entity(
+    uri: str, types: Iterable[str], name: str | None, aliases: Iterable[str]
+) -> EntityInfo:
+    """An :class:`EntityInfo` (types filtered to entity classes, aliases sorted and distinct)."""
+    return EntityInfo(uri, dg_types(list(types)), name, tuple(sorted(set(aliases))))
 
 
 def read_entities(reader: SparqlReader) -> dict[str, EntityInfo]:
-    """Every actor and region of the store, by IRI."""
+    """Every actor and region of the store, by IRI (name chosen as the projection does)."""
     types: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     aliases: dict[str, set[str]] = defaultdict(set)
     for row in reader.select(ENTITY_TYPES):
         if row["s"] and row["t"]:
             types[row["s"]].add(row["t"])
     for row in reader.select(ENTITY_LABELS):
         subject, value = row["s"], row["v"]
-        if subject and value:
-            (names if row["p"] == str(DG.name) else aliases)[subject].add(value)
-    return {u: make_entity(u, types[u], names[u], aliases[u]) for u in sorted(types)}
+        if not (subject and value):
+            continue
+        if row["p"] == str(DG.name):
+            names[subject][value].add(row["h"] or "")
+        else:
+            aliases[subject].add(value)
+    return {
+        u: make_entity(u, types[u], choose(names.get(u, {})), aliases.get(u, set()))
+        for u in sorted(types)
+    }

@@ -16,6 +16,7 @@ __all__ = [
     "AgreementPage",
     "AgreementRole",
     "AgreementSummary",
+    "Attribution",
     "Body",
     "Broker",
     "BrokersResult",
@@ -51,6 +52,15 @@ class EntityRef:
     id: str
     name: str | None
     types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The folded evidence of a fact as the projection keeps it (``docs/data-model.md``):
+    distinct quotes and claimants, ordered by article then quote."""
+
+    quotes: tuple[str, ...]
+    claimants: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -126,7 +136,7 @@ class InfluenceInfo:
     start: str | None
     end: str | None
     description: str | None
-    evidence: tuple[Evidence, ...]
+    evidence: Attribution
     sources: tuple[str, ...]
 
 
@@ -264,7 +274,7 @@ class Signatory:
     signatory: EntityRef
     on_behalf_of: tuple[EntityRef, ...]
     date: str | None
-    evidence: tuple[Evidence, ...]
+    evidence: Attribution
 
 
 @dataclass(frozen=True)
@@ -278,7 +288,7 @@ class CommitmentInfo:
     status: Concept | None
     due_date: str | None
     description: str | None
-    evidence: tuple[Evidence, ...]
+    evidence: Attribution
 
 
 @dataclass(frozen=True)
@@ -303,7 +313,7 @@ class AgreementDetail:
     signatures: tuple[Signatory, ...]
     commitments: tuple[CommitmentInfo, ...]
     bodies: tuple[Body, ...]
-    evidence: tuple[Evidence, ...]
+    evidence: Attribution
     sources: tuple[str, ...]
 
 

@@ -1,0 +1,117 @@
+"""Step filters shared by both backends: relation kinds, node types and a date window.
+
+* ``relations``: kinds from :data:`graph.steps.RELATIONS`; ``relation`` means every
+  ``relation:<notation>``, ``relation:ruled`` one of them. None = all.
+* ``node_types``: dg entity types (``Country``, ``Organization``, ``Person``, ``Official``); a
+  step is followed only when the actor it leads to has one of them (the fixed ends of a query are
+  exempt). None = all.
+* ``since``/``until``: partial ISO dates. A step is kept when its known period overlaps the
+  window (``start`` on its first day, ``end`` on its last); unknown bounds never exclude, so
+  undated steps are always kept.
+
+:meth:`StepFilter.cypher_params` gives the same filter as parameters of the ``LINK`` Cypher
+(:data:`LINK_FILTER`), so Neo4j and networkx keep exactly the same steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from graph.errors import QueryError
+from graph.queries.entities import ENTITY_CLASSES
+from graph.steps import RELATIONS, Step, first_day, last_day, overlaps
+
+LINK_FILTER = """
+($relations IS NULL OR l.relation IN $relations
+   OR ($anyRelation AND l.relation STARTS WITH 'relation:'))
+AND ($until IS NULL OR l.startKey IS NULL OR l.startKey <= $until)
+AND ($since IS NULL OR l.endKey IS NULL OR l.endKey >= $since)
+"""
+"""Cypher predicate over a LINK bound to ``l`` (parameters from ``cypher_params``)."""
+
+NODE_FILTER = "($types IS NULL OR any(x IN labels({node}) WHERE x IN $types))"
+"""Cypher predicate over a node (``{node}`` is the variable name, fixed in the constants)."""
+
+
+def _check_date(value: str | None, name: str) -> None:
+    """Raise QueryError unless ``value`` is None or a partial ISO date."""
+    if value is None:
+        return
+    parts = value.split("-")
+    ok = 1 <= len(parts) <= 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)
+    if not ok or any(len(p) != 2 for p in parts[1:]):
+        raise QueryError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+
+
+def normalise_types(types: Iterable[str] | None) -> frozenset[str] | None:
+    """Entity types in their dg spelling (``country`` → ``Country``); QueryError if unknown."""
+    if types is None:
+        return None
+    by_lower = {c.lower(): c for c in ENTITY_CLASSES}
+    found = set()
+    for value in types:
+        key = value.strip().lower()
+        if key not in by_lower:
+            raise QueryError(f"unknown entity type {value!r}; known: {', '.join(ENTITY_CLASSES)}")
+        found.add(by_lower[key])
+    return frozenset(found)
+
+
+def normalise_relations(relations: Iterable[str] | None) -> frozenset[str] | None:
+    """Relation kinds, checked; QueryError for an unknown one."""
+    if relations is None:
+        return None
+    found = set()
+    for value in relations:
+        key = value.strip()
+        if key not in RELATIONS and not (key.startswith("relation:") and len(key) > 9):
+            raise QueryError(f"unknown relation {value!r}; known: {', '.join(RELATIONS)}")
+        found.add(key)
+    return frozenset(found)
+
+
+@dataclass(frozen=True)
+class StepFilter:
+    """Which steps a graph query may follow (see the module docstring)."""
+
+    relations: frozenset[str] | None = None
+    node_types: frozenset[str] | None = None
+    since: str | None = None
+    until: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        relations: Iterable[str] | None = None,
+        node_types: Iterable[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> StepFilter:
+        """A checked filter (QueryError on an unknown relation, type or malformed date)."""
+        _check_date(since, "since")
+        _check_date(until, "until")
+        return cls(normalise_relations(relations), normalise_types(node_types), since, until)
+
+    def step_ok(self, step: Step) -> bool:
+        """Whether the step's relation and dates pass."""
+        if self.relations is not None and step.relation not in self.relations:
+            if not ("relation" in self.relations and step.relation.startswith("relation:")):
+                return False
+        return overlaps(step.start_key, step.end_key, first_day(self.since), last_day(self.until))
+
+    def node_ok(self, types: Iterable[str]) -> bool:
+        """Whether an actor with these dg types may be reached."""
+        return self.node_types is None or not self.node_types.isdisjoint(types)
+
+    def cypher_params(self) -> dict[str, Any]:
+        """Parameters of :data:`LINK_FILTER` and :data:`NODE_FILTER`."""
+        relations = sorted(self.relations) if self.relations is not None else None
+        return {
+            "relations": relations,
+            "anyRelation": bool(relations and "relation" in relations),
+            "since": first_day(self.since),
+            "until": last_day(self.until),
+            "types": sorted(self.node_types) if self.node_types is not None else None,
+        }

@@ -1,0 +1,103 @@
+"""Entity ids (IRIs or short forms), text folding for search, and entity references."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from graph.errors import NotFound, QueryError
+from graph.queries.entities import EntityInfo
+from graph.queries.model import Concept, EntityRef
+from graph.queries.source import GraphSource
+from graph.steps import notation
+from ontology.namespace import ID, VOCAB
+
+ID_BASE = str(ID)
+_SHORT_RX = re.compile(r"^[a-z][a-z0-9-]*/[^\s<>\"{}|^`\\]+$")
+
+
+def to_iri(value: str) -> str:
+    """The IRI of an entity id: an IRI as is, or a short form (``country/DZA``, ``id:…``)."""
+    text = value.strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    text = text.removeprefix("id:").lstrip("/")
+    if not _SHORT_RX.match(text):
+        raise QueryError(f"not an entity id: {value!r} (an IRI or e.g. 'country/DZA')")
+    return ID_BASE + text
+
+
+def short_id(uri: str) -> str:
+    """``country/DZA`` for an instance IRI; other IRIs stay whole."""
+    return uri.removeprefix(ID_BASE) if uri.startswith(ID_BASE) else uri
+
+
+def concept_iri(scheme: str, value: str) -> str:
+    """A concept IRI from a notation (``counterterrorism``) or an IRI."""
+    text = value.strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    return str(VOCAB[f"{scheme}/{text}"])
+
+
+def concept(uri: str | None) -> Concept | None:
+    """A :class:`Concept` for a concept IRI (None stays None)."""
+    if uri is None:
+        return None
+    return Concept(uri, notation(uri) or uri)
+
+
+def fold(text: str) -> str:
+    """Accents and case stripped, spaces collapsed: ``"Saïd  Chanegriha"`` → ``"said chanegriha"``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(bare.split())
+
+
+def make_ref(uri: str, info: EntityInfo | None) -> EntityRef:
+    """The reference of an entity (name and types None/empty when unknown)."""
+    if info is None:
+        return EntityRef(uri, short_id(uri), None, ())
+    return EntityRef(uri, short_id(uri), info.name, info.types)
+
+
+class Refs:
+    """Entity references of a backend, fetched in batches and cached for one request."""
+
+    def __init__(self, source: GraphSource) -> None:
+        """Read entities from ``source``."""
+        self._source = source
+        self._infos: dict[str, EntityInfo | None] = {}
+
+    def load(self, uris: Iterable[str]) -> None:
+        """Fetch the entities among ``uris`` not fetched yet."""
+        missing = sorted({u for u in uris if u not in self._infos})
+        if missing:
+            found = self._source.entity_infos(missing)
+            for uri in missing:
+                self._infos[uri] = found.get(uri)
+
+    def info(self, uri: str) -> EntityInfo | None:
+        """The entity ``uri`` (fetched if needed), None if it is not one."""
+        self.load([uri])
+        return self._infos[uri]
+
+    def ref(self, uri: str) -> EntityRef:
+        """The reference of ``uri``."""
+        return make_ref(uri, self.info(uri))
+
+    def refs(self, uris: Iterable[str]) -> tuple[EntityRef, ...]:
+        """References of ``uris``, in IRI order."""
+        ordered = sorted(set(uris))
+        self.load(ordered)
+        return tuple(self.ref(u) for u in ordered)
+
+    def resolve(self, value: str, *, actor: bool = False) -> str:
+        """The IRI of an entity id; NotFound unless it is an entity (an actor if asked)."""
+        uri = to_iri(value)
+        info = self.info(uri)
+        if info is None or (actor and not info.is_actor):
+            kind = "actor" if actor else "entity"
+            raise NotFound(f"no {kind} {short_id(uri)!r}")
+        return uri

@@ -1,0 +1,60 @@
+"""Entity search by name or alias: case- and accent-insensitive, ranked, paginated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.queries.entities import EntityInfo
+from graph.queries.model import EntityHit, SearchResult
+from graph.queries.refs import fold, make_ref
+
+MATCHES = ("exact", "prefix", "substring")
+"""Match kinds, best first."""
+
+
+def best_match(query: str, info: EntityInfo) -> tuple[int, str] | None:
+    """(rank, matched label) of the best match of a folded query on the name or an alias.
+
+    Rank 0 = exact, 1 = prefix, 2 = substring; on equal ranks the name wins, then the
+    alias first in sort order. None when nothing matches.
+    """
+    labels = ([info.name] if info.name else []) + list(info.aliases)
+    best: tuple[int, str] | None = None
+    for label in labels:
+        folded = fold(label)
+        if folded == query:
+            rank = 0
+        elif folded.startswith(query):
+            rank = 1
+        elif query in folded:
+            rank = 2
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, label)
+    return best
+
+
+def search_entities(
+    entities: Iterable[EntityInfo],
+    text: str,
+    types: frozenset[str] | None,
+    limit: int,
+    offset: int,
+) -> SearchResult:
+    """Rank ``entities`` against ``text`` (exact > prefix > substring, then name, then IRI)."""
+    query = fold(text)
+    scored = []
+    if query:
+        for info in entities:
+            if types is not None and types.isdisjoint(info.types):
+                continue
+            match = best_match(query, info)
+            if match is not None:
+                scored.append((match[0], fold(info.name or ""), info.uri, match[1], info))
+    scored.sort(key=lambda s: (s[0], s[1], s[2]))
+    page = scored[offset : offset + limit]
+    hits = tuple(
+        EntityHit(make_ref(s[4].uri, s[4]), s[4].aliases, s[3], MATCHES[s[0]]) for s in page
+    )
+    return SearchResult(text, len(scored), limit, offset, hits)

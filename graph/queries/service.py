@@ -1,0 +1,307 @@
+"""The query services: one implementation of :class:`GraphQueries` over any :class:`GraphSource`.
+
+Entity ids are IRIs or their short form (``country/DZA``, ``person/michael-langley``). Invalid
+parameters raise :class:`graph.errors.QueryError`; unknown entities or agreements raise
+:class:`graph.errors.NotFound`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from graph.errors import QueryError
+from graph.queries import agreements, analytics, facts, graphwalk
+from graph.queries.filters import StepFilter, normalise_types
+from graph.queries.model import (
+    AgreementDetail,
+    AgreementPage,
+    BrokersResult,
+    EntityDetail,
+    InfluencePage,
+    LinksResult,
+    Neighbourhood,
+    PathsResult,
+    SearchResult,
+    Statistics,
+    Timeline,
+)
+from graph.queries.refs import Refs, concept_iri, to_iri
+from graph.queries.search import search_entities
+from graph.queries.source import GraphSource
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """Caps of the graph queries (the API fills them from its settings)."""
+
+    max_hops: int = 4
+    """Largest ``max_hops`` a links/shortest-path query may ask for (≤ 8)."""
+    max_paths: int = 500
+    """Default and largest path cap."""
+    hub_cap: int = 200
+    """Default hub cap: an actor with more steps is not expanded by ego networks."""
+    timeout: float = 10.0
+    """Seconds a path enumeration may take (and each Neo4j read transaction)."""
+    max_depth: int = 3
+    max_page: int = 1000
+
+
+class GraphQueries(Protocol):
+    """Every query service; both backends answer identically (``tests/test_queries*.py``)."""
+
+    def search(
+        self, text: str, *, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0
+    ) -> SearchResult: ...
+    def entity(self, entity_id: str) -> EntityDetail: ...
+    def neighbours(
+        self,
+        entity_id: str,
+        *,
+        depth: int = 1,
+        flt: StepFilter | None = None,
+        hub_cap: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Neighbourhood: ...
+    def links(
+        self,
+        a: str,
+        b: str,
+        *,
+        max_hops: int = 3,
+        flt: StepFilter | None = None,
+        max_paths: int | None = None,
+        timeout: float | None = None,
+    ) -> LinksResult: ...
+    def shortest_paths(
+        self,
+        a: str,
+        b: str,
+        *,
+        max_hops: int | None = None,
+        flt: StepFilter | None = None,
+        max_paths: int | None = None,
+    ) -> PathsResult: ...
+    def agreements(
+        self,
+        *,
+        party: str | None = None,
+        signatory: str | None = None,
+        area: str | None = None,
+        signed_since: str | None = None,
+        signed_until: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> AgreementPage: ...
+    def agreement(self, agreement_id: str) -> AgreementDetail: ...
+    def influences(
+        self,
+        *,
+        influencer: str | None = None,
+        influenced: str | None = None,
+        kind: str | None = None,
+        direction: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> InfluencePage: ...
+    def timeline(self, entity_id: str, *, include_undated: bool = True) -> Timeline: ...
+    def brokers(
+        self,
+        *,
+        seeds: Iterable[str] = (),
+        depth: int = 1,
+        flt: StepFilter | None = None,
+        limit: int = 20,
+    ) -> BrokersResult: ...
+    def statistics(self) -> Statistics: ...
+
+
+def _check(value: int, low: int, high: int, name: str) -> int:
+    """``value`` if ``low <= value <= high``, else QueryError."""
+    if not low <= value <= high:
+        raise QueryError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+class QueryService:
+    """:class:`GraphQueries` over a backend's primitives (see ``graph.queries.source``)."""
+
+    def __init__(
+        self,
+        source: GraphSource,
+        limits: QueryLimits | None = None,
+        last_loaded: Callable[[], str | None] | None = None,
+    ) -> None:
+        """Answer from ``source`` within ``limits``; ``last_loaded`` feeds statistics."""
+        self.source = source
+        self.limits = limits or QueryLimits()
+        self._last_loaded = last_loaded
+
+    def _refs(self) -> Refs:
+        return Refs(self.source)
+
+    def _page(self, limit: int, offset: int) -> tuple[int, int]:
+        _check(offset, 0, 10**9, "offset")
+        return _check(limit, 1, self.limits.max_page, "limit"), offset
+
+    def search(
+        self, text: str, *, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0
+    ) -> SearchResult:
+        """Entities whose name or alias matches ``text`` (see ``graph.queries.search``)."""
+        limit, offset = self._page(limit, offset)
+        wanted = normalise_types(types)
+        return search_entities(self.source.entities(), text, wanted, limit, offset)
+
+    def entity(self, entity_id: str) -> EntityDetail:
+        """Detail of one entity (NotFound if unknown)."""
+        refs = self._refs()
+        return facts.entity_detail(self.source, refs, refs.resolve(entity_id))
+
+    def neighbours(
+        self,
+        entity_id: str,
+        *,
+        depth: int = 1,
+        flt: StepFilter | None = None,
+        hub_cap: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Neighbourhood:
+        """Ego network of an actor up to ``depth`` (1..max_depth), hubs not expanded."""
+        limit, offset = self._page(limit, offset)
+        _check(depth, 1, self.limits.max_depth, "depth")
+        cap = _check(hub_cap if hub_cap is not None else self.limits.hub_cap, 1, 10**9, "hub_cap")
+        refs = self._refs()
+        center = refs.resolve(entity_id, actor=True)
+        flt = flt or StepFilter()
+        return graphwalk.neighbourhood(self.source, refs, center, depth, flt, cap, limit, offset)
+
+    def _ends(self, refs: Refs, a: str, b: str) -> tuple[str, str]:
+        return refs.resolve(a, actor=True), refs.resolve(b, actor=True)
+
+    def links(
+        self,
+        a: str,
+        b: str,
+        *,
+        max_hops: int = 3,
+        flt: StepFilter | None = None,
+        max_paths: int | None = None,
+        timeout: float | None = None,
+    ) -> LinksResult:
+        """Paths of at most ``max_hops`` steps between two actors, capped and timed."""
+        _check(max_hops, 1, self.limits.max_hops, "max_hops")
+        cap = _check(max_paths or self.limits.max_paths, 1, self.limits.max_paths, "max_paths")
+        limit = min(timeout or self.limits.timeout, self.limits.timeout)
+        refs = self._refs()
+        source, target = self._ends(refs, a, b)
+        flt = flt or StepFilter()
+        return graphwalk.links(self.source, refs, source, target, max_hops, flt, cap, limit)
+
+    def shortest_paths(
+        self,
+        a: str,
+        b: str,
+        *,
+        max_hops: int | None = None,
+        flt: StepFilter | None = None,
+        max_paths: int | None = None,
+    ) -> PathsResult:
+        """All shortest paths (up to the cap) of at most ``max_hops`` steps."""
+        hops = _check(max_hops or self.limits.max_hops, 1, self.limits.max_hops, "max_hops")
+        cap = _check(max_paths or self.limits.max_paths, 1, self.limits.max_paths, "max_paths")
+        refs = self._refs()
+        source, target = self._ends(refs, a, b)
+        flt = flt or StepFilter()
+        return graphwalk.shortest_paths(
+            self.source, refs, source, target, hops, flt, cap, self.limits.timeout
+        )
+
+    def agreements(
+        self,
+        *,
+        party: str | None = None,
+        signatory: str | None = None,
+        area: str | None = None,
+        signed_since: str | None = None,
+        signed_until: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> AgreementPage:
+        """Agreements filtered by party, signatory, area (notation or IRI) and date signed."""
+        limit, offset = self._page(limit, offset)
+        StepFilter.of(since=signed_since, until=signed_until)  # checks the dates
+        return agreements.list_agreements(
+            self.source,
+            self._refs(),
+            party=to_iri(party) if party else None,
+            signatory=to_iri(signatory) if signatory else None,
+            area=concept_iri("area", area) if area else None,
+            since=signed_since,
+            until=signed_until,
+            limit=limit,
+            offset=offset,
+        )
+
+    def agreement(self, agreement_id: str) -> AgreementDetail:
+        """Detail of one agreement (NotFound if unknown)."""
+        return agreements.agreement_detail(self.source, self._refs(), to_iri(agreement_id))
+
+    def influences(
+        self,
+        *,
+        influencer: str | None = None,
+        influenced: str | None = None,
+        kind: str | None = None,
+        direction: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> InfluencePage:
+        """Influences filtered by influencer, influenced, kind and direction (notations)."""
+        limit, offset = self._page(limit, offset)
+        return agreements.list_influences(
+            self.source,
+            self._refs(),
+            influencer=to_iri(influencer) if influencer else None,
+            influenced=to_iri(influenced) if influenced else None,
+            kind=concept_iri("influence-kind", kind) if kind else None,
+            direction=concept_iri("direction", direction) if direction else None,
+            limit=limit,
+            offset=offset,
+        )
+
+    def timeline(self, entity_id: str, *, include_undated: bool = True) -> Timeline:
+        """Dated facts of an actor in date order (undated ones apart)."""
+        refs = self._refs()
+        return facts.timeline(self.source, refs, refs.resolve(entity_id), include_undated)
+
+    def brokers(
+        self,
+        *,
+        seeds: Iterable[str] = (),
+        depth: int = 1,
+        flt: StepFilter | None = None,
+        limit: int = 20,
+    ) -> BrokersResult:
+        """Betweenness on the whole actor graph, or on the ego network of ``seeds``."""
+        limit, _ = self._page(limit, 0)
+        _check(depth, 1, self.limits.max_depth, "depth")
+        refs = self._refs()
+        flt = flt or StepFilter()
+        starts = [refs.resolve(s, actor=True) for s in seeds]
+        if not starts:
+            graph = analytics.actor_graph(self.source.edges(flt))
+            return analytics.brokers(refs, graph, "graph", limit)
+        keep = graphwalk.ego_nodes(self.source, starts, depth, flt, self.limits.hub_cap)
+        incident = self.source.incident(sorted(keep), flt, frozenset(starts))
+        edges = [(s.source, s.target) for steps in incident.values() for s in steps]
+        return analytics.brokers(refs, analytics.actor_graph(edges, keep), "ego", limit)
+
+    def statistics(self) -> Statistics:
+        """Counts by type and relation, articles, last load time (when recorded)."""
+        last = self._last_loaded() if self._last_loaded else None
+        return analytics.statistics(
+            self.source.label_counts, self.source.relation_counts(), last
+        )

@@ -1,0 +1,115 @@
+"""The primitives a backend provides; every query service is built on them once (``service``).
+
+Two implementations: ``nx_source.NxSource`` (networkx view + the RDF store, facts described by
+running ``graph.projection`` in memory, so they read exactly like the Neo4j projection) and
+``neo4j_source.Neo4jSource`` (Cypher over the projection and the ``LINK`` relationships).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from graph.queries.entities import EntityInfo
+from graph.queries.filters import StepFilter
+from graph.queries.paths import RawPath
+from graph.steps import Step
+
+
+@dataclass(frozen=True)
+class Described:
+    """A projected node (or ``dg:Relation`` relationship): labels, properties and the targets
+    of its outgoing relationships by type (``PARTY`` → IRIs), as ``docs/data-model.md`` says."""
+
+    uri: str
+    labels: tuple[str, ...]
+    props: Mapping[str, Any] = field(hash=False)
+    out: Mapping[str, tuple[str, ...]] = field(hash=False)
+
+    def text(self, key: str) -> str | None:
+        """A single property as a string (first item of a list), or None."""
+        value = self.props.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return None if value is None else str(value)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A property as a sorted tuple of strings (a single value gives one item)."""
+        value = self.props.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        return tuple(sorted(str(v) for v in items))
+
+    def ordered(self, key: str) -> tuple[str, ...]:
+        """A list property as stored (order kept)."""
+        value = self.props.get(key)
+        if value is None:
+            return ()
+        return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
+
+    def one(self, rel_type: str) -> str | None:
+        """The smallest target of ``rel_type``, or None."""
+        targets = self.out.get(rel_type, ())
+        return targets[0] if targets else None
+
+    def all(self, rel_type: str) -> tuple[str, ...]:
+        """Every target of ``rel_type``, sorted."""
+        return self.out.get(rel_type, ())
+
+
+class GraphSource(Protocol):
+    """What a backend answers; filters have the semantics of ``graph.queries.filters``."""
+
+    def entities(self) -> list[EntityInfo]:
+        """Every actor and region."""
+        ...
+
+    def entity_infos(self, uris: Sequence[str]) -> dict[str, EntityInfo]:
+        """The entities among ``uris`` (unknown ones are absent)."""
+        ...
+
+    def incident(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[Step]]:
+        """Steps touching each actor that pass ``flt``; the other end must pass the node-type
+        filter unless it is in ``exempt``. Sorted by uri."""
+        ...
+
+    def degrees(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, int]:
+        """How many steps :meth:`incident` would return for each actor."""
+        ...
+
+    def paths(
+        self, source: str, target: str, hops: int, flt: StepFilter, limit: int, timeout: float
+    ) -> list[RawPath]:
+        """Up to ``limit`` simple paths of exactly ``hops`` steps (intermediates pass the
+        node-type filter); :class:`graph.errors.QueryTimeout` past ``timeout`` seconds."""
+        ...
+
+    def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
+        """(source, target) of every step passing ``flt`` whose two ends pass the type filter."""
+        ...
+
+    def relation_counts(self) -> dict[str, int]:
+        """Number of steps by relation."""
+        ...
+
+    def describe(self, uris: Sequence[str]) -> dict[str, Described]:
+        """The projected nodes (or Relation relationships) of ``uris``; unknown ones absent."""
+        ...
+
+    def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
+        """Sorted (subject, type) of the projected relationships of ``rel_types`` into ``uri``."""
+        ...
+
+    def instances(self, label: str) -> list[str]:
+        """IRIs of every node with a dg label, sorted."""
+        ...
+
+    def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
+        """Number of nodes with each label."""
+        ...
