@@ -255,3 +255,19 @@ def test_sheets_load_with_the_loader(tmp_path: Path, fmt: str) -> None:
     # entities recur across sheets: the batch index holds fewer entities than were declared
     declared = sum(len(_read(f)["entities"]) for f in out.iterdir())
     assert len(result.index) < declared
+
+
+def test_world_names_never_merge_under_the_loaders_matching() -> None:
+    """Distinct synthetic entities keep distinct matching keys (name and aliases), so the
+    loader's name-based identity never merges two of them, nor one with a person of the
+    reference example."""
+    names = pytest.importorskip("loaders.names")
+    world = gen.World(SEED, 300)
+    owner: dict[tuple[str, str], str] = {}
+    for entity in world.entities.values():
+        group = "person" if entity.type in ("person", "official") else entity.type
+        for text in [entity.name, *entity.decl.get("aliases", [])]:
+            key = (group, names.normalize_name(text, person=group == "person"))
+            assert owner.setdefault(key, entity.id) == entity.id, (key, owner[key], entity.id)
+    for real in ("Michael Langley", "Saïd Chanegriha", "Martin Pimentel", "Brandi Vincent"):
+        assert ("person", names.normalize_name(real, person=True)) not in owner
