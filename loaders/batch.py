@@ -161,7 +161,7 @@ def _check_unique(articles: list[ArticleGraph], file: str, seen: dict[str, str])
         if other is not None:
             message = f"article '{article.article_id}' is loaded twice in this batch (also {other})"
             line = article.origins.get(article.iri, ("", None))[1]
-            problems.append(Problem(file, line, "article.id", message))
+            problems.append(Problem(file, line, "article", message))
         here.add(iri)
     if problems:
         raise InvalidInputError(problems)

@@ -7,7 +7,10 @@ each named after the ``dg:Article`` it describes. Every article graph is checked
 
 from __future__ import annotations
 
+import logging
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, URIRef
@@ -76,21 +79,43 @@ def load_rdf(path: str | Path, *, fmt: str | None = None, shacl: bool = True) ->
     return load_rdf_text(read_text(path), file=str(path), fmt=chosen, shacl=shacl)
 
 
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's deprecation warnings and its logged tracebacks for ill-typed literals
+    (SHACL reports those literals properly)."""
+    term_logger = logging.getLogger("rdflib.term")
+    level = term_logger.level
+    term_logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            yield
+    finally:
+        term_logger.setLevel(level)
+
+
 def parse_rdf(text: str, file: str, fmt: str) -> Dataset:
     """Parse RDF text into a Dataset; raise :class:`ParseError` with the line when known."""
     dataset = Dataset()
     try:
-        with warnings.catch_warnings():  # rdflib's own parsers use deprecated Dataset API
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with _quiet_rdflib():
             dataset.parse(data=text, format=fmt, publicID=f"file:///{Path(file).name}")
     except BadSyntax as exc:
         message = f"malformed {fmt}: {exc._why}"
         raise ParseError([Problem(file, exc.lines + 1, "", message)]) from exc
     except Exception as exc:  # rdflib parsers raise many kinds of exceptions
-        line = getattr(exc, "lineno", None)
         detail = str(exc).strip() or type(exc).__name__
+        line = getattr(exc, "lineno", None) or _line_in(text, detail)
         raise ParseError([Problem(file, line, "", f"malformed {fmt}: {detail}")]) from exc
     return dataset
+
+
+def _line_in(text: str, message: str) -> int | None:
+    """The first line of ``text`` quoted in a parser message (N-Triples/N-Quads quote it)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if len(line.strip()) >= 3 and line.strip() in message:
+            return number
+    return None
 
 
 def _split(dataset: Dataset, file: str, problems: list[Problem]) -> list[ArticleGraph | None]:

@@ -53,7 +53,20 @@ def shacl_problems(
 
 
 def _results(report: Graph) -> list[Node]:
-    return list(report.subjects(RDF.type, SH.ValidationResult))
+    """Top-level results (the nested ``sh:detail`` ones are folded into their parent)."""
+    nested = set(report.objects(None, SH.detail))
+    return [r for r in report.subjects(RDF.type, SH.ValidationResult) if r not in nested]
+
+
+def _message(report: Graph, result: Node) -> str:
+    details = sorted(
+        {str(m) for d in report.objects(result, SH.detail) for m in _messages(report, d)}
+    )
+    return "; ".join(details) if details else "; ".join(_messages(report, result))
+
+
+def _messages(report: Graph, result: Node) -> list[str]:
+    return [str(m) for m in report.objects(result, SH.resultMessage)] or ["violates a shape"]
 
 
 def _problem(
@@ -62,7 +75,7 @@ def _problem(
     focus = report.value(result, SH.focusNode)
     prop = report.value(result, SH.resultPath)
     value = report.value(result, SH.value)
-    message = str(report.value(result, SH.resultMessage) or "violates a shape")
+    message = _message(report, result)
     severity: Severity = "error"
     if report.value(result, SH.resultSeverity) != SH.Violation:
         severity = "warning"

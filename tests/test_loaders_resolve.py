@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Literal
 from rdflib import namespace as ns
@@ -117,7 +119,7 @@ FIRST = sheet(
 )
 
 
-def test_two_files_share_entities_by_iso_alias_and_wikidata(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_two_files_share_entities_by_iso_alias_and_wikidata(tmp_path: Path) -> None:
     second = sheet(
         "second",
         "{id: us, type: country, name: USA, iso: USA}",
@@ -145,7 +147,7 @@ def test_two_files_share_entities_by_iso_alias_and_wikidata(tmp_path) -> None:  
     assert (ID["person/michael-langley"], DG.alias, Literal("M. Langley")) in two.graph
 
 
-def test_batch_order_decides_nothing_for_countries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_batch_order_decides_nothing_for_countries(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(sheet("a", "{id: x, type: country, name: Algiers}"))
     (tmp_path / "b.yaml").write_text(FIRST)
     # "Algiers" alone is unknown to pycountry and to the index: an error, whatever the order
@@ -181,7 +183,7 @@ def test_index_from_graph_round_trips_an_article() -> None:
     assert record is not None and record.type == "official" and record.country == str(DZA)
 
 
-def test_records_are_added_to_the_batch_index_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_records_are_added_to_the_batch_index_only(tmp_path: Path) -> None:
     (tmp_path / "1.yaml").write_text(FIRST)
     index = EntityIndex()
     result = load_paths([tmp_path], index)
