@@ -275,10 +275,10 @@ class MemoryProjection:
             raise self.fail
         for node in change.nodes:
             nodes[node.uri] = (set(node.labels), dict(node.properties))
-        for rel in change.relationships:
-            for uri in (rel.start, rel.end):
+        for record in change.relationships:
+            for uri in (record.start, record.end):
                 nodes.setdefault(uri, ({"Resource"}, {"uri": uri}))
-            rels.append((rel.start, rel.type, rel.end, dict(rel.properties)))
+            rels.append((record.start, record.type, record.end, dict(record.properties)))
         linked = {r[0] for r in rels} | {r[2] for r in rels}
         for uri in candidates:
             if uri in nodes and "sources" not in nodes[uri][1] and uri not in linked:

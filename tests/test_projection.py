@@ -149,7 +149,7 @@ def test_evidence_and_relation_nodes_are_not_nodes() -> None:
 
 def test_every_value_is_a_primitive_or_homogeneous_list() -> None:
     projected = project_all(us_algeria(), algeria_russia())
-    records = [*projected.nodes, *projected.relationships]
+    records: list[NodeRecord | RelRecord] = [*projected.nodes, *projected.relationships]
     for record in records:
         assert "sources" in record.properties, record
         for key, value in record.properties.items():
