@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,8 @@ __all__ = ["CypherResult", "GraphCypherService", "to_json"]
 
 EXPLAIN_PREFIX = "EXPLAIN "
 TX_METADATA = {"app": "diplograph", "endpoint": "cypher"}
+_ZERO_FRACTION = re.compile(r"\.0{1,9}(?!\d)")
+"""An all-zero fraction of a second, which Neo4j writes as ``.000000000``."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,11 @@ def _collect(result: Result, cap: int) -> CypherResult:
             )
         rows.append([to_json(value) for value in record.values()])
     summary = result.consume()
-    notes = [f"{n.title or n.code}: {n.description}".strip() for n in summary.summary_notifications]
+    notes = [
+        status.status_description
+        for status in summary.gql_status_objects
+        if status.is_notification and status.status_description
+    ]
     return CypherResult(columns, rows, notes)
 
 
@@ -153,7 +160,7 @@ def to_json(value: Any) -> Any:
             "relationships": [_relationship(rel) for rel in value.relationships],
         }
     if isinstance(value, Date | DateTime | Time | Duration):
-        return value.iso_format()
+        return _ZERO_FRACTION.sub("", value.iso_format())
     if isinstance(value, Point):
         return {"srid": value.srid, "coordinates": list(value)}
     if isinstance(value, bytes | bytearray):
