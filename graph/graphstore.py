@@ -193,6 +193,7 @@ class GraphStore:
                 )
                 if on_progress is not None:
                     on_progress(min(start + self.sync_batch, total), total)
+            self.projection.rebuilt()
             return self.projection.counts()
 
     def stats(self) -> GraphStats:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, Protocol, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Session, unit_of_work
 from neo4j.exceptions import (
@@ -201,6 +201,26 @@ def _rel_row(record: RelRecord) -> dict[str, Any]:
     }
 
 
+class Neo4jExtension(Protocol):
+    """More Neo4j data kept in step with the projection, in the same transactions.
+
+    ``graph.queries.neo4j_links`` (the ``LINK`` relationships between actors) is one.
+    """
+
+    def ensure_schema(self, session: Session) -> None:
+        """Create the extension's indexes (called by :meth:`Neo4jProjection.ensure_schema`)."""
+        ...
+
+    def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
+        """Recompute what depends on ``subjects``, inside the load's transaction, after the
+        records are written and before unsupported nodes are deleted."""
+        ...
+
+    def rebuild(self, session: Session) -> None:
+        """Recompute everything, after ``sync`` has written every record again."""
+        ...
+
+
 class Neo4jProjection:
     """A :class:`graph.stores.Projection` on Neo4j 5.26 through the official driver."""
 
@@ -211,12 +231,14 @@ class Neo4jProjection:
         *,
         batch_size: int = BATCH_SIZE,
         max_retry_time: float | None = None,
+        extensions: Sequence[Neo4jExtension] = (),
     ) -> None:
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.max_retry_time = max_retry_time
         """Seconds the driver keeps retrying a transaction on transient errors (None: 30)."""
+        self.extensions = tuple(extensions)
 
     def _session(self) -> Session:
         """A session on our database."""
@@ -233,6 +255,8 @@ class Neo4jProjection:
         with neo4j_errors("creating the Neo4j schema"), self._session() as session:
             for statement in SCHEMA:
                 session.run(statement).consume()
+            for extension in self.extensions:
+                extension.ensure_schema(session)
 
     def check(self) -> None:
         """Raise :class:`StoreUnavailable` unless Neo4j answers."""
@@ -264,8 +288,18 @@ class Neo4jProjection:
             tx.run(WRITE_NODES, rows=rows).consume()
         for rows in _chunks(relationships, self.batch_size):
             tx.run(WRITE_RELATIONSHIPS, rows=rows).consume()
+        if reset:
+            for extension in self.extensions:
+                extension.refresh(tx, reset)
         for batch in _chunks(sorted(candidates), self.batch_size):
             tx.run(DELETE_ORPHANS, uris=batch).consume()
+
+    def rebuilt(self) -> None:
+        """Let the extensions rebuild what they keep, after a ``sync``."""
+        if self.extensions:
+            with neo4j_errors("rebuilding Neo4j extensions"), self._session() as session:
+                for extension in self.extensions:
+                    extension.rebuild(session)
 
     def remove_nodes(self, uris: Sequence[str]) -> int:
         """Delete these nodes with their relationships, in one transaction."""

@@ -252,6 +252,10 @@ class Projection(Protocol):
         """Apply ``change`` in one transaction: all of it or, on error, nothing."""
         ...
 
+    def rebuilt(self) -> None:
+        """Called by ``GraphStore.sync`` once every record has been written again."""
+        ...
+
     def remove_nodes(self, uris: Sequence[str]) -> int:
         """Delete these nodes and their relationships; returns how many nodes were deleted."""
         ...

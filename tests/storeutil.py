@@ -286,6 +286,9 @@ class MemoryProjection:
         self.nodes, self.rels = nodes, rels
         self.applied.append(change)
 
+    def rebuilt(self) -> None:
+        """Nothing kept besides the records."""
+
     def remove_nodes(self, uris: Iterable[str]) -> int:
         """Delete nodes and their relationships."""
         gone = set(uris) & self.nodes.keys()

@@ -6,12 +6,12 @@ and ``sync`` rebuilds exactly what incremental loads maintained. Runs against a 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import ServiceUnavailable
 from rdflib import Dataset
 
@@ -289,6 +289,46 @@ def test_wrong_password_is_unavailable_without_retry(neo4j_connection: Any) -> N
     ):
         Neo4jProjection(driver).check()
     assert caught.value.retry_after is None
+
+
+# ---------------------------------------------------------------------- extensions
+
+
+class _Marker:
+    """A Neo4j extension that marks each refresh with a node, in the load's transaction."""
+
+    def __init__(self) -> None:
+        self.schema = 0
+        self.refreshed: list[list[str]] = []
+        self.rebuilds = 0
+
+    def ensure_schema(self, session: Session) -> None:
+        self.schema += 1
+
+    def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
+        self.refreshed.append(list(subjects))
+        tx.run("CREATE (:ExtensionMark)").consume()
+
+    def rebuild(self, session: Session) -> None:
+        self.rebuilds += 1
+
+
+def test_extensions_write_in_the_load_transaction(projection: Neo4jProjection) -> None:
+    marker = _Marker()
+    sink = Neo4jProjection(projection.driver, projection.database, extensions=[marker])
+    store = GraphStore(OxigraphStore(), sink)
+    store.ensure_schema()
+    store.load_articles(dataset(A2))
+    assert marker.schema == 1 and DZA in marker.refreshed[0]
+    failing = _FailingMidTransaction(
+        projection.driver, projection.database, max_retry_time=0, extensions=[marker]
+    )
+    with pytest.raises(StoreUnavailable):
+        GraphStore(store.rdf, failing).load_articles(dataset(A1))
+    marks = projection.read("MATCH (m:ExtensionMark) RETURN count(m) AS n")
+    assert marks == [{"n": 1}]  # the failed load's mark was rolled back with it
+    store.sync()
+    assert marker.rebuilds == 1
 
 
 # ---------------------------------------------------------------------- Neo4j specifics
