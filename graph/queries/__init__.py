@@ -12,16 +12,16 @@ dataclasses of ``graph.queries.model`` and are identical for both backends.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from neo4j import Driver
-
-from graph.nxview import NxView
 from graph.queries.filters import StepFilter
-from graph.queries.neo4j_source import Neo4jSource
-from graph.queries.nx_source import NxSource
 from graph.queries.service import GraphQueries, QueryLimits, QueryService
-from graph.queries.sparql import SparqlReader
-from graph.stores import RDFStore
+
+if TYPE_CHECKING:  # imported lazily: graph.nxview itself imports graph.queries modules
+    from neo4j import Driver
+
+    from graph.nxview import NxView
+    from graph.stores import RDFStore
 
 __all__ = [
     "GraphQueries",
@@ -41,6 +41,10 @@ def nx_queries(
     last_loaded: Callable[[], str | None] | None = None,
 ) -> QueryService:
     """Query services on the networkx view of ``store`` (pass ``view`` to share one view)."""
+    from graph.nxview import NxView
+    from graph.queries.nx_source import NxSource
+    from graph.queries.sparql import SparqlReader
+
     limits = limits or QueryLimits()
     reader = SparqlReader.of_store(store, limits.timeout)
     view = view or NxView.of_store(store, limits.timeout)
@@ -55,5 +59,7 @@ def neo4j_queries(
     last_loaded: Callable[[], str | None] | None = None,
 ) -> QueryService:
     """Query services on Neo4j (the projection plus LINK relationships)."""
+    from graph.queries.neo4j_source import Neo4jSource
+
     limits = limits or QueryLimits()
     return QueryService(Neo4jSource(driver, database, limits.timeout), limits, last_loaded)

@@ -1,0 +1,64 @@
+"""The networkx view: rebuilt when the store changes, updated in place from a step delta."""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDF
+
+from graph.graphstore import GraphStore
+from graph.nxview import NxView
+from graph.queries.rdf_steps import all_steps
+from graph.queries.sparql import SparqlReader
+from graph.rdf_store import OxigraphStore
+from ontology.namespace import DG, ID
+
+KIND = URIRef("https://w3id.org/diplograph/vocab/relation-kind/partner-of")
+
+
+def article(name: str, pairs: list[tuple[str, str]]) -> Dataset:
+    """One article graph with countries joined by partner-of relations."""
+    dataset = Dataset()
+    iri = ID[f"article/{name}"]
+    graph = dataset.graph(iri)
+    graph.add((iri, RDF.type, DG.Article))
+    for a, b in pairs:
+        for code in (a, b):
+            graph.add((ID[f"country/{code}"], RDF.type, DG.Country))
+            graph.add((ID[f"country/{code}"], DG.name, Literal(code)))
+        relation = ID[f"relation/{a}-{b}"]
+        graph.add((relation, RDF.type, DG.Relation))
+        graph.add((relation, DG.relationSubject, ID[f"country/{a}"]))
+        graph.add((relation, DG.relationObject, ID[f"country/{b}"]))
+        graph.add((relation, DG.relationKind, KIND))
+    return dataset
+
+
+def test_view_is_rebuilt_when_the_store_changes() -> None:
+    rdf = OxigraphStore()
+    store = GraphStore(rdf)
+    store.load_articles(article("one", [("AAA", "BBB")]))
+    view = NxView.of_store(rdf)
+    first = view.current()
+    assert first.graph.number_of_edges() == 1
+    assert view.current() is first  # unchanged store: same snapshot
+    store.load_articles(article("two", [("BBB", "CCC")]))
+    second = view.current()
+    assert second is not first and second.graph.number_of_edges() == 2
+    assert second.entities[str(ID["country/CCC"])].name == "CCC"
+    store.retract_article(str(ID["article/one"]))
+    assert view.current().graph.number_of_edges() == 1
+
+
+def test_apply_touched_matches_a_full_rebuild() -> None:
+    rdf = OxigraphStore()
+    store = GraphStore(rdf)
+    store.load_articles(article("one", [("AAA", "BBB"), ("BBB", "CCC")]))
+    reader = SparqlReader.of_store(rdf)
+    counter = [0]
+    view = NxView(reader, lambda: counter[0])
+    view.current()
+    result = store.load_articles(article("two", [("CCC", "DDD")]))
+    assert result.articles
+    touched = {str(s) for s, _, _ in article("two", [("CCC", "DDD")]).graph(ID["article/two"])}
+    view.apply_touched(touched)
+    assert sorted(view.current().steps) == sorted(s.uri for s in all_steps(reader))
