@@ -39,7 +39,9 @@ class ActorGraph:
         """Every step touching ``actor``, sorted by uri."""
         if actor not in self.graph:
             return []
-        found = {key: data["step"] for _, _, key, data in self.graph.edges(actor, keys=True, data=True)}
+        found = {
+            key: data["step"] for _, _, key, data in self.graph.edges(actor, keys=True, data=True)
+        }
         return [found[k] for k in sorted(found)]
 
     def degree(self, actor: str) -> int:

@@ -5,22 +5,17 @@ Actors are countries, organisations and people (``dg:Country``, ``dg:Organizatio
 is what the graph queries walk on, in both backends (networkx over Oxigraph and Neo4j's ``LINK``
 relationships), so the rules live here once:
 
-========================  ==========================================================  ==========
-fact                      actors linked                                               relation
-========================  ==========================================================  ==========
-``dg:Agreement``          every pair among parties, negotiators, established bodies,  agreement
-                          signatories and on-behalf-of actors of its ``dg:Signature``
-``dg:Signature``          signatory → each on-behalf-of actor                         signature
-``dg:Commitment``         every pair of its ``dg:actor``                              commitment
-``dg:Influence``          influencer → influenced; when the influenced is a           influence
-                          ``dg:Region``, influencer → every country it ``dg:includes``
-``dg:Tenure``             holder → the ``dg:postIn`` actor of its post                tenure
-``dg:Event``              every pair of participants                                  event
-``dg:Relation``           subject → object                                            relation:<notation>
-``dg:partOf``             organisation → the organisation/state it belongs to         part-of
-``dg:country``            organisation → country (``via`` is None for these three)    country
-``dg:nationality``        person → country                                            nationality
-========================  ==========================================================  ==========
+* ``dg:Agreement`` (``agreement``): every pair among its parties, negotiators, established bodies,
+  and the signatories and on-behalf-of actors of its ``dg:Signature`` nodes;
+* ``dg:Signature`` (``signature``): signatory → each on-behalf-of actor;
+* ``dg:Commitment`` (``commitment``): every pair of its ``dg:actor``;
+* ``dg:Influence`` (``influence``): influencer → influenced; when the influenced is a ``dg:Region``,
+  influencer → every country the region ``dg:includes`` (the region itself is not an actor);
+* ``dg:Tenure`` (``tenure``): holder → the ``dg:postIn`` actor of the held post;
+* ``dg:Event`` (``event``): every pair of participants;
+* ``dg:Relation`` (``relation:<notation>``): subject → object;
+* ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` (``part-of`` / ``country`` /
+  ``nationality``): subject → object, with ``via`` None.
 
 Article metadata (author, publisher) and evidence ``dg:claimedBy`` are not steps; endpoints that
 are not actors (regions, posts, concepts) and self-loops are dropped. Symmetric facts (agreement,
@@ -267,7 +262,7 @@ def step_uri(via: str | None, source: str, target: str, relation: str) -> str:
 
 
 def notation(iri: str | None) -> str | None:
-    """The notation of a concept IRI: its last path segment (``…/relation-kind/ruled`` → ``ruled``)."""
+    """The notation of a concept IRI: its last path segment (``…/relation-kind/ruled``)."""
     if iri is None:
         return None
     return iri.rstrip("/").rsplit("/", 1)[-1]
@@ -406,7 +401,9 @@ def commitment_steps(index: FactIndex, commitment: str) -> Iterator[Step]:
     """Pairs among the actors undertaking a commitment (ends on its due date)."""
     due = index.all(commitment, str(DG.dueDate))
     kind = notation(index.one(commitment, str(DG.commitmentKind)))
-    fact = _fact(index, commitment, "commitment", kind, (None, max(due, key=_last) if due else None))
+    fact = _fact(
+        index, commitment, "commitment", kind, (None, max(due, key=_last) if due else None)
+    )
     yield from _pairs(index, fact, index.all(commitment, str(DG.actor)))
 
 
@@ -431,7 +428,9 @@ def influence_steps(index: FactIndex, influence: str) -> Iterator[Step]:
 
 def tenure_steps(index: FactIndex, tenure: str) -> Iterator[Step]:
     """Holder → the actor the held post exists in."""
-    places = [p for post in index.all(tenure, str(DG.post)) for p in index.all(post, str(DG.postIn))]
+    places = [
+        p for post in index.all(tenure, str(DG.post)) for p in index.all(post, str(DG.postIn))
+    ]
     fact = _fact(index, tenure, "tenure", None, _dates(index, tenure))
     yield from _directed(index, fact, index.all(tenure, str(DG.holder)), places)
 

@@ -37,7 +37,13 @@ def dense_dataset(nodes: int = NODES, density: float = DENSITY) -> Dataset:
         named.add((relation, RDF.type, DG.Relation))
         named.add((relation, DG.relationSubject, ID[f"organization/org-{a}"]))
         named.add((relation, DG.relationObject, ID[f"organization/org-{b}"]))
-        named.add((relation, DG.relationKind, URIRef("https://w3id.org/diplograph/vocab/relation-kind/partner-of")))
+        named.add(
+            (
+                relation,
+                DG.relationKind,
+                URIRef("https://w3id.org/diplograph/vocab/relation-kind/partner-of"),
+            )
+        )
     return dataset
 
 

@@ -65,7 +65,7 @@ def test_agreement_links_every_pair_and_signatures_link_signer_to_principal() ->
     pairs = {(a, b) for a, b, r in found if r == "agreement"}
     assert pairs == {(DZA, USA), (DZA, LANGLEY), (USA, LANGLEY)}
     assert (LANGLEY, USA, "signature") in found
-    agreement = [s for s in derive_steps(ACTORS + quads) if s.relation == "agreement"][0]
+    agreement = next(s for s in derive_steps(ACTORS + quads) if s.relation == "agreement")
     assert agreement.kind == "mou" and agreement.start == "2025-01-22"
 
 
@@ -129,7 +129,9 @@ def test_article_metadata_and_claimants_are_not_steps_and_evidence_is_kept() -> 
     ]
     steps = derive_steps(ACTORS + quads)
     assert [(s.source, s.target) for s in steps] == [(RUS, DZA)]
-    assert steps[0].evidence == (Evidence(article, "relies on Russian equipment", "Michael Langley"),)
+    assert steps[0].evidence == (
+        Evidence(article, "relies on Russian equipment", "Michael Langley"),
+    )
     assert steps[0].sources == (G,)
     assert steps[0].uri == step_uri(influence, RUS, DZA, "influence")
 

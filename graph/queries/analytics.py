@@ -51,14 +51,14 @@ def brokers(
     k = None if exact else min(sample_k, nodes)
     seed = None if exact else SEED
     scores = nx.betweenness_centrality(graph, k=k, normalized=True, seed=seed)
-    ranked = sorted(((round(float(v), 9), n) for n, v in scores.items()), key=lambda p: (-p[0], p[1]))
+    ranked = sorted(
+        ((round(float(v), 9), n) for n, v in scores.items()), key=lambda p: (-p[0], p[1])
+    )
     top = ranked[:limit]
     refs.load(n for _, n in top)
     items = tuple(Broker(refs.ref(n), score) for score, n in top)
     method = "exact" if exact else "sampled"
-    return BrokersResult(
-        items, method, k, seed, scope, nodes, graph.number_of_edges(), "networkx"
-    )
+    return BrokersResult(items, method, k, seed, scope, nodes, graph.number_of_edges(), "networkx")
 
 
 def statistics(

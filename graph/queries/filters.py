@@ -98,10 +98,16 @@ class StepFilter:
         """Whether the step's relation and dates pass."""
         if self.relations is None and self.since is None and self.until is None:
             return True
-        if self.relations is not None and step.relation not in self.relations:
-            if not ("relation" in self.relations and step.relation.startswith("relation:")):
-                return False
+        if self.relations is not None and not self._relation_ok(step.relation):
+            return False
         return overlaps(step.start_key, step.end_key, first_day(self.since), last_day(self.until))
+
+    def _relation_ok(self, relation: str) -> bool:
+        """Whether a relation kind is asked for (``relation`` covers every ``relation:*``)."""
+        assert self.relations is not None
+        if relation in self.relations:
+            return True
+        return "relation" in self.relations and relation.startswith("relation:")
 
     def node_ok(self, types: Iterable[str]) -> bool:
         """Whether an actor with these dg types may be reached."""

@@ -16,7 +16,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, Record, unit_of_work
-from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph.errors import InvalidData, QueryError, QueryTimeout, StoreUnavailable
 from graph.queries.entities import EntityInfo, make_entity
@@ -49,7 +55,8 @@ WHERE {LINK_FILTER} AND (b.uri IN $exempt OR {NODE_FILTER.format(node="b")})
 """
 INCIDENT = (
     _INCIDENT_MATCH
-    + "RETURN u AS uri, startNode(l).uri AS source, endNode(l).uri AS target, properties(l) AS props"
+    + "RETURN u AS uri, startNode(l).uri AS source, endNode(l).uri AS target,"
+    + " properties(l) AS props"
 )
 DEGREES = _INCIDENT_MATCH + "RETURN u AS uri, count(l) AS degree"
 EDGES = f"""
@@ -251,7 +258,8 @@ def _pick(family: Mapping[str, str], label: str) -> str:
 
 def _raw_path(record: Record) -> RawPath:
     """(actors, steps) of a path record."""
-    steps = tuple(step_from_link(l["source"], l["target"], l["props"]) for l in record["links"])
+    links = record["links"]
+    steps = tuple(step_from_link(k["source"], k["target"], k["props"]) for k in links)
     return (tuple(record["nodes"]), steps)
 
 

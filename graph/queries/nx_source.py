@@ -22,7 +22,10 @@ from graph.stores import RDFStore
 
 INSTANCES = "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} FILTER(isIRI(?s)) }}"
 COUNT_INSTANCES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} }}"
-REFERRERS = "SELECT DISTINCT ?s ?p WHERE {{ VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p {target} }} FILTER(isIRI(?s)) }}"
+REFERRERS = (
+    "SELECT DISTINCT ?s ?p WHERE {{ VALUES ?p {{ {predicates} }}"
+    " GRAPH ?g {{ ?s ?p {target} }} FILTER(isIRI(?s)) }}"
+)
 _LABEL_RX = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _TYPE_RX = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
@@ -74,7 +77,9 @@ class NxSource:
         entities = self.snapshot.entities
         return {u: entities[u] for u in uris if u in entities}
 
-    def _passes(self, snap: ActorGraph, step: Step, other: str, flt: StepFilter, exempt: frozenset[str]) -> bool:
+    def _passes(
+        self, snap: ActorGraph, step: Step, other: str, flt: StepFilter, exempt: frozenset[str]
+    ) -> bool:
         """Whether a step may be followed to ``other``."""
         if not flt.step_ok(step):
             return False

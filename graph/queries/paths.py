@@ -58,9 +58,9 @@ class _Search:
     def tick(self) -> None:
         """Raise :class:`QueryTimeout` once the deadline has passed (checked now and then)."""
         self.ticks += 1
-        if self.deadline is not None and self.ticks % _CHECK_EVERY == 0:
-            if time.monotonic() > self.deadline:
-                raise QueryTimeout("path enumeration ran out of time")
+        due = self.deadline is not None and self.ticks % _CHECK_EVERY == 0
+        if due and time.monotonic() > (self.deadline or 0.0):
+            raise QueryTimeout("path enumeration ran out of time")
 
     def walk(self, nodes: list[str], steps: list[Step]) -> None:
         """Extend the partial path depth-first until ``limit`` paths are found."""

@@ -21,7 +21,8 @@ ALL_QUADS = f"""
 SELECT ?s ?p ?o ?g WHERE {{
   {{ VALUES ?p {{ {_PREDICATE_VALUES} }} GRAPH ?g {{ ?s ?p ?o }} }}
   UNION
-  {{ GRAPH ?g {{ ?s <{RDF_TYPE}> ?o }} BIND(<{RDF_TYPE}> AS ?p) FILTER(STRSTARTS(STR(?o), "{DG_NS}")) }}
+  {{ GRAPH ?g {{ ?s <{RDF_TYPE}> ?o }} BIND(<{RDF_TYPE}> AS ?p)
+     FILTER(STRSTARTS(STR(?o), "{DG_NS}")) }}
 }}"""
 """Every quad the step rules read (dg types only for ``rdf:type``)."""
 
@@ -129,7 +130,7 @@ def affected_facts(reader: SparqlReader, touched: Iterable[str]) -> set[str]:
 
 
 def _next_subjects(quads: list[Quad], touched: set[str]) -> set[str]:
-    """IRIs to fetch next: the objects facts, evidence, posts, regions and touched actors point to."""
+    """IRIs to fetch next: what facts, evidence, posts, regions and touched actors point to."""
     expanded = {s for s, p, o, _ in quads if p == RDF_TYPE and o in _EXPANDED_CLASSES}
     found = set()
     for s, p, o, _ in quads:

@@ -49,7 +49,7 @@ def concept(uri: str | None) -> Concept | None:
 
 
 def fold(text: str) -> str:
-    """Accents and case stripped, spaces collapsed: ``"Saïd  Chanegriha"`` → ``"said chanegriha"``."""
+    """Accents and case stripped, spaces collapsed (``"Saïd  X"`` → ``"said x"``)."""
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(bare.split())

@@ -302,6 +302,4 @@ class QueryService:
     def statistics(self) -> Statistics:
         """Counts by type and relation, articles, last load time (when recorded)."""
         last = self._last_loaded() if self._last_loaded else None
-        return analytics.statistics(
-            self.source.label_counts, self.source.relation_counts(), last
-        )
+        return analytics.statistics(self.source.label_counts, self.source.relation_counts(), last)
