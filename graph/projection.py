@@ -37,6 +37,12 @@ _TYPE, _SAME_AS, _EVIDENCE = str(RDF.type), str(OWL.sameAs), str(DG.evidence)
 _RELATION, _EVIDENCE_CLASS, _SKOS_CONCEPT = str(DG.Relation), str(DG.Evidence), str(SKOS.Concept)
 _REL_SUBJECT, _REL_OBJECT = str(DG.relationSubject), str(DG.relationObject)
 _REL_KIND, _CLAIMED_BY = str(DG.relationKind), str(DG.claimedBy)
+_IN_ARTICLE, _QUOTE, _CLAIMANT, _NAME = (
+    str(DG.inArticle),
+    str(DG.quote),
+    str(DG.claimant),
+    str(DG.name),
+)
 _RELATION_ONLY = frozenset({_REL_SUBJECT, _REL_OBJECT, _REL_KIND})
 _NOT_RELATIONSHIPS = frozenset({_TYPE, _SAME_AS, _EVIDENCE})
 
@@ -277,9 +283,9 @@ def _fold_evidence(fact: _Subject, index: dict[str, _Subject]) -> dict[str, Prop
         evidence = index.get(evidence_iri)
         if evidence is None:
             continue
-        articles = set(evidence.iris.get(str(DG.inArticle), {})) or evidence.graphs
-        quotes = [str(q) for q in evidence.literals.get(str(DG.quote), {})] or [""]
-        claimants = [str(c) for c in evidence.literals.get(str(DG.claimant), {})]
+        articles = set(evidence.iris.get(_IN_ARTICLE, {})) or evidence.graphs
+        quotes = [str(q) for q in evidence.literals.get(_QUOTE, {})] or [""]
+        claimants = [str(c) for c in evidence.literals.get(_CLAIMANT, {})]
         claimed_by = sorted(evidence.iris.get(_CLAIMED_BY, {}))
         named = [_name_of(iri, index) for iri in claimed_by]
         for article in articles:
@@ -300,7 +306,7 @@ def _fold_evidence(fact: _Subject, index: dict[str, _Subject]) -> dict[str, Prop
 def _name_of(iri: str, index: dict[str, _Subject]) -> str:
     """An actor's ``dg:name`` (as :func:`_choose` picks it), else its IRI."""
     entity = index.get(iri)
-    name = entity.one_literal(str(DG.name)) if entity else None
+    name = entity.one_literal(_NAME) if entity else None
     return str(name) if name is not None else iri
 
 
