@@ -145,8 +145,10 @@ class GraphStore:
     def _write(self, iris: list[str], change_rdf: _RdfChange, triples: int) -> WriteResult:
         """Change the RDF store, then the projection; undo the RDF change if the latter fails."""
         with self._lock, paused_gc():
-            if self.projection is not None:
-                self.projection.check()
+            if self.projection is None:
+                change_rdf()
+                return WriteResult(tuple(iris), triples, 0, 0, 0)
+            self.projection.check()
             touched = self._touched(iris)
             snapshot = change_rdf()
             try:
@@ -168,8 +170,7 @@ class GraphStore:
 
     def _apply(self, subjects: list[str]) -> Projected:
         """Recompute ``subjects`` from the RDF store and replace their records."""
-        if self.projection is None:
-            return Projected((), ())
+        assert self.projection is not None
         projected = project_subjects(subjects, self.rdf.subject_quads)
         change = ProjectionChange(tuple(subjects), projected.nodes, projected.relationships)
         self.projection.apply(change)

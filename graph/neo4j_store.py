@@ -26,6 +26,7 @@ from neo4j.exceptions import (
     DriverError,
     Forbidden,
     ForbiddenOnReadOnlyDatabase,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -131,6 +132,11 @@ def translate_neo4j_error(error: Exception, action: str) -> GraphError:
     if isinstance(error, AuthError):
         return StoreUnavailable(
             f"{action}: Neo4j refused the credentials: {error}", retry_after=None
+        )
+    if isinstance(error, IncompleteCommit):
+        return StoreUnavailable(
+            f"{action}: the connection to Neo4j was lost while committing, so the write may or "
+            f"may not have happened; run `diplograph sync` once Neo4j is back ({error})"
         )
     if isinstance(error, ServiceUnavailable | SessionExpired | ConnectionAcquisitionTimeoutError):
         return StoreUnavailable(f"{action}: Neo4j is unavailable: {error}")
