@@ -120,7 +120,10 @@ class DG(DefinedNamespace):
 
 
 def ontology_path(name: str = "diplograph.ttl") -> Path:
-    """Path of a Turtle file shipped in this package (``diplograph.ttl``, ``shapes.ttl``, ``vocabularies.ttl``)."""
+    """Path of a Turtle file shipped in this package.
+
+    ``diplograph.ttl``, ``shapes.ttl`` or ``vocabularies.ttl``.
+    """
     return Path(str(resources.files("ontology").joinpath(name)))
 
 
