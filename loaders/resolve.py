@@ -249,12 +249,18 @@ class _Resolver:
         if record is not None and record.names and record.names[0] != name:
             aliases.insert(0, name)
             name = record.names[0]
+        iso = iso or (record.iso if record else None)
+        if iso is not None and not historic:
+            # A country found through the index (by Wikidata id, alias…) is described the same
+            # way as one found by its code, so that reloading an article changes nothing.
+            match = countries.by_code(iso)
+            historic = match is not None and match.historic
         return Resolved(
             local_id=self.entity.id,
             iri=iri,
             type=self.entity.type,
             name=name,
             aliases=tuple(dict.fromkeys(a for a in aliases if a != name)),
-            iso=iso or (record.iso if record else None),
+            iso=iso,
             historic=historic,
         )
