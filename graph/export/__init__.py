@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from graph.export.model import Attr, Edge, Node, Spell, Subgraph
 from graph.export.select import DEFAULT_MAX_NODES, Selection, SubgraphSelector
-from graph.export.service import FORMATS, Export, ExportFormat, ExportService, export_format
+from graph.export.service import (
+    FORMATS,
+    Export,
+    ExportFormat,
+    ExportService,
+    export_format,
+    export_service_for,
+)
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -31,4 +38,5 @@ __all__ = [
     "Subgraph",
     "SubgraphSelector",
     "export_format",
+    "export_service_for",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from graph.errors import QueryError
 from graph.export import cytoscape, gephi_csv, gexf, graphml, rdf
@@ -129,3 +130,23 @@ class ExportService:
         else:
             chunks = render(fmt, sub, mixed=mixed)
         return Export(fmt, file_name(fmt, selection), sub, chunks)
+
+
+def export_service_for(backends: Any) -> ExportService:
+    """The export service of a :class:`graph.backends.Backends`.
+
+    Uses ``backends.exporter`` when the backends carry one; otherwise builds one over
+    ``backends.queries`` (or, when no query service is wired, the networkx view of the RDF
+    store) and keeps it on the backends, so the networkx view is built once.
+    """
+    found = getattr(backends, "exporter", None)
+    if isinstance(found, ExportService):
+        return found
+    queries = getattr(backends, "queries", None)
+    if queries is None:
+        from graph.queries import nx_queries
+
+        queries = nx_queries(backends.rdf)
+    service = ExportService(queries, backends.rdf)
+    backends.exporter = service
+    return service
