@@ -33,4 +33,7 @@ def backend_config(settings: Settings) -> BackendConfig:
         query_timeout_s=settings.query_timeout_s,
         sparql_result_cap=settings.sparql_result_cap,
         cypher_row_cap=settings.cypher_row_cap,
+        max_path_hops=settings.max_path_hops,
+        max_paths=settings.max_paths,
+        hub_expansion_cap=settings.hub_expansion_cap,
     )

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.cypher import GraphCypherService
 from graph.graphstore import GraphStore
+from graph.queries import GraphQueries, QueryLimits, neo4j_queries, nx_queries
 from graph.rdf_store import OxigraphStore
 from graph.sparql import GraphSparqlService
 
@@ -30,6 +32,9 @@ class BackendConfig:
     query_timeout_s: float = 10.0
     sparql_result_cap: int = 10_000
     cypher_row_cap: int = 1_000
+    max_path_hops: int = 4
+    max_paths: int = 500
+    hub_expansion_cap: int = 200
 
 
 @dataclass
@@ -40,8 +45,8 @@ class Backends:
     rdf: OxigraphStore
     store: GraphStore
     sparql: GraphSparqlService
-    cypher: Any = None
-    queries: Any = None
+    queries: GraphQueries
+    cypher: GraphCypherService | None = None
     _closers: list[Any] = field(default_factory=list, repr=False)
 
     @property
@@ -65,22 +70,45 @@ def _neo4j_driver(config: BackendConfig) -> Any:
     )
 
 
+def query_limits(config: BackendConfig) -> QueryLimits:
+    """The caps of the graph queries from the configuration."""
+    return QueryLimits(
+        max_hops=config.max_path_hops,
+        max_paths=config.max_paths,
+        hub_cap=config.hub_expansion_cap,
+        timeout=config.query_timeout_s,
+    )
+
+
 def open_backends(config: BackendConfig) -> Backends:
-    """Open the RDF store and, when ``neo4j_uri`` is set, one Neo4j driver and the projection."""
+    """Open the RDF store and, when ``neo4j_uri`` is set, one Neo4j driver and the projection.
+
+    Graph queries run on Neo4j when it is configured, otherwise on the networkx view of the
+    RDF store; both answer the same contract tests.
+    """
     from graph.neo4j_store import Neo4jProjection
+    from graph.queries.neo4j_links import LinkExtension
 
     rdf = OxigraphStore(config.data_dir)
     closers: list[Any] = [rdf.flush]
-    projection = None
-    driver = None
-    if config.neo4j_uri:
-        driver = _neo4j_driver(config)
-        closers.append(driver.close)
-        projection = Neo4jProjection(driver, config.neo4j_database)
-    store = GraphStore(rdf, projection)
+    limits = query_limits(config)
     sparql = GraphSparqlService(
         rdf.pyoxigraph_store,
         timeout_s=config.query_timeout_s,
         result_cap=config.sparql_result_cap,
     )
-    return Backends(config, rdf, store, sparql, _closers=closers)
+    if not config.neo4j_uri:
+        store = GraphStore(rdf)
+        return Backends(config, rdf, store, sparql, nx_queries(rdf, limits), _closers=closers)
+    driver = _neo4j_driver(config)
+    closers.append(driver.close)
+    projection = Neo4jProjection(driver, config.neo4j_database, extensions=[LinkExtension(rdf)])
+    store = GraphStore(rdf, projection)
+    queries = neo4j_queries(driver, config.neo4j_database, limits)
+    cypher = GraphCypherService(
+        driver,
+        config.neo4j_database,
+        timeout_s=config.query_timeout_s,
+        row_cap=config.cypher_row_cap,
+    )
+    return Backends(config, rdf, store, sparql, queries, cypher, _closers=closers)

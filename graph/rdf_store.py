@@ -146,12 +146,18 @@ class OxigraphStore:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
+        self._generation = 0
         with _store_errors(f"opening the RDF store at {self.path}"):
             if self.path is not None:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
             else:
                 self._store = ox.Store()
+
+    @property
+    def generation(self) -> int:
+        """A counter bumped by every write of this process (cheap change detection for views)."""
+        return self._generation
 
     @property
     def pyoxigraph_store(self) -> ox.Store:
@@ -222,6 +228,7 @@ class OxigraphStore:
         if operations:
             with _store_errors(action):
                 self._store.update(" ;\n".join(operations))
+            self._generation += 1
 
     # ------------------------------------------------------------------ reads
 

@@ -188,3 +188,23 @@ def ensure_link_schema(session: Session) -> None:
     """Create the LINK indexes (idempotent; each in its own auto-commit transaction)."""
     for statement in LINK_SCHEMA:
         session.run(statement).consume()
+
+
+class LinkExtension:
+    """The :class:`graph.neo4j_store.Neo4jExtension` that keeps the LINKs in step with loads."""
+
+    def __init__(self, store: RDFStore) -> None:
+        self.store = store
+
+    def ensure_schema(self, session: Session) -> None:
+        """Create the LINK indexes."""
+        ensure_link_schema(session)
+
+    def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
+        """Rewrite the LINKs that depend on ``subjects`` (the RDF store is already written)."""
+        refresh_links(tx, link_records(self.store, subjects))
+
+    def rebuild(self, session: Session) -> None:
+        """Rewrite every LINK from the RDF store (after a sync)."""
+        rows = all_link_records(self.store)
+        session.execute_write(replace_all_links, rows)
