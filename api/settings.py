@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
+    neo4j_local_heap: str = Field(default="1g", pattern=r"^[1-9][0-9]*[kmg]$")
+    neo4j_local_pagecache: str = Field(default="512m", pattern=r"^[1-9][0-9]*[kmg]$")
 
     host: str = "127.0.0.1"
     port: int = 8000

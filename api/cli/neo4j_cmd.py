@@ -66,7 +66,13 @@ def run_start(args: argparse.Namespace, settings: Settings) -> int:
     """Start the server and print its URI and how long the start took."""
     started = time.monotonic()
     try:
-        server = neo4j_local.start(settings.cache_dir, port=args.port, timeout=args.timeout)
+        server = neo4j_local.start(
+            settings.cache_dir,
+            port=args.port,
+            timeout=args.timeout,
+            heap_size=settings.neo4j_local_heap,
+            pagecache_size=settings.neo4j_local_pagecache,
+        )
     except neo4j_local.Neo4jLocalError as error:
         return _fail(error)
     elapsed = time.monotonic() - started

@@ -158,12 +158,10 @@ def choose_port(requested: int | None, progress: Progress = print_progress) -> i
     return port
 
 
-def _write_conf(paths: Paths, port: int) -> None:
+def _write_conf(paths: Paths, port: int, heap_size: str, pagecache_size: str) -> None:
     """Render the packaged ``neo4j.conf`` template into the Neo4j home."""
     template = Template(resources.files(PACKAGE).joinpath("neo4j.conf").read_text())
-    text = template.substitute(
-        bolt_port=port, heap_size=process.HEAP_SIZE, pagecache_size=process.PAGECACHE_SIZE
-    )
+    text = template.substitute(bolt_port=port, heap_size=heap_size, pagecache_size=pagecache_size)
     paths.conf_dir.mkdir(parents=True, exist_ok=True)
     (paths.conf_dir / "neo4j.conf").write_text(text)
 
@@ -240,11 +238,14 @@ def start(
     port: int | None = None,
     timeout: float = 120.0,
     progress: Progress = print_progress,
+    heap_size: str = process.HEAP_SIZE,
+    pagecache_size: str = process.PAGECACHE_SIZE,
 ) -> LocalNeo4j:
     """Start the server unless it already runs; return once Bolt accepts the credentials.
 
     ``port``: None for 7687 (or a free port when 7687 is taken), 0 for any free port, else that
     port exactly. A running server is returned as it is, whatever ``port`` says.
+    ``heap_size`` and ``pagecache_size`` are Neo4j memory sizes such as ``1g`` or ``512m``.
     """
     paths = Paths.of(cache_dir)
     ensure_installed(cache_dir, progress)
@@ -256,10 +257,10 @@ def start(
         _, password = _credentials(paths)
         chosen = choose_port(port, progress)
         _write_state(paths, {"port": chosen})
-        _write_conf(paths, chosen)
+        _write_conf(paths, chosen, heap_size, pagecache_size)
         if not (paths.home / "data" / "databases" / "system").exists():
             process.set_initial_password(paths, java, password)
-        instance = _instance(paths, process.launch(paths, java), reused=False)
+        instance = _instance(paths, process.launch(paths, java, heap_size), reused=False)
         _wait_for_bolt(paths, instance, chosen, timeout)
         return instance
 

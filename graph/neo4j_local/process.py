@@ -16,8 +16,6 @@ HEAP_SIZE = "1g"
 PAGECACHE_SIZE = "512m"
 
 JVM_OPTIONS = (
-    f"-Xms{HEAP_SIZE}",
-    f"-Xmx{HEAP_SIZE}",
     "-XX:+UseG1GC",
     "-XX:-OmitStackTraceInFastThrow",
     "-XX:+ExitOnOutOfMemoryError",
@@ -59,10 +57,11 @@ def set_initial_password(paths: Paths, java: str, password: str) -> None:
         raise Neo4jLocalError(f"setting the initial Neo4j password failed:\n{output}")
 
 
-def launch(paths: Paths, java: str) -> int:
+def launch(paths: Paths, java: str, heap_size: str = HEAP_SIZE) -> int:
     """Start the JVM detached, output to the console log; write the pid file and return the pid."""
     paths.log_file.parent.mkdir(parents=True, exist_ok=True)
-    command = [java, *JVM_OPTIONS, "-cp", f"{paths.lib}/*", ENTRY_POINT]
+    heap = [f"-Xms{heap_size}", f"-Xmx{heap_size}"]
+    command = [java, *heap, *JVM_OPTIONS, "-cp", f"{paths.lib}/*", ENTRY_POINT]
     command += [f"--home-dir={paths.home}", f"--config-dir={paths.conf_dir}"]
     launcher = [sys.executable, "-c", _LAUNCHER, str(paths.log_file), *command]
     result = subprocess.run(
