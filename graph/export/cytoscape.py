@@ -37,7 +37,7 @@ def _spells(spells: tuple[Spell, ...]) -> list[dict[str, str | None]]:
 
 def _data(base: dict[str, Any], attributes: Mapping[str, Value], spells: tuple[Spell, ...]) -> str:
     """One element as JSON text (base keys win over attributes of the same name)."""
-    data = {k: _json_value(v) for k, v in attributes.items() if v is not None}
+    data = {k: j for k, v in attributes.items() if (j := _json_value(v)) is not None}
     data.update(base)
     if spells:
         data["spells"] = _spells(spells)
