@@ -9,7 +9,7 @@ non-finite doubles are left out) and tuples of strings are joined by
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from graph.export.model import LIST_SEPARATOR, Attr, Value
 
@@ -61,3 +61,41 @@ def formatters(attrs: tuple[Attr, ...]) -> list[tuple[str, Formatter]]:
 def weight_text(weight: float) -> str:
     """An edge weight as text (1.0 when not a finite number)."""
     return repr(float(weight)) if math.isfinite(weight) else "1.0"
+
+
+CACHE_LIMIT = 50_000
+"""Distinct values remembered per attribute by :class:`Rendered` (values repeat a lot:
+relations, sources, quotes, claimants)."""
+
+
+class Rendered:
+    """Memoised rendering of attribute values into markup, one cache per attribute.
+
+    ``render(value) -> markup`` is called only for a value not seen yet (up to
+    :data:`CACHE_LIMIT` per attribute); values are hashable (str, int, float, bool, tuples).
+    """
+
+    def __init__(self, attrs: tuple[Attr, ...], render: Callable[[str, str], str]) -> None:
+        """``render(name, text)`` gives the markup of one formatted, non-empty value."""
+        self._render = render
+        self.plan: list[tuple[str, Formatter, dict[Value, str]]] = [
+            (a.name, FORMATTERS[a.type], {}) for a in attrs
+        ]
+
+    def markup(self, values: Mapping[str, Value]) -> str:
+        """The markup of every declared attribute present in ``values``."""
+        get = values.get
+        out = []
+        for name, fmt, cache in self.plan:
+            value = get(name)
+            if value is None:
+                continue
+            piece = cache.get(value)
+            if piece is None:
+                shown = fmt(value)
+                piece = "" if shown is None else self._render(name, shown)
+                if len(cache) < CACHE_LIMIT:
+                    cache[value] = piece
+            if piece:
+                out.append(piece)
+        return "".join(out)

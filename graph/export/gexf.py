@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from graph.export.formatting import formatters, weight_text
+from graph.export.formatting import Rendered, weight_text
 from graph.export.model import Attr, Spell, Subgraph, colour_of
 from graph.export.xmltext import attr as esc
 from graph.export.xmltext import text
@@ -79,67 +79,79 @@ def _header(sub: Subgraph, today: dt.date) -> str:
     )
 
 
+class _Memo:
+    """Escaped text of values that repeat (node ids, labels, relations), bounded."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self._known: dict[str, str] = {}
+        self._limit = limit
+
+    def __call__(self, value: str) -> str:
+        found = self._known.get(value)
+        if found is None:
+            found = esc(value)
+            if len(self._known) < self._limit:
+                self._known[value] = found
+        return found
+
+
+def _attvalue(name: str, shown: str) -> str:
+    return f'<attvalue for="{esc(name)}" value="{esc(shown)}"/>'
+
+
 def write_gexf(
     sub: Subgraph, *, mixed: bool = False, today: dt.date | None = None
 ) -> Iterator[str]:
     """The GEXF document of ``sub``, in chunks of about :data:`CHUNK` elements."""
     yield _header(sub, today or dt.date.today())
-    node_fmt = formatters(sub.node_attrs)
+    ids = _Memo(limit=max(200_000, len(sub.nodes)))
+    values = Rendered(sub.node_attrs, _attvalue)
     colours: dict[str, str] = {}
     buf: list[str] = [f'<nodes count="{len(sub.nodes)}">\n']
     for node in sub.nodes:
-        values = node.attributes
-        parts = [f'<node id="{esc(node.id)}" label="{esc(node.label)}">']
-        atts = []
-        for name, fmt in node_fmt:
-            value = values.get(name)
-            if value is not None:
-                shown = fmt(value)
-                if shown is not None:
-                    atts.append(f'<attvalue for="{name}" value="{esc(shown)}"/>')
-        if atts:
-            parts.append(f"<attvalues>{''.join(atts)}</attvalues>")
-        if node.spells:
-            parts.append(_spells(node.spells))
+        atts = values.markup(node.attributes)
         colour = colours.get(node.type)
         if colour is None:
             r, g, b = colour_of(node.type)
             colour = colours[node.type] = f'<viz:color r="{r}" g="{g}" b="{b}"/>'
-        parts.append(colour)
-        parts.append("</node>\n")
-        buf.append("".join(parts))
+        buf.append(
+            f'<node id="{ids(node.id)}" label="{esc(node.label)}">'
+            + (f"<attvalues>{atts}</attvalues>" if atts else "")
+            + (_spells(node.spells) if node.spells else "")
+            + colour
+            + "</node>\n"
+        )
         if len(buf) >= CHUNK:
             yield "".join(buf)
             buf.clear()
     buf.append(f'</nodes>\n<edges count="{len(sub.edges)}">\n')
-    yield from _edges(sub, mixed, buf)
+    yield from _edges(sub, mixed, buf, ids)
 
 
-def _edges(sub: Subgraph, mixed: bool, buf: list[str]) -> Iterator[str]:
+def _edges(sub: Subgraph, mixed: bool, buf: list[str], ids: _Memo) -> Iterator[str]:
     """The edges and the closing tags."""
-    edge_fmt = formatters(sub.edge_attrs)
+    values = Rendered(sub.edge_attrs, _attvalue)
+    texts = _Memo(limit=10_000)
+    spells: dict[tuple[Spell, ...], str] = {}
     for edge in sub.edges:
-        values = edge.attributes
-        kind = esc(edge.relation)
+        atts = values.markup(edge.attributes)
         direction = ' type="undirected"' if mixed and not edge.directed else ""
-        parts = [
-            f'<edge id="{esc(edge.id)}" source="{esc(edge.source)}" target="{esc(edge.target)}"'
-            f'{direction} kind="{kind}" label="{esc(edge.label)}"'
-            f' weight="{weight_text(edge.weight)}">'
-        ]
-        atts = []
-        for name, fmt in edge_fmt:
-            value = values.get(name)
-            if value is not None:
-                shown = fmt(value)
-                if shown is not None:
-                    atts.append(f'<attvalue for="{name}" value="{esc(shown)}"/>')
-        if atts:
-            parts.append(f"<attvalues>{''.join(atts)}</attvalues>")
+        timing = ""
         if edge.spells:
-            parts.append(_spells(edge.spells))
-        parts.append("</edge>\n")
-        buf.append("".join(parts))
+            timing = spells.get(edge.spells, "")
+            if not timing:
+                timing = _spells(edge.spells)
+                if len(spells) < 10_000:
+                    spells[edge.spells] = timing
+        weight = "1.0" if edge.weight == 1.0 else weight_text(edge.weight)
+        buf.append(
+            f'<edge id="{esc(edge.id)}" source="{ids(edge.source)}" target="{ids(edge.target)}"'
+            f'{direction} kind="{texts(edge.relation)}" label="{texts(edge.label)}"'
+            f' weight="{weight}">'
+            + (f"<attvalues>{atts}</attvalues>" if atts else "")
+            + timing
+            + "</edge>\n"
+        )
         if len(buf) >= CHUNK:
             yield "".join(buf)
             buf.clear()
