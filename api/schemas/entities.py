@@ -1,0 +1,232 @@
+"""Entities: search hits, detail (names, posts, agreements, influences) and timelines."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from api.schemas.common import (
+    MOU_ID,
+    MOU_TITLE,
+    ApiModel,
+    AttributionOut,
+    ConceptOut,
+    EntityOut,
+    PageOut,
+)
+from graph.queries.model import (
+    AgreementRole,
+    EntityDetail,
+    EntityHit,
+    InfluenceInfo,
+    SearchResult,
+    TenureInfo,
+    Timeline,
+    TimelineEntry,
+)
+from graph.queries.refs import short_id
+
+__all__ = [
+    "AgreementRoleOut",
+    "EntityDetailOut",
+    "EntityHitOut",
+    "EntityPage",
+    "InfluenceOut",
+    "TenureOut",
+    "TimelineEntryOut",
+    "TimelineOut",
+]
+
+
+class EntityHitOut(ApiModel):
+    """One search hit and why it matched."""
+
+    entity: EntityOut
+    aliases: list[str] = Field(examples=[["Algiers", "People's Democratic Republic of Algeria"]])
+    matched: str = Field(description="the name or alias that matched", examples=["Algiers"])
+    match: Literal["exact", "prefix", "substring"] = Field(examples=["exact"])
+
+    @classmethod
+    def of(cls, hit: EntityHit) -> EntityHitOut:
+        """From a search hit."""
+        return cls(
+            entity=EntityOut.of(hit.entity),
+            aliases=list(hit.aliases),
+            matched=hit.matched,
+            match=hit.match,
+        )
+
+
+class EntityPage(PageOut):
+    """A page of search hits, best first (exact, prefix, substring; then by name)."""
+
+    query: str = Field(examples=["algiers"])
+    items: list[EntityHitOut]
+
+    @classmethod
+    def of(cls, result: SearchResult) -> EntityPage:
+        """From a search result."""
+        return cls(
+            query=result.query,
+            items=[EntityHitOut.of(h) for h in result.hits],
+            **PageOut.fields(result.total, result.limit, result.offset),
+        )
+
+
+class TenureOut(ApiModel):
+    """A post held over a period."""
+
+    id: str = Field(examples=["tenure/3f2a9c0d1e2b4a5c"])
+    holder: EntityOut
+    post: str = Field(description="post id", examples=["post/chief-of-staff-of-the-anp"])
+    post_name: str | None = Field(examples=["Chief of Staff of the People's National Army"])
+    post_in: EntityOut | None
+    start: str | None = Field(examples=["2019-12"])
+    end: str | None = Field(examples=[None])
+    sources: list[str]
+
+    @classmethod
+    def of(cls, tenure: TenureInfo) -> TenureOut:
+        """From a tenure."""
+        return cls(
+            id=short_id(tenure.uri),
+            holder=EntityOut.of(tenure.holder),
+            post=short_id(tenure.post),
+            post_name=tenure.post_name,
+            post_in=EntityOut.of(tenure.post_in) if tenure.post_in else None,
+            start=tenure.start,
+            end=tenure.end,
+            sources=list(tenure.sources),
+        )
+
+
+class AgreementRoleOut(ApiModel):
+    """An agreement the entity takes part in, with its roles."""
+
+    id: str = Field(description="agreement id (`/agreements/{id}`)", examples=[MOU_ID])
+    title: str | None = Field(examples=[MOU_TITLE])
+    date_signed: str | None = Field(examples=["2025-01-22"])
+    roles: list[str] = Field(
+        description="party, signatory, on-behalf-of, negotiator, established",
+        examples=[["on-behalf-of", "party"]],
+    )
+
+    @classmethod
+    def of(cls, role: AgreementRole) -> AgreementRoleOut:
+        """From an agreement role."""
+        return cls(
+            id=short_id(role.uri), title=role.title, date_signed=role.date_signed,
+            roles=list(role.roles),
+        )  # fmt: skip
+
+
+class InfluenceOut(ApiModel):
+    """A directed influence (the influenced may be a region) and its evidence."""
+
+    id: str = Field(examples=["influence/d093a88d10720904"])
+    influencer: EntityOut
+    influenced: EntityOut
+    kind: ConceptOut | None
+    direction: str | None = Field(description="strengthening or weakening", examples=["weakening"])
+    start: str | None = Field(examples=["2022"])
+    end: str | None = Field(examples=[None])
+    description: str | None = Field(
+        examples=["Russia has been slow producing and supplying defense systems to Algeria."]
+    )
+    evidence: AttributionOut
+    sources: list[str]
+
+    @classmethod
+    def of(cls, info: InfluenceInfo) -> InfluenceOut:
+        """From an influence."""
+        return cls(
+            id=short_id(info.uri),
+            influencer=EntityOut.of(info.influencer),
+            influenced=EntityOut.of(info.influenced),
+            kind=ConceptOut.maybe(info.kind),
+            direction=info.direction,
+            start=info.start,
+            end=info.end,
+            description=info.description,
+            evidence=AttributionOut.of(info.evidence),
+            sources=list(info.sources),
+        )
+
+
+class EntityDetailOut(ApiModel):
+    """Everything known about one entity."""
+
+    entity: EntityOut
+    names: list[str] = Field(examples=[["Algeria"]])
+    aliases: list[str] = Field(examples=[["Algiers", "People's Democratic Republic of Algeria"]])
+    iso_code: str | None = Field(description="ISO 3166 alpha-3 (countries)", examples=["DZA"])
+    wikidata: str | None = Field(description="Wikidata QID", examples=["Q262"])
+    same_as: list[str] = Field(examples=[["http://www.wikidata.org/entity/Q262"]])
+    tenures: list[TenureOut] = Field(description="posts held (people) or posts in it")
+    agreements: list[AgreementRoleOut] = Field(description="by date signed, undated last")
+    influences: list[InfluenceOut] = Field(description="exerted or undergone")
+    sources: list[str] = Field(description="articles mentioning the entity")
+
+    @classmethod
+    def of(cls, detail: EntityDetail) -> EntityDetailOut:
+        """From an entity detail."""
+        return cls(
+            entity=EntityOut.of(detail.entity),
+            names=list(detail.names),
+            aliases=list(detail.aliases),
+            iso_code=detail.iso_code,
+            wikidata=detail.wikidata,
+            same_as=list(detail.same_as),
+            tenures=[TenureOut.of(t) for t in detail.tenures],
+            agreements=[AgreementRoleOut.of(a) for a in detail.agreements],
+            influences=[InfluenceOut.of(i) for i in detail.influences],
+            sources=list(detail.sources),
+        )
+
+
+class TimelineEntryOut(ApiModel):
+    """A dated (or undated) fact the entity takes part in."""
+
+    date: str | None = Field(examples=["2025-01-22"])
+    end: str | None = Field(examples=[None])
+    category: str = Field(
+        description="agreement, signature, commitment, influence, tenure, event, relation",
+        examples=["agreement"],
+    )
+    fact: str = Field(description="id of the fact", examples=["agreement/6adbefced86e5f19"])
+    label: str | None = Field(examples=[MOU_TITLE])
+    roles: list[str] = Field(examples=[["signatory"]])
+    counterparts: list[EntityOut]
+    sources: list[str]
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
+        """From a timeline entry."""
+        return cls(
+            date=entry.date,
+            end=entry.end,
+            category=entry.category,
+            fact=short_id(entry.fact),
+            label=entry.label,
+            roles=list(entry.roles),
+            counterparts=[EntityOut.of(c) for c in entry.counterparts],
+            sources=list(entry.sources),
+        )
+
+
+class TimelineOut(ApiModel):
+    """An entity's facts in date order (by the first day of each date); undated ones apart."""
+
+    entity: EntityOut
+    entries: list[TimelineEntryOut]
+    undated: list[TimelineEntryOut]
+
+    @classmethod
+    def of(cls, timeline: Timeline) -> TimelineOut:
+        """From a timeline."""
+        return cls(
+            entity=EntityOut.of(timeline.entity),
+            entries=[TimelineEntryOut.of(e) for e in timeline.entries],
+            undated=[TimelineEntryOut.of(e) for e in timeline.undated],
+        )

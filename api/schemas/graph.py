@@ -1,0 +1,254 @@
+"""Graph-shaped answers: one neutral ``{nodes, edges}`` form and its Cytoscape.js variant.
+
+The neutral form converts directly to the usual JavaScript libraries: graphology/sigma.js
+(``graph.addNode(n.id, n)``, ``graph.addEdgeWithKey(e.id, e.source, e.target, e)``), vis-network
+(``{id, label}`` nodes, edges with ``from: source, to: target``) and D3 (``forceLink().id(d =>
+d.id)``). Node ids are short entity ids; edge ids are step ids (``link/<hash>``), unique in every
+answer, so parallel edges (two facts between the same actors) stay apart. Every edge carries its
+evidence: the articles and the quotes with their claimants.
+
+``?format=cytoscape`` gives ``{data: {...}, elements: {nodes: [{data}], edges: [{data}]}}``: the
+same nodes and edges as element ``data``, and the result's other fields as the graph's ``data``.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import ApiModel, EntityOut, EvidenceOut
+from graph.queries.model import BrokersResult
+
+__all__ = [
+    "Broker",
+    "Brokers",
+    "CytoscapeEdge",
+    "CytoscapeElements",
+    "CytoscapeGraph",
+    "CytoscapeNode",
+    "GraphEdge",
+    "GraphNode",
+    "Intermediary",
+    "LinkNode",
+    "LinksGraph",
+    "LinksMeta",
+    "NeighbourNode",
+    "NeighbourhoodGraph",
+    "NeighbourhoodMeta",
+    "PathOut",
+    "PathsGraph",
+    "PathsMeta",
+]
+
+
+class GraphNode(ApiModel):
+    """A node of a graph answer."""
+
+    id: str = Field(description="short entity id, unique in the answer", examples=["country/DZA"])
+    uri: str = Field(examples=["https://w3id.org/diplograph/id/country/DZA"])
+    label: str = Field(description="name, else the id", examples=["Algeria"])
+    type: str = Field(description="most specific entity type", examples=["Country"])
+    types: list[str] = Field(examples=[["Country"]])
+
+
+class NeighbourNode(GraphNode):
+    """A node of an ego network."""
+
+    depth: int = Field(description="steps from the centre (0 for the centre)", examples=[1])
+    degree: int | None = Field(
+        description="steps of this actor that pass the filters (null for the centre)", examples=[12]
+    )
+    expanded: bool = Field(description="whether its own neighbours were followed")
+    hub: bool = Field(description="more steps than hub_cap: shown but not expanded")
+
+
+class LinkNode(GraphNode):
+    """A node of a links or paths answer."""
+
+    role: Literal["source", "target", "intermediary"] = Field(examples=["intermediary"])
+
+
+class GraphEdge(ApiModel):
+    """An edge: one fact (agreement, influence, tenure…) connecting two actors."""
+
+    id: str = Field(description="step id, unique in the answer", examples=["link/9781190e914e8d"])
+    source: str = Field(description="id of the source node", examples=["country/RUS"])
+    target: str = Field(description="id of the target node", examples=["country/DZA"])
+    relation: str = Field(
+        description="agreement, signature, commitment, influence, tenure, event, "
+        "relation:<kind>, part-of, country or nationality",
+        examples=["influence"],
+    )
+    kind: str | None = Field(description="kind of the fact", examples=["arms-supply"])
+    label: str = Field(
+        description="relation and kind, for display", examples=["influence: arms-supply"]
+    )
+    directed: bool = Field(description="false for agreements, commitments and events")
+    via: str | None = Field(
+        description="id of the fact node (agreement, influence…); null for a direct property",
+        examples=["influence/d093a88d10720904"],
+    )
+    start: str | None = Field(examples=["2025-01-22"])
+    end: str | None = Field(examples=[None])
+    sources: list[str] = Field(description="articles (IRIs) stating the fact")
+    evidence: list[EvidenceOut] = Field(description="quotes supporting the fact")
+
+
+class PathOut(ApiModel):
+    """One path: its node ids (first to last) and the edge ids between them."""
+
+    length: int = Field(examples=[2])
+    nodes: list[str] = Field(examples=[["country/DZA", "country/MLI", "country/RUS"]])
+    edges: list[str] = Field(examples=[["link/0a1b…", "link/2c3d…"]])
+    sources: list[str] = Field(description="articles supporting any step of the path")
+
+
+class Intermediary(ApiModel):
+    """An actor on paths between the two ends, ranked by paths, then sources."""
+
+    rank: int = Field(examples=[1])
+    entity: EntityOut
+    paths: int = Field(description="distinct paths through it", examples=[44])
+    sources: int = Field(description="distinct articles supporting those paths", examples=[1])
+
+
+# ------------------------------------------------------------------------------ neighbours
+
+
+class NeighbourhoodMeta(ApiModel):
+    """What an ego-network answer says besides its nodes and edges."""
+
+    center: EntityOut
+    depth: int = Field(examples=[2])
+    total: int = Field(description="actors in the ego network (centre excluded)", examples=[14])
+    limit: int = Field(examples=[100])
+    offset: int = Field(examples=[0])
+    next: int | None = Field(description="offset of the next page, or null", examples=[None])
+    hubs: list[str] = Field(description="ids of the hubs met and not expanded")
+
+
+class NeighbourhoodGraph(NeighbourhoodMeta):
+    """A page of an ego network: the centre (depth 0) and the page's actors, and the edges
+    among them."""
+
+    nodes: list[NeighbourNode]
+    edges: list[GraphEdge]
+
+
+# ---------------------------------------------------------------------------------- links
+
+
+class LinksMeta(ApiModel):
+    """What a links answer says besides its nodes and edges."""
+
+    source: EntityOut
+    target: EntityOut
+    k: int = Field(description="most steps a path may take", examples=[3])
+    truncated: bool = Field(description="the path cap or the time limit stopped the search")
+    reason: Literal["path-cap", "timeout"] | None = Field(examples=[None])
+    intermediaries: list[Intermediary]
+    paths: list[PathOut] = Field(description="by length, then nodes")
+
+
+class LinksGraph(LinksMeta):
+    """Every path of at most ``k`` steps between two actors, as a graph."""
+
+    nodes: list[LinkNode]
+    edges: list[GraphEdge]
+
+
+class PathsMeta(ApiModel):
+    """What a shortest-paths answer says besides its nodes and edges."""
+
+    source: EntityOut
+    target: EntityOut
+    length: int | None = Field(description="steps of the shortest paths; null: none", examples=[2])
+    truncated: bool
+    paths: list[PathOut]
+
+
+class PathsGraph(PathsMeta):
+    """All shortest paths (up to the cap) between two actors, as a graph."""
+
+    nodes: list[LinkNode]
+    edges: list[GraphEdge]
+
+
+# ------------------------------------------------------------------------------ cytoscape
+
+M = TypeVar("M", bound=BaseModel)
+N = TypeVar("N", bound=GraphNode)
+
+
+class CytoscapeNode(BaseModel, Generic[N]):
+    """A Cytoscape.js node element."""
+
+    data: N
+
+
+class CytoscapeEdge(ApiModel):
+    """A Cytoscape.js edge element."""
+
+    data: GraphEdge
+
+
+class CytoscapeElements(BaseModel, Generic[N]):
+    """Cytoscape.js ``elements`` in the grouped form."""
+
+    nodes: list[CytoscapeNode[N]]
+    edges: list[CytoscapeEdge]
+
+
+class CytoscapeGraph(BaseModel, Generic[M, N]):
+    """A Cytoscape.js document: ``cytoscape({elements})``; ``data`` holds the rest of the
+    answer (``cy.data()``)."""
+
+    data: M
+    elements: CytoscapeElements[N]
+
+
+NeighbourhoodCytoscape = CytoscapeGraph[NeighbourhoodMeta, NeighbourNode]
+LinksCytoscape = CytoscapeGraph[LinksMeta, LinkNode]
+PathsCytoscape = CytoscapeGraph[PathsMeta, LinkNode]
+
+
+# -------------------------------------------------------------------------------- brokers
+
+
+class Broker(ApiModel):
+    """An actor and its betweenness centrality."""
+
+    rank: int = Field(examples=[1])
+    entity: EntityOut
+    score: float = Field(description="normalised betweenness", examples=[0.55025641])
+
+
+class Brokers(ApiModel):
+    """Top brokers (betweenness) of the actor graph or of an ego network."""
+
+    items: list[Broker]
+    scope: Literal["graph", "ego"] = Field(examples=["graph"])
+    method: Literal["exact", "sampled"] = Field(examples=["exact"])
+    pivots: int | None = Field(description="pivots of a sampled computation", examples=[None])
+    random_seed: int | None = Field(description="seed of a sampled computation", examples=[None])
+    nodes: int = Field(description="actors in the graph scored", examples=[27])
+    edges: int = Field(examples=[59])
+    computed_on: str = Field(examples=["networkx"])
+
+    @classmethod
+    def of(cls, result: BrokersResult) -> Brokers:
+        """From a brokers result."""
+        return cls(
+            items=[
+                Broker(rank=rank, entity=EntityOut.of(b.entity), score=b.score)
+                for rank, b in enumerate(result.items, start=1)
+            ],
+            scope=result.scope,
+            method=result.method,
+            pivots=result.k,
+            random_seed=result.seed,
+            nodes=result.nodes,
+            edges=result.edges,
+            computed_on=result.computed_on,
+        )

@@ -1,0 +1,189 @@
+"""Request side of the graph API: query parameters, their checks and clear 422 answers.
+
+Every check names the parameter and says why it was refused; the problem handler of
+``api.problems`` turns the errors into ``422 application/problem+json`` with a ``problems`` list
+of ``{parameter, in, message}``. Dates are partial ISO dates (``YYYY``, ``YYYY-MM``,
+``YYYY-MM-DD``) and must exist on the calendar (``2025-13-45`` is refused).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from enum import StrEnum
+from typing import Annotated, Any, NoReturn
+
+from fastapi import Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator
+
+from graph.queries.entities import ENTITY_CLASSES
+from graph.queries.filters import StepFilter
+from graph.steps import RELATIONS, first_day, last_day
+
+_DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class GraphFormat(StrEnum):
+    """How a graph-shaped answer is written."""
+
+    json = "json"
+    """The neutral form: ``{nodes: [...], edges: [...]}`` beside the result's other fields."""
+    cytoscape = "cytoscape"
+    """Cytoscape.js: ``{data: {...}, elements: {nodes: [{data}], edges: [{data}]}}``."""
+
+
+def invalid(parameter: str, message: str, value: Any = None, where: str = "query") -> NoReturn:
+    """Refuse a request parameter with a 422 naming it (``where`` is query or path)."""
+    raise RequestValidationError(
+        [{"type": "value_error", "loc": (where, parameter), "msg": message, "input": value}]
+    )
+
+
+def check_partial_date(value: str) -> str:
+    """``value`` if it is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and a real date."""
+    found = _DATE_RX.match(value.strip())
+    if found is None:
+        raise ValueError(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(p) if p else None for p in found.groups())
+    assert year is not None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"{value!r} is not a date: month {month} is not 01..12")
+    if month is not None and day is not None:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            raise ValueError(f"{value!r} is not a date: day {day} is not 01..{days:02d}")
+    return value.strip()
+
+
+def _split(values: list[str]) -> list[str]:
+    """Repeated and comma-separated values as one list (``a,b&x=c`` → ``[a, b, c]``)."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def check_relations(values: list[str]) -> list[str]:
+    """Relation kinds (``agreement``, ``influence``… or ``relation:<notation>``)."""
+    found = _split(values)
+    for value in found:
+        if value not in RELATIONS and not (value.startswith("relation:") and len(value) > 9):
+            known = ", ".join(RELATIONS)
+            raise ValueError(f"unknown relation {value!r}; use one of {known} or relation:<kind>")
+    return found
+
+
+def check_types(values: list[str]) -> list[str]:
+    """Entity types, case-insensitive (``country`` → ``Country``)."""
+    by_lower = {c.lower(): c for c in ENTITY_CLASSES}
+    found = []
+    for value in _split(values):
+        if value.lower() not in by_lower:
+            raise ValueError(f"unknown type {value!r}; use one of {', '.join(ENTITY_CLASSES)}")
+        found.append(by_lower[value.lower()])
+    return found
+
+
+def entity_id(value: str) -> str:
+    """An entity id from a path: a short id or an IRI whose ``//`` a client folded to ``/``."""
+    text = value.strip()
+    for scheme in ("https:/", "http:/"):
+        if text.startswith(scheme) and not text.startswith(scheme + "/"):
+            return scheme + "/" + text[len(scheme) :]
+    return text
+
+
+# ------------------------------------------------------------------ reusable parameter types
+
+RELATION_DOC = (
+    "Follow only these relations (repeat or comma-separate): "
+    + ", ".join(f"`{r}`" for r in RELATIONS)
+    + "; `relation` covers every `relation:<kind>` (e.g. `relation:succeeded`)."
+)
+TYPE_DOC = (
+    "Reach only actors of these types (repeat or comma-separate, any case): "
+    + ", ".join(f"`{t}`" for t in ENTITY_CLASSES)
+    + ". The fixed ends of a query are exempt."
+)
+
+Relations = Annotated[
+    list[str] | None,
+    Query(description=RELATION_DOC, examples=[["agreement", "influence"]]),
+    AfterValidator(check_relations),
+]
+Types = Annotated[
+    list[str] | None,
+    Query(alias="type", description=TYPE_DOC, examples=[["Country", "Organization"]]),
+    AfterValidator(check_types),
+]
+
+
+def _date_query(what: str, example: str) -> Any:
+    """``Query`` of a partial-date parameter."""
+    return Query(
+        description=f"{what}: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.",
+        examples=[example],
+        json_schema_extra={"pattern": DATE_PATTERN},
+    )
+
+
+Since = Annotated[
+    str | None,
+    _date_query("Keep steps whose period ends on or after this date (undated steps stay)", "2020"),
+    AfterValidator(check_partial_date),
+]
+Until = Annotated[
+    str | None,
+    _date_query("Keep steps whose period starts on or before this date", "2025-01"),
+    AfterValidator(check_partial_date),
+]
+SignedAfter = Annotated[
+    str | None,
+    _date_query("Agreements signed on or after this date", "2024"),
+    AfterValidator(check_partial_date),
+]
+SignedBefore = Annotated[
+    str | None,
+    _date_query("Agreements signed on or before this date", "2025-12-31"),
+    AfterValidator(check_partial_date),
+]
+Format = Annotated[
+    GraphFormat,
+    Query(
+        alias="format",
+        description="`json` (neutral `{nodes, edges}`) or `cytoscape` (Cytoscape.js elements).",
+    ),
+]
+
+
+def check_window(since: str | None, until: str | None, names: tuple[str, str]) -> None:
+    """422 when the window is empty (its start after its end)."""
+    start, end = first_day(since), last_day(until)
+    if start is not None and end is not None and start > end:
+        invalid(names[1], f"{names[1]}={until} is before {names[0]}={since}", until)
+
+
+def step_filter(
+    relation: Relations = None,
+    types: Types = None,
+    since: Since = None,
+    until: Until = None,
+) -> StepFilter:
+    """The step filter of a graph query (a FastAPI dependency)."""
+    check_window(since, until, ("since", "until"))
+    return StepFilter.of(relations=relation, node_types=types, since=since, until=until)
+
+
+def hop_cap(request: Request, value: int | None, parameter: str) -> int | None:
+    """``value`` unless it exceeds the server's ``max_path_hops`` (then a 422 naming it)."""
+    cap: int = request.app.state.settings.max_path_hops
+    if value is not None and value > cap:
+        invalid(parameter, f"{parameter}={value} is more than {cap} (max_path_hops)", value)
+    return value
+
+
+def path_cap(request: Request, value: int | None) -> int | None:
+    """``max_paths`` unless it exceeds the server's cap (then a 422)."""
+    cap: int = request.app.state.settings.max_paths
+    if value is not None and value > cap:
+        invalid("max_paths", f"max_paths={value} is more than {cap} (the server's cap)", value)
+    return value
