@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import BNode as RdfBNode
 from rdflib.namespace import OWL, RDF
 
 from graph.errors import (
@@ -51,6 +52,9 @@ from graph.stores import (
     Term,
 )
 from ontology.namespace import DG
+
+BULK_THRESHOLD = 200_000
+"""Triples above which a load uses Oxigraph's (non-transactional, much faster) bulk loader."""
 
 ENTITY_TYPES = (DG.Country, DG.Organization, DG.Person, DG.Official, DG.Region, DG.Post, DG.Actor)
 """Classes whose instances :meth:`OxigraphStore.entity_records` returns."""
@@ -106,12 +110,32 @@ def _node(iri: str) -> ox.NamedNode:
         raise InvalidData(f"invalid IRI <{iri}>: {error}") from error
 
 
-def _ntriples(iri: str, graph: Graph) -> str:
-    """``graph`` as N-Triples (rdflib's serialiser); a term it cannot write is InvalidData."""
-    try:
-        return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    except Exception as error:  # rdflib raises bare Exception for IRIs it cannot write
-        raise InvalidData(f"cannot serialise graph <{iri}>: {error}") from error
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _nt_term(term: Any) -> str:
+    """One rdflib term in N-Triples syntax (rdflib's own serialiser is three times slower)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = f'"{str(term).translate(_ESCAPES)}"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and term.datatype != XSD.string:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, RdfBNode):
+        return f"_:{term}"
+    raise InvalidData(f"cannot store the term {term!r}")
+
+
+def _nquads(graphs: Mapping[str, Graph]) -> bytes:
+    """Every triple of ``graphs`` as N-Quads in its named graph."""
+    lines: list[str] = []
+    for iri, graph in graphs.items():
+        name = f" <{_node(iri).value}> .\n"
+        lines.extend(f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)}{name}" for s, p, o in graph)
+    return "".join(lines).encode("utf-8")
 
 
 def _row(quad: Any) -> QuadRow:
@@ -171,16 +195,27 @@ class OxigraphStore:
         return self.replace_graphs({iri: graph})
 
     def replace_graphs(self, graphs: Mapping[str, Graph]) -> GraphSnapshot:
-        """Replace (or create) these named graphs in one transaction; returns the old content."""
+        """Replace (or create) these named graphs; returns the old content.
+
+        Former versions are dropped in one transaction, then the new triples are added in one
+        more; if adding fails, the former content is restored before the error is raised.
+        Batches of more than ``BULK_THRESHOLD`` triples use Oxigraph's bulk loader (several
+        times faster; a concurrent reader may see part of the batch while it runs).
+        """
         snapshot = self.snapshot(graphs)
-        operations: list[str] = []
-        for iri, graph in graphs.items():
-            _node(iri)
-            operations.append(f"DROP SILENT GRAPH <{iri}>")
-            data = _ntriples(iri, graph)
-            if data.strip():
-                operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{data}\n}} }}")
-        self._update(operations, "replacing article graphs")
+        data = _nquads(graphs)
+        existing = [iri for iri, old in snapshot.graphs.items() if old is not None]
+        self._update([f"DROP SILENT GRAPH <{iri}>" for iri in existing], "dropping graphs")
+        bulk = sum(len(g) for g in graphs.values()) > BULK_THRESHOLD
+        try:
+            with _store_errors("adding article graphs"):
+                load = self._store.bulk_load if bulk else self._store.load
+                load(data, format=ox.RdfFormat.N_QUADS)
+        except BaseException:
+            self.restore(snapshot)
+            raise
+        finally:
+            self._generation += 1
         return snapshot
 
     def drop_graph(self, iri: str) -> GraphSnapshot:

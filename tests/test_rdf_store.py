@@ -199,3 +199,47 @@ def test_throughput() -> None:
     print(f"\nOxigraph load: {triples} triples at {rate:,.0f} triples/s")
     assert store.counts().triples == triples
     assert rate > 50_000  # target 100k on an idle machine; leave room for a busy CI box
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["transactional", "bulk"])
+def test_awkward_literals_are_stored_exactly(
+    store: OxigraphStore, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if bulk:
+        monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+    iri = "https://w3id.org/diplograph/id/article/awkward"
+    subject = URIRef("https://w3id.org/diplograph/id/person/x")
+    graph = Graph()
+    for text in [
+        'a "quoted" word',
+        "back\\slash",
+        "two\nlines\r\n",
+        "“curly” — Saïd Chanegriha, 中文, emoji 🛰",
+        "",
+    ]:
+        graph.add((subject, DG.description, Literal(text)))
+    graph.add((subject, DG.name, Literal("Algérie", lang="fr")))
+    graph.add((subject, DG.historic, Literal(True)))
+    store.replace_graph(iri, graph)
+    back = Graph()
+    for quad in store.graph_quads(iri):
+        obj = quad.object
+        assert isinstance(obj, Lit)
+        value = (
+            Literal(obj.value, lang=obj.language)
+            if obj.language
+            else Literal(obj.value, datatype=URIRef(obj.datatype) if obj.datatype else None)
+        )
+        back.add((URIRef(quad.subject), URIRef(quad.predicate), value))
+    assert {o.toPython() for o in back.objects()} == {o.toPython() for o in graph.objects()}
+    assert len(back) == len(graph)
+
+
+def test_an_invalid_iri_is_refused_and_changes_nothing(store: OxigraphStore) -> None:
+    store.replace_graph("https://w3id.org/diplograph/id/article/a", Graph())
+    before = store.dump()
+    graph = Graph()
+    graph.add((URIRef("https://w3id.org/diplograph/id/x y"), DG.name, Literal("x")))
+    with pytest.raises(InvalidData):
+        store.replace_graph("https://w3id.org/diplograph/id/article/a", graph)
+    assert store.dump() == before

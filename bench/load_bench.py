@@ -1,0 +1,202 @@
+"""Load throughput: triples per second into Oxigraph and into Neo4j, against rdflib-neo4j.
+
+    eval "$(DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j diplograph neo4j env)"
+    python bench/load_bench.py --sizes 1000 10000
+
+For each corpus size (synthetic fact sheets from ``bench/generate.py``, generated once into
+``bench/out/``) it measures, in one run on the same RDF:
+
+* parse: fact sheets → article graphs (loaders, SHACL off as in a trusted bulk load);
+* oxigraph: the article graphs into a fresh on-disk Oxigraph store (``replace_graphs``);
+* both stores: ``GraphStore.load_graphs`` — Oxigraph, then the Neo4j projection and the LINK
+  relationships in one transaction, as ``diplograph load`` does;
+* neo4j sync: ``GraphStore.sync`` — the projection rebuilt from the RDF store;
+* baseline: the same triples written into Neo4j by ``rdflib-neo4j`` (batching on, the
+  neosemantics-style mapping it is made for).
+
+The ratio is diplograph's end-to-end load into both stores against rdflib-neo4j's load into
+Neo4j alone. WARNING: it empties the Neo4j database it is pointed at; use a private server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import neo4j
+from rdflib import XSD, Graph, Literal
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph.graphstore import GraphStore  # noqa: E402
+from graph.neo4j_store import Neo4jProjection  # noqa: E402
+from graph.queries.neo4j_links import LinkExtension  # noqa: E402
+from graph.rdf_store import OxigraphStore  # noqa: E402
+from loaders.batch import load_paths  # noqa: E402
+from loaders.index import EntityIndex  # noqa: E402
+
+
+@dataclass
+class Row:
+    """One measurement."""
+
+    size: int
+    stage: str
+    triples: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.triples / self.seconds if self.seconds else 0.0
+
+
+def corpus(size: int, seed: int) -> Path:
+    """The synthetic corpus of ``size`` sheets, generated on first use."""
+    out = ROOT / "bench" / "out" / f"corpus-{size}-seed{seed}"
+    if not out.is_dir() or len(list(out.glob("*.json"))) != size:
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "generate.py"), "--articles", str(size),
+             "--seed", str(seed), "--out", str(out)],
+            check=True,
+        )  # fmt: skip
+    return out
+
+
+def timed(action: Callable[[], Any]) -> tuple[Any, float]:
+    """Run ``action`` with the cyclic GC paused (as the store does); result and seconds."""
+    gc.collect()
+    started = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - started
+
+
+def clear_neo4j(driver: neo4j.Driver) -> None:
+    """Delete everything, in batches, and drop rdflib-neo4j's constraint if it made one."""
+    while True:
+        records, _, _ = driver.execute_query(
+            "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"
+        )
+        if records[0]["deleted"] == 0:
+            break
+    driver.execute_query("DROP CONSTRAINT n10s_unique_uri IF EXISTS")
+
+
+def neo4j_driver() -> neo4j.Driver:
+    """The driver for DIPLOGRAPH_NEO4J_* (exit with a hint when they are not set)."""
+    uri = os.environ.get("DIPLOGRAPH_NEO4J_URI")
+    if not uri:
+        sys.exit('set DIPLOGRAPH_NEO4J_* first: eval "$(diplograph neo4j env)"')
+    auth = (os.environ.get("DIPLOGRAPH_NEO4J_USER", "neo4j"), os.environ["DIPLOGRAPH_NEO4J_PASSWORD"])
+    return neo4j.GraphDatabase.driver(uri, auth=auth)
+
+
+def _plain_duration(term: Any) -> Any:
+    if isinstance(term, Literal) and term.datatype == XSD.duration:
+        return Literal(str(term))
+    return term
+
+
+def baseline(graphs: dict[str, Graph], driver: neo4j.Driver) -> float:
+    """Seconds rdflib-neo4j takes to write the triples of ``graphs`` into Neo4j."""
+    from rdflib_neo4j import HANDLE_VOCAB_URI_STRATEGY, Neo4jStore, Neo4jStoreConfig
+
+    config = Neo4jStoreConfig(
+        auth_data={
+            "uri": os.environ["DIPLOGRAPH_NEO4J_URI"],
+            "database": "neo4j",
+            "user": os.environ.get("DIPLOGRAPH_NEO4J_USER", "neo4j"),
+            "pwd": os.environ["DIPLOGRAPH_NEO4J_PASSWORD"],
+        },
+        handle_vocab_uri_strategy=HANDLE_VOCAB_URI_STRATEGY.IGNORE,
+        batching=True,
+    )
+    clear_neo4j(driver)
+
+    # rdflib-neo4j cannot write xsd:duration values (the driver refuses rdflib's Duration), so
+    # those few literals (meeting frequencies) go to it as plain strings.
+    triples = [(s, p, _plain_duration(o)) for graph in graphs.values() for s, p, o in graph]
+
+    def load() -> None:
+        target = Graph(store=Neo4jStore(config=config))
+        for triple in triples:
+            target.add(triple)
+        target.close(True)
+
+    _, seconds = timed(load)
+    return seconds
+
+
+def measure(size: int, seed: int, driver: neo4j.Driver, with_baseline: bool) -> list[Row]:
+    """Every stage for one corpus size."""
+    files = sorted(corpus(size, seed).glob("*.json"))
+    batch, parse_s = timed(lambda: load_paths(files, EntityIndex(), shacl=False))
+    graphs = {str(a.iri): a.graph for a in batch.articles}
+    triples = sum(len(g) for g in graphs.values())
+    rows = [Row(size, "parse (loaders)", triples, parse_s)]
+    with tempfile.TemporaryDirectory() as tmp:
+        rdf = OxigraphStore(Path(tmp) / "oxigraph")
+        _, seconds = timed(lambda: rdf.replace_graphs(graphs))
+        rows.append(Row(size, "oxigraph", triples, seconds))
+    with tempfile.TemporaryDirectory() as tmp:
+        rdf = OxigraphStore(Path(tmp) / "oxigraph")
+        projection = Neo4jProjection(driver, extensions=[LinkExtension(rdf)])
+        store = GraphStore(rdf, projection)
+        clear_neo4j(driver)
+        store.ensure_schema()
+        _, seconds = timed(lambda: store.load_graphs(graphs))
+        rows.append(Row(size, "both stores (load)", triples, seconds))
+        _, seconds = timed(store.sync)
+        rows.append(Row(size, "neo4j (sync)", triples, seconds))
+    if with_baseline:
+        rows.append(Row(size, "rdflib-neo4j (baseline)", triples, baseline(graphs, driver)))
+    clear_neo4j(driver)
+    return rows
+
+
+def report(rows: Sequence[Row]) -> None:
+    """Print the table and the ratios against the baseline."""
+    print(f"{'articles':>9} {'stage':<26} {'triples':>10} {'seconds':>9} {'triples/s':>11}")
+    for row in rows:
+        print(f"{row.size:>9} {row.stage:<26} {row.triples:>10} {row.seconds:>9.2f} {row.rate:>11,.0f}")
+    for size in sorted({r.size for r in rows}):
+        by = {r.stage: r for r in rows if r.size == size}
+        base = by.get("rdflib-neo4j (baseline)")
+        if base is None:
+            continue
+        for stage in ("both stores (load)", "neo4j (sync)"):
+            print(f"{size:>9} {stage} vs rdflib-neo4j: {by[stage].rate / base.rate:.1f}x")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--baseline-max", type=int, default=10000, help="skip rdflib-neo4j above this size"
+    )
+    args = parser.parse_args(argv)
+    driver = neo4j_driver()
+    rows: list[Row] = []
+    try:
+        for size in args.sizes:
+            rows += measure(size, args.seed, driver, size <= args.baseline_max)
+            report([r for r in rows if r.size == size])
+            print()
+    finally:
+        driver.close()
+    report(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
