@@ -13,7 +13,6 @@ from typing import Any
 
 from api.schemas.common import EntityOut, EvidenceOut, next_offset, primary_type
 from api.schemas.graph import (
-    CytoscapeGraph,
     GraphEdge,
     GraphNode,
     Intermediary,
@@ -193,14 +192,14 @@ def paths_graph(result: PathsResult) -> PathsGraph:
 
 # ------------------------------------------------------------------------------ cytoscape
 
-_META: dict[type[GraphAnswer], tuple[type[Any], type[CytoscapeGraph[Any, Any]]]] = {
+_META: dict[type[GraphAnswer], tuple[type[Any], type[CytoscapeAnswer]]] = {
     NeighbourhoodGraph: (NeighbourhoodMeta, NeighbourhoodCytoscape),
     LinksGraph: (LinksMeta, LinksCytoscape),
     PathsGraph: (PathsMeta, PathsCytoscape),
 }
 
 
-def to_cytoscape(answer: GraphAnswer) -> CytoscapeGraph[Any, Any]:
+def to_cytoscape(answer: GraphAnswer) -> CytoscapeAnswer:
     """The Cytoscape.js form of a graph answer: nodes and edges as element ``data``, the rest
     of the answer as the graph's ``data``."""
     meta_type, document_type = _META[type(answer)]

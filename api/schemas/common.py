@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.queries.model import Attribution, Concept, EntityRef, Evidence
@@ -23,6 +24,7 @@ __all__ = [
     "EntityOut",
     "EvidenceOut",
     "PageOut",
+    "json_response",
     "next_offset",
     "primary_type",
 ]
@@ -39,6 +41,12 @@ class ApiModel(BaseModel):
     """Base of every API model: immutable and strict about unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def json_response(model: BaseModel) -> Response:
+    """``model`` as a JSON response, serialised once by pydantic (the route's
+    ``response_model`` documents it; FastAPI does not validate and serialise it again)."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 def primary_type(types: tuple[str, ...] | list[str]) -> str:

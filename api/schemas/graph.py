@@ -31,12 +31,15 @@ __all__ = [
     "GraphNode",
     "Intermediary",
     "LinkNode",
+    "LinksCytoscape",
     "LinksGraph",
     "LinksMeta",
     "NeighbourNode",
+    "NeighbourhoodCytoscape",
     "NeighbourhoodGraph",
     "NeighbourhoodMeta",
     "PathOut",
+    "PathsCytoscape",
     "PathsGraph",
     "PathsMeta",
 ]
@@ -208,9 +211,16 @@ class CytoscapeGraph(BaseModel, Generic[M, N]):
     elements: CytoscapeElements[N]
 
 
-NeighbourhoodCytoscape = CytoscapeGraph[NeighbourhoodMeta, NeighbourNode]
-LinksCytoscape = CytoscapeGraph[LinksMeta, LinkNode]
-PathsCytoscape = CytoscapeGraph[PathsMeta, LinkNode]
+class NeighbourhoodCytoscape(CytoscapeGraph[NeighbourhoodMeta, NeighbourNode]):
+    """An ego network as a Cytoscape.js document (``format=cytoscape``)."""
+
+
+class LinksCytoscape(CytoscapeGraph[LinksMeta, LinkNode]):
+    """A links answer as a Cytoscape.js document (``format=cytoscape``)."""
+
+
+class PathsCytoscape(CytoscapeGraph[PathsMeta, LinkNode]):
+    """A shortest-paths answer as a Cytoscape.js document (``format=cytoscape``)."""
 
 
 # -------------------------------------------------------------------------------- brokers

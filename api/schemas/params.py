@@ -13,16 +13,33 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
+from api.deps import get_backends
+from graph.queries import GraphQueries, QueryLimits
 from graph.queries.entities import ENTITY_CLASSES
 from graph.queries.filters import StepFilter
 from graph.steps import RELATIONS, first_day, last_day
 
 _DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+MAX_PAGE = QueryLimits.max_page
+"""Largest ``limit`` of a page (the services' cap)."""
+MAX_DEPTH = QueryLimits.max_depth
+"""Largest ``depth`` of an ego network (the services' cap)."""
+
+
+def get_queries(backends: Annotated[Any, Depends(get_backends)]) -> GraphQueries:
+    """The query service of the configured backend (Neo4j, else networkx)."""
+    queries: GraphQueries = backends.queries
+    return queries
+
+
+Queries = Annotated[GraphQueries, Depends(get_queries)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size, 1..{MAX_PAGE}")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
 
 
 class GraphFormat(StrEnum):
@@ -83,7 +100,7 @@ def check_types(values: list[str]) -> list[str]:
     return found
 
 
-def entity_id(value: str) -> str:
+def clean_id(value: str) -> str:
     """An entity id from a path: a short id or an IRI whose ``//`` a client folded to ``/``."""
     text = value.strip()
     for scheme in ("https:/", "http:/"):

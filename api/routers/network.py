@@ -1,0 +1,215 @@
+"""The network between actors: links (every path of at most k steps), shortest paths,
+brokers (betweenness) and influences.
+
+A step is one fact connecting two actors (an agreement, a signature, a commitment, an
+influence, a tenure, an event or a direct relation), with its evidence. Graph-shaped answers
+use the neutral ``{nodes, edges}`` form of ``api.schemas.graph`` (or Cytoscape.js with
+``format=cytoscape``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.graphjson import links_graph, paths_graph, to_cytoscape
+from api.schemas.agreements import InfluenceList
+from api.schemas.common import json_response
+from api.schemas.graph import (
+    Brokers,
+    LinksCytoscape,
+    LinksGraph,
+    PathsCytoscape,
+    PathsGraph,
+)
+from api.schemas.params import (
+    MAX_DEPTH,
+    Format,
+    GraphFormat,
+    Limit,
+    Offset,
+    Queries,
+    clean_id,
+    hop_cap,
+    path_cap,
+    step_filter,
+)
+from graph.queries import StepFilter
+
+router = APIRouter(tags=["network"])
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "An end is not a known actor (problem+json)"},
+    422: {"description": "A parameter is invalid: the problem names it (problem+json)"},
+    504: {"description": "The search ran out of time (problem+json)"},
+}
+
+
+def _end(name: str, example: str, label: str) -> Any:
+    """``Query`` of an end of a links or paths query."""
+    return Query(
+        min_length=1,
+        description=f"{name}: short id (`country/DZA`) or IRI of an actor.",
+        openapi_examples={label: {"summary": label, "value": example}},
+    )
+
+
+A = Annotated[str, _end("One end", "country/DZA", "Algeria")]
+B = Annotated[str, _end("The other end", "country/RUS", "Russia")]
+MaxPaths = Annotated[
+    int | None,
+    Query(ge=1, description="most paths to enumerate (default and ceiling: the server's cap)"),
+]
+Filter = Annotated[StepFilter, Depends(step_filter)]
+
+
+@router.get(
+    "/links",
+    response_model=LinksGraph | LinksCytoscape,
+    summary="Which actors link two actors",
+    responses=ERRORS,
+)
+async def links(
+    request: Request,
+    queries: Queries,
+    a: A,
+    b: B,
+    flt: Filter,
+    k: Annotated[
+        int,
+        Query(
+            ge=1,
+            description="most steps a path may take, 1..max_path_hops (server setting, default 4)",
+            openapi_examples={"three": {"summary": "up to three steps", "value": 3}},
+        ),
+    ] = 3,
+    max_paths: MaxPaths = None,
+    fmt: Format = GraphFormat.json,
+) -> Response:
+    """Every simple path of at most `k` steps between actors `a` and `b`, the intermediate
+    actors ranked by how many distinct paths and articles support them, and for every step
+    its evidence (relation, article, quote, claimant). "Which actors link Algeria and Russia?"
+    is `/links?a=country/DZA&b=country/RUS&k=3`. Filter by `relation`, by the `type` of the
+    actors a path may pass through, and by a `since`/`until` window (undated facts always
+    pass). The enumeration stops at `max_paths` paths or at the server's time limit;
+    `truncated` and `reason` say so. `format=cytoscape` returns Cytoscape.js elements."""
+    hop_cap(request, k, "k")
+    path_cap(request, max_paths)
+    result = await run_in_threadpool(
+        queries.links, clean_id(a), clean_id(b), max_hops=k, flt=flt, max_paths=max_paths
+    )
+    graph = links_graph(result)
+    return json_response(to_cytoscape(graph) if fmt is GraphFormat.cytoscape else graph)
+
+
+@router.get(
+    "/paths",
+    response_model=PathsGraph | PathsCytoscape,
+    summary="Shortest paths between two actors",
+    responses=ERRORS,
+)
+async def paths(
+    request: Request,
+    queries: Queries,
+    a: A,
+    b: B,
+    flt: Filter,
+    max_hops: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            description="longest path considered (default and ceiling: max_path_hops)",
+            openapi_examples={"four": {"summary": "up to four steps", "value": 4}},
+        ),
+    ] = None,
+    max_paths: MaxPaths = None,
+    fmt: Format = GraphFormat.json,
+) -> Response:
+    """All shortest paths (up to `max_paths`) of at most `max_hops` steps between actors `a`
+    and `b`, with the evidence of every step. `length` is null when no path is that short.
+    Takes the same filters as `/links`."""
+    hop_cap(request, max_hops, "max_hops")
+    path_cap(request, max_paths)
+    result = await run_in_threadpool(
+        queries.shortest_paths,
+        clean_id(a),
+        clean_id(b),
+        max_hops=max_hops,
+        flt=flt,
+        max_paths=max_paths,
+    )
+    graph = paths_graph(result)
+    return json_response(to_cytoscape(graph) if fmt is GraphFormat.cytoscape else graph)
+
+
+@router.get("/brokers", response_model=Brokers, summary="Brokers (betweenness)", responses=ERRORS)
+async def brokers(
+    queries: Queries,
+    flt: Filter,
+    seed: Annotated[
+        list[str] | None,
+        Query(
+            description="actors whose ego network is scored (repeatable); none: the whole graph",
+            openapi_examples={"algeria": {"summary": "around Algeria", "value": ["country/DZA"]}},
+        ),
+    ] = None,
+    depth: Annotated[
+        int, Query(ge=1, le=MAX_DEPTH, description=f"radius of the ego network, 1..{MAX_DEPTH}")
+    ] = 1,
+    limit: Limit = 20,
+) -> Response:
+    """The actors that most often sit on shortest paths between others (normalised
+    betweenness centrality), on the whole actor graph or on the ego network of the `seed`
+    actors to `depth`. Filters restrict the steps counted."""
+    seeds = [clean_id(s) for s in seed or ()]
+    result = await run_in_threadpool(
+        queries.brokers, seeds=seeds, depth=depth, flt=flt, limit=limit
+    )
+    return json_response(Brokers.of(result))
+
+
+def _actor(description: str, example: str) -> Any:
+    """``Query`` of an optional actor filter."""
+    return Query(
+        description=description, openapi_examples={"ex": {"summary": example, "value": example}}
+    )
+
+
+@router.get("/influences", response_model=InfluenceList, summary="Influences", responses=ERRORS)
+async def influences(
+    queries: Queries,
+    influencer: Annotated[str | None, _actor("who exerts the influence", "country/RUS")] = None,
+    influenced: Annotated[
+        str | None, _actor("who (or which region) undergoes it", "country/DZA")
+    ] = None,
+    kind: Annotated[
+        str | None,
+        Query(
+            description="influence kind (notation or IRI): arms-supply, military-presence, "
+            "diplomatic-alignment, energy, destabilization…",
+            openapi_examples={"arms": {"summary": "arms supply", "value": "arms-supply"}},
+        ),
+    ] = None,
+    direction: Annotated[
+        Literal["strengthening", "weakening"] | None,
+        Query(description="whether the influence grows or fades"),
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Response:
+    """Directed influences (influencer, influenced actor or region, kind, direction, period)
+    with their evidence, by start date (undated last). "How does Russia influence Algeria?"
+    is `/influences?influencer=country/RUS&influenced=country/DZA`."""
+    result = await run_in_threadpool(
+        queries.influences,
+        influencer=clean_id(influencer) if influencer else None,
+        influenced=clean_id(influenced) if influenced else None,
+        kind=kind,
+        direction=direction,
+        limit=limit,
+        offset=offset,
+    )
+    return json_response(InfluenceList.of(result))
