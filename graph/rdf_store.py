@@ -53,7 +53,7 @@ from graph.stores import (
 )
 from ontology.namespace import DG
 
-BULK_THRESHOLD = 200_000
+BULK_THRESHOLD = 20_000
 """Triples above which a load uses Oxigraph's (non-transactional, much faster) bulk loader."""
 
 ENTITY_TYPES = (DG.Country, DG.Organization, DG.Person, DG.Official, DG.Region, DG.Post, DG.Actor)
