@@ -41,6 +41,9 @@ from graph.queries import StepFilter
 
 router = APIRouter(tags=["network"])
 
+DEFAULT_K = 3
+"""Steps a links query takes when ``k`` is not given (capped by ``max_path_hops``)."""
+
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "An end is not a known actor (problem+json)"},
     422: {"description": "A parameter is invalid: the problem names it (problem+json)"},
@@ -79,13 +82,14 @@ async def links(
     b: B,
     flt: Filter,
     k: Annotated[
-        int,
+        int | None,
         Query(
             ge=1,
-            description="most steps a path may take, 1..max_path_hops (server setting, default 4)",
+            description="most steps a path may take, 1..max_path_hops (a server setting, "
+            f"default 4); default {DEFAULT_K}, or max_path_hops when smaller",
             openapi_examples={"three": {"summary": "up to three steps", "value": 3}},
         ),
-    ] = 3,
+    ] = None,
     max_paths: MaxPaths = None,
     fmt: Format = GraphFormat.json,
 ) -> Response:
@@ -96,10 +100,10 @@ async def links(
     actors a path may pass through, and by a `since`/`until` window (undated facts always
     pass). The enumeration stops at `max_paths` paths or at the server's time limit;
     `truncated` and `reason` say so. `format=cytoscape` returns Cytoscape.js elements."""
-    hop_cap(request, k, "k")
+    hops = hop_cap(request, k, "k") or min(DEFAULT_K, request.app.state.settings.max_path_hops)
     path_cap(request, max_paths)
     result = await run_in_threadpool(
-        queries.links, clean_id(a), clean_id(b), max_hops=k, flt=flt, max_paths=max_paths
+        queries.links, clean_id(a), clean_id(b), max_hops=hops, flt=flt, max_paths=max_paths
     )
     graph = links_graph(result)
     return json_response(to_cytoscape(graph) if fmt is GraphFormat.cytoscape else graph)
