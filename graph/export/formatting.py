@@ -84,8 +84,14 @@ class Rendered:
 
     def markup(self, values: Mapping[str, Value]) -> str:
         """The markup of every declared attribute present in ``values``."""
+        out: list[str] = []
+        self.extend(values, out)
+        return "".join(out)
+
+    def extend(self, values: Mapping[str, Value], out: list[str]) -> int:
+        """Append the markup of the attributes present in ``values`` to ``out``; how many."""
         get = values.get
-        out = []
+        added = 0
         for name, fmt, cache in self.plan:
             value = get(name)
             if value is None:
@@ -98,4 +104,5 @@ class Rendered:
                     cache[value] = piece
             if piece:
                 out.append(piece)
-        return "".join(out)
+                added += 1
+        return added

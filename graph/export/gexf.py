@@ -33,8 +33,8 @@ GEXF_NS = "http://gexf.net/1.3"
 VIZ_NS = "http://gexf.net/1.3/viz"
 MEDIA_TYPE = "application/gexf+xml"
 EXTENSION = "gexf"
-CHUNK = 1000
-"""Elements per yielded chunk."""
+CHUNK = 8000
+"""Strings per yielded chunk (a few hundred elements)."""
 
 _TYPES = {"string": "string", "integer": "integer", "double": "double", "boolean": "boolean"}
 
@@ -109,18 +109,18 @@ def write_gexf(
     colours: dict[str, str] = {}
     buf: list[str] = [f'<nodes count="{len(sub.nodes)}">\n']
     for node in sub.nodes:
-        atts = values.markup(node.attributes)
         colour = colours.get(node.type)
         if colour is None:
             r, g, b = colour_of(node.type)
             colour = colours[node.type] = f'<viz:color r="{r}" g="{g}" b="{b}"/>'
-        buf.append(
-            f'<node id="{ids(node.id)}" label="{esc(node.label)}">'
-            + (f"<attvalues>{atts}</attvalues>" if atts else "")
-            + (_spells(node.spells) if node.spells else "")
-            + colour
-            + "</node>\n"
-        )
+        buf.append(f'<node id="{ids(node.id)}" label="{esc(node.label)}"><attvalues>')
+        if not values.extend(node.attributes, buf):
+            buf[-1] = buf[-1][: -len("<attvalues>")]
+        else:
+            buf.append("</attvalues>")
+        if node.spells:
+            buf.append(_spells(node.spells))
+        buf.append(colour + "</node>\n")
         if len(buf) >= CHUNK:
             yield "".join(buf)
             buf.clear()
@@ -134,24 +134,25 @@ def _edges(sub: Subgraph, mixed: bool, buf: list[str], ids: _Memo) -> Iterator[s
     texts = _Memo(limit=10_000)
     spells: dict[tuple[Spell, ...], str] = {}
     for edge in sub.edges:
-        atts = values.markup(edge.attributes)
         direction = ' type="undirected"' if mixed and not edge.directed else ""
-        timing = ""
-        if edge.spells:
-            timing = spells.get(edge.spells, "")
-            if not timing:
-                timing = _spells(edge.spells)
-                if len(spells) < 10_000:
-                    spells[edge.spells] = timing
         weight = "1.0" if edge.weight == 1.0 else weight_text(edge.weight)
         buf.append(
             f'<edge id="{esc(edge.id)}" source="{ids(edge.source)}" target="{ids(edge.target)}"'
             f'{direction} kind="{texts(edge.relation)}" label="{texts(edge.label)}"'
-            f' weight="{weight}">'
-            + (f"<attvalues>{atts}</attvalues>" if atts else "")
-            + timing
-            + "</edge>\n"
+            f' weight="{weight}"><attvalues>'
         )
+        if not values.extend(edge.attributes, buf):
+            buf[-1] = buf[-1][: -len("<attvalues>")]
+        else:
+            buf.append("</attvalues>")
+        if edge.spells:
+            timing = spells.get(edge.spells)
+            if timing is None:
+                timing = _spells(edge.spells)
+                if len(spells) < 10_000:
+                    spells[edge.spells] = timing
+            buf.append(timing)
+        buf.append("</edge>\n")
         if len(buf) >= CHUNK:
             yield "".join(buf)
             buf.clear()

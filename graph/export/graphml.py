@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from graph.export.formatting import Formatter, formatters, weight_text
+from graph.export.formatting import Rendered, weight_text
 from graph.export.model import Attr, Spell, Subgraph, colour_of
 from graph.export.xmltext import attr as esc
 from graph.export.xmltext import text
@@ -24,7 +24,7 @@ from graph.export.xmltext import text
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 MEDIA_TYPE = "application/graphml+xml"
 EXTENSION = "graphml"
-CHUNK = 1000
+CHUNK = 8000
 
 _TYPES = {"string": "string", "integer": "int", "double": "double", "boolean": "boolean"}
 _NODE_BUILTIN = (
@@ -71,19 +71,6 @@ def _keys(sub: Subgraph, node_ids: dict[str, str], edge_ids: dict[str, str]) -> 
     return "\n".join(lines) + "\n"
 
 
-def _data(plan: list[tuple[str, Formatter]], values: object, ids: dict[str, str]) -> str:
-    """The ``<data>`` elements of some attribute values."""
-    get = values.get  # type: ignore[attr-defined]
-    parts = []
-    for name, fmt in plan:
-        value = get(name)
-        if value is not None:
-            shown = fmt(value)
-            if shown is not None:
-                parts.append(f'<data key="{ids[name]}">{text(shown)}</data>')
-    return "".join(parts)
-
-
 def _spell_data(spells: tuple[Spell, ...], ids: dict[str, str]) -> str:
     """First start and last end of the spells (open bounds omitted)."""
     if not spells:
@@ -105,7 +92,7 @@ def write_graphml(sub: Subgraph) -> Iterator[str]:
         + _keys(sub, node_ids, edge_ids)
         + '<graph id="diplograph" edgedefault="directed">\n'
     )
-    node_plan = formatters(sub.node_attrs)
+    node_values = Rendered(sub.node_attrs, _renderer(node_ids))
     colours: dict[str, str] = {}
     buf: list[str] = []
     for node in sub.nodes:
@@ -115,25 +102,41 @@ def write_graphml(sub: Subgraph) -> Iterator[str]:
             colour = colours[node.type] = (
                 f'<data key="r">{r}</data><data key="g">{g}</data><data key="b">{b}</data>'
             )
-        buf.append(
-            f'<node id="{esc(node.id)}"><data key="label">{text(node.label)}</data>{colour}'
-            f"{_data(node_plan, node.attributes, node_ids)}</node>\n"
-        )
+        buf.append(f'<node id="{esc(node.id)}"><data key="label">{text(node.label)}</data>{colour}')
+        node_values.extend(node.attributes, buf)
+        buf.append("</node>\n")
         if len(buf) >= CHUNK:
             yield "".join(buf)
             buf.clear()
-    edge_plan = formatters(sub.edge_attrs)
+    edge_values = Rendered(sub.edge_attrs, _renderer(edge_ids))
     dynamic = sub.dynamic
+    labels: dict[str, str] = {}
     for edge in sub.edges:
-        spells = _spell_data(edge.spells, edge_ids) if dynamic else ""
+        label = labels.get(edge.label)
+        if label is None:
+            label = f'<data key="edgelabel">{text(edge.label)}</data>'
+            if len(labels) < 10_000:
+                labels[edge.label] = label
+        weight = "1.0" if edge.weight == 1.0 else weight_text(edge.weight)
         buf.append(
             f'<edge id="{esc(edge.id)}" source="{esc(edge.source)}" target="{esc(edge.target)}">'
-            f'<data key="edgelabel">{text(edge.label)}</data>'
-            f'<data key="weight">{weight_text(edge.weight)}</data>'
-            f"{_data(edge_plan, edge.attributes, edge_ids)}{spells}</edge>\n"
+            f'{label}<data key="weight">{weight}</data>'
         )
+        edge_values.extend(edge.attributes, buf)
+        if dynamic and edge.spells:
+            buf.append(_spell_data(edge.spells, edge_ids))
+        buf.append("</edge>\n")
         if len(buf) >= CHUNK:
             yield "".join(buf)
             buf.clear()
     buf.append("</graph>\n</graphml>\n")
     yield "".join(buf)
+
+
+def _renderer(ids: dict[str, str]) -> Callable[[str, str], str]:
+    """Markup of one ``<data>`` element for an attribute name and its text."""
+
+    def render(name: str, shown: str) -> str:
+        return f'<data key="{esc(ids[name])}">{text(shown)}</data>'
+
+    return render
