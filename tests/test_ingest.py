@@ -68,9 +68,7 @@ def embedded() -> Iterator[Backends]:
 
 
 @pytest.fixture
-def with_neo4j(
-    neo4j_connection: tuple[str, str, str], clean_neo4j: Driver
-) -> Iterator[Backends]:
+def with_neo4j(neo4j_connection: tuple[str, str, str], clean_neo4j: Driver) -> Iterator[Backends]:
     backends = _open(neo4j_connection)
     yield backends
     backends.close()
