@@ -15,14 +15,14 @@ a header row, comma separated, quoted where needed (quotes contain commas and qu
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from graph.export.formatting import formatters, weight_text
-from graph.export.model import Attr, Spell, Subgraph
+from graph.export.formatting import CACHE_LIMIT, FORMATTERS, Formatter, weight_text
+from graph.export.model import Attr, Spell, Subgraph, Value
 
 MEDIA_TYPE = "application/zip"
 EXTENSION = "zip"
@@ -43,27 +43,56 @@ def _headers(attrs: tuple[Attr, ...]) -> list[str]:
     return [f"{a.name}_attr" if a.name.lower() in _SPECIAL else a.name for a in attrs]
 
 
+class _Cells:
+    """The text cells of the declared attributes, memoised per column."""
+
+    def __init__(self, attrs: tuple[Attr, ...]) -> None:
+        self.plan: list[tuple[str, Formatter, dict[Value, str]]] = [
+            (a.name, FORMATTERS[a.type], {}) for a in attrs
+        ]
+
+    def extend(self, values: Mapping[str, Value], row: list[str]) -> None:
+        """Append one cell per declared attribute (empty when absent)."""
+        get = values.get
+        for name, fmt, cache in self.plan:
+            value = get(name)
+            if value is None:
+                row.append("")
+                continue
+            cell = cache.get(value)
+            if cell is None:
+                cell = quote(fmt(value) or "")
+                if len(cache) < CACHE_LIMIT:
+                    cache[value] = cell
+            row.append(cell)
+
+
+_NEEDS_QUOTES = re.compile('[",\r\n]')
+
+
+def quote(cell: str) -> str:
+    """A CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break."""
+    if _NEEDS_QUOTES.search(cell) is None:
+        return cell
+    return '"' + cell.replace('"', '""') + '"'
+
+
 def _rows_text(rows: list[list[str]]) -> str:
-    """Some rows as CSV text."""
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
+    """Some rows of already quoted cells as CSV text."""
+    return "".join([",".join(row) + "\r\n" for row in rows])
 
 
 def nodes_csv(sub: Subgraph) -> Iterator[str]:
     """The nodes table, in chunks."""
     dynamic = sub.dynamic
-    plan = formatters(sub.node_attrs)
+    cells = _Cells(sub.node_attrs)
     head = ["Id", "Label", *(["Timeset"] if dynamic else []), *_headers(sub.node_attrs)]
-    rows: list[list[str]] = [head]
+    rows: list[list[str]] = [[quote(h) for h in head]]
     for node in sub.nodes:
-        get = node.attributes.get
-        row = [node.id, node.label]
+        row = [quote(node.id), quote(node.label)]
         if dynamic:
-            row.append(timeset(node.spells))
-        for name, fmt in plan:
-            value = get(name)
-            row.append("" if value is None else (fmt(value) or ""))
+            row.append(quote(timeset(node.spells)))
+        cells.extend(node.attributes, row)
         rows.append(row)
         if len(rows) >= CHUNK:
             yield _rows_text(rows)
@@ -74,26 +103,35 @@ def nodes_csv(sub: Subgraph) -> Iterator[str]:
 def edges_csv(sub: Subgraph, *, mixed: bool = False) -> Iterator[str]:
     """The edges table, in chunks (``mixed``: symmetric relations ``Undirected``)."""
     dynamic = sub.dynamic
-    plan = formatters(sub.edge_attrs)
+    cells = _Cells(sub.edge_attrs)
+    times: dict[tuple[Spell, ...], str] = {}
     head = [*EDGE_COLUMNS, *(["Timeset"] if dynamic else []), *_headers(sub.edge_attrs)]
-    rows: list[list[str]] = [head]
+    rows: list[list[str]] = [[quote(h) for h in head]]
+    labels: dict[str, str] = {}
     for edge in sub.edges:
-        get = edge.attributes.get
         kind = "Undirected" if mixed and not edge.directed else "Directed"
+        label = labels.get(edge.label)
+        if label is None:
+            label = quote(edge.label)
+            if len(labels) < CACHE_LIMIT:
+                labels[edge.label] = label
         row = [
-            edge.source,
-            edge.target,
+            quote(edge.source),
+            quote(edge.target),
             kind,
-            edge.relation,
-            edge.id,
-            edge.label,
-            weight_text(edge.weight),
+            quote(edge.relation),
+            quote(edge.id),
+            label,
+            "1.0" if edge.weight == 1.0 else weight_text(edge.weight),
         ]
         if dynamic:
-            row.append(timeset(edge.spells))
-        for name, fmt in plan:
-            value = get(name)
-            row.append("" if value is None else (fmt(value) or ""))
+            cell = times.get(edge.spells)
+            if cell is None:
+                cell = quote(timeset(edge.spells))
+                if len(times) < CACHE_LIMIT:
+                    times[edge.spells] = cell
+            row.append(cell)
+        cells.extend(edge.attributes, row)
         rows.append(row)
         if len(rows) >= CHUNK:
             yield _rows_text(rows)
@@ -131,7 +169,7 @@ class _Sink(io.RawIOBase):
 def write_gephi_csv(sub: Subgraph, *, mixed: bool = False) -> Iterator[bytes]:
     """A zip of ``nodes.csv`` and ``edges.csv``, streamed (constant memory)."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, chunks in (
             ("nodes.csv", nodes_csv(sub)),
             ("edges.csv", edges_csv(sub, mixed=mixed)),
