@@ -28,7 +28,6 @@ Guarantees
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -39,21 +38,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from pyoxigraph import (
-    BlankNode,
-    Literal,
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    RdfFormat,
-    Store,
-    Triple,
-    parse_query_results,
-    serialize,
-)
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable, WriteRejected
+from graph.sparql_formats import (
+    GRAPH_MEDIA_TYPES,
+    SOLUTION_MEDIA_TYPES,
+    pick,
+    write_boolean,
+    write_solutions,
+    write_triples,
+)
 
 __all__ = [
     "GRAPH_MEDIA_TYPES",
@@ -67,8 +62,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 DEFAULT_PREFIXES: dict[str, str] = {
     "dg": "https://w3id.org/diplograph/ontology#",
@@ -93,32 +86,6 @@ class QueryForm(StrEnum):
     def returns_graph(self) -> bool:
         """CONSTRUCT and DESCRIBE return RDF triples; SELECT and ASK return results."""
         return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
-
-
-# First entry of each format is its canonical media type; the first entry overall is the default.
-SOLUTION_MEDIA_TYPES: dict[str, QueryResultsFormat] = {
-    "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/sparql-results+xml": QueryResultsFormat.XML,
-    "text/csv": QueryResultsFormat.CSV,
-    "text/tab-separated-values": QueryResultsFormat.TSV,
-    "application/json": QueryResultsFormat.JSON,
-    "application/xml": QueryResultsFormat.XML,
-    "text/xml": QueryResultsFormat.XML,
-}
-"""Media types offered for SELECT and ASK, in order of preference."""
-
-GRAPH_MEDIA_TYPES: dict[str, RdfFormat] = {
-    "text/turtle": RdfFormat.TURTLE,
-    "application/n-triples": RdfFormat.N_TRIPLES,
-    "application/ld+json": RdfFormat.JSON_LD,
-    "application/rdf+xml": RdfFormat.RDF_XML,
-    "application/turtle": RdfFormat.TURTLE,
-    "application/x-turtle": RdfFormat.TURTLE,
-    "text/plain": RdfFormat.N_TRIPLES,
-    "application/json": RdfFormat.JSON_LD,
-    "application/xml": RdfFormat.RDF_XML,
-}
-"""Media types offered for CONSTRUCT and DESCRIBE, in order of preference."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -168,11 +135,6 @@ def analyse_query(text: str) -> QueryShape:
     )
 
 
-# ------------------------------------------------------------------------------------------------
-# Serialisation (from a bounded list, never from the engine's iterator)
-# ------------------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class SparqlResult:
     """A serialised query result."""
@@ -182,68 +144,6 @@ class SparqlResult:
     form: QueryForm
     count: int
     """Solutions (SELECT), triples (CONSTRUCT, DESCRIBE) or 1 (ASK)."""
-
-
-def _term_json(term: Any) -> dict[str, Any]:
-    """One RDF term in the SPARQL 1.1 JSON results format (with RDF-star triple terms)."""
-    if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, Literal):
-        data: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            data["xml:lang"] = term.language
-        elif term.datatype.value not in (XSD_STRING, RDF_LANG_STRING):
-            data["datatype"] = term.datatype.value
-        return data
-    if isinstance(term, Triple):
-        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
-        return {"type": "triple", "value": {k: _term_json(v) for k, v in parts.items()}}
-    raise QueryError(f"cannot serialise the RDF term {term!r}")
-
-
-def _solutions_json(variables: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """SELECT results as SPARQL 1.1 JSON."""
-    bindings = [
-        {name: _term_json(term) for name, term in zip(variables, row, strict=True) if term}
-        for row in rows
-    ]
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _write_solutions(
-    variables: Sequence[str], rows: Sequence[Sequence[Any]], fmt: QueryResultsFormat
-) -> bytes:
-    """SELECT results in ``fmt``; pyoxigraph writes XML, CSV and TSV from our JSON."""
-    document = _solutions_json(variables, rows)
-    if fmt == QueryResultsFormat.JSON:
-        return document
-    parsed = parse_query_results(document, QueryResultsFormat.JSON)
-    assert isinstance(parsed, QuerySolutions)
-    return _written(parsed.serialize(format=fmt))
-
-
-def _write_boolean(value: bool, fmt: QueryResultsFormat) -> bytes:
-    """An ASK result in ``fmt``."""
-    document = json.dumps({"head": {}, "boolean": value}, separators=(",", ":")).encode()
-    if fmt == QueryResultsFormat.JSON:
-        return document
-    parsed = parse_query_results(document, QueryResultsFormat.JSON)
-    return _written(parsed.serialize(format=fmt))
-
-
-def _write_triples(triples: list[Triple], fmt: RdfFormat, prefixes: Mapping[str, str]) -> bytes:
-    """CONSTRUCT/DESCRIBE results in ``fmt``."""
-    options: dict[str, Any] = {"prefixes": dict(prefixes)} if fmt == RdfFormat.TURTLE else {}
-    return _written(serialize(triples, format=fmt, **options))
-
-
-def _written(output: bytes | None) -> bytes:
-    """The bytes pyoxigraph returns when serialising without an output file."""
-    assert output is not None
-    return output
 
 
 # ------------------------------------------------------------------------------------------------
@@ -430,17 +330,17 @@ class GraphSparqlService:
         try:
             results = self._store.query(job.text, **job.options)
             if isinstance(results, QueryBoolean):
-                fmt, mime = _pick(SOLUTION_MEDIA_TYPES, job.media_type)
-                return SparqlResult(_write_boolean(bool(results), fmt), mime, QueryForm.ASK, 1)
+                fmt, mime = pick(SOLUTION_MEDIA_TYPES, job.media_type)
+                return SparqlResult(write_boolean(bool(results), fmt), mime, QueryForm.ASK, 1)
             if isinstance(results, QuerySolutions):
                 variables = [variable.value for variable in results.variables]
                 rows = [list(solution) for solution in _take(results, job.cap, job.cancel)]
-                fmt, mime = _pick(SOLUTION_MEDIA_TYPES, job.media_type)
-                body = _write_solutions(variables, rows, fmt)
+                fmt, mime = pick(SOLUTION_MEDIA_TYPES, job.media_type)
+                body = write_solutions(variables, rows, fmt)
                 return SparqlResult(body, mime, QueryForm.SELECT, len(rows))
             triples = _take(results, job.cap, job.cancel)
-            rdf_format, mime = _pick(GRAPH_MEDIA_TYPES, job.media_type)
-            body = _write_triples(triples, rdf_format, job.prefixes)
+            rdf_format, mime = pick(GRAPH_MEDIA_TYPES, job.media_type)
+            body = write_triples(triples, rdf_format, job.prefixes)
             form = job.form if job.form and job.form.returns_graph else QueryForm.CONSTRUCT
             return SparqlResult(body, mime, form, len(triples))
         except SyntaxError as error:
@@ -449,14 +349,3 @@ class GraphSparqlService:
             raise QueryError(str(error)) from None
         except OSError as error:
             raise StoreUnavailable(f"the RDF store failed: {error}") from error
-
-
-F = TypeVar("F", QueryResultsFormat, RdfFormat)
-
-
-def _pick(offered: Mapping[str, F], media_type: str | None) -> tuple[F, str]:
-    """The format for ``media_type`` if offered, else the default (first) one."""
-    if media_type is not None and media_type in offered:
-        return offered[media_type], media_type
-    default = next(iter(offered))
-    return offered[default], default
