@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_backends
+from api.security import require_read_access
 from graph.errors import GraphError
 
 router = APIRouter(tags=["meta"])
@@ -104,7 +105,13 @@ def _statistics(backends: Any) -> Statistics:
     return result
 
 
-@router.get("/stats", response_model=Statistics, summary="Store statistics")
+@router.get(
+    "/stats",
+    response_model=Statistics,
+    summary="Store statistics",
+    # The meta router is left open for the probes; statistics are a read like any other.
+    dependencies=[Depends(require_read_access)],
+)
 async def statistics(backends: Annotated[Any, Depends(get_backends)]) -> Statistics:
     """Counts of triples and articles in the RDF store and, with Neo4j, of nodes and
     relationships by label and type."""
