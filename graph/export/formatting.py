@@ -63,7 +63,7 @@ def weight_text(weight: float) -> str:
     return repr(float(weight)) if math.isfinite(weight) else "1.0"
 
 
-CACHE_LIMIT = 50_000
+CACHE_LIMIT = 20_000
 """Distinct values remembered per attribute by :class:`Rendered` (values repeat a lot:
 relations, sources, quotes, claimants)."""
 
