@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,11 +110,57 @@ def test_subject_quads_span_every_graph(store: OxigraphStore) -> None:
     assert store.graph_quads("https://example.org/none") == []
 
 
+def test_subject_quads_equal_the_store_quads(store: OxigraphStore) -> None:
+    """The hot-path decoding gives the same rows as the generic term conversion."""
+    load(store, A1, A2)
+    subjects = store.subjects()
+    rows = store.subject_quads(subjects)
+    assert sorted(rows, key=repr) == sorted(
+        (q for g in (A1, A2) for q in store.graph_quads(str(g.iri))), key=repr
+    )
+
+
+def test_cached_reads_serve_one_thread_until_the_next_write(store: OxigraphStore) -> None:
+    load(store, A1)
+    dza = str(country("DZA"))
+    with store.cached_reads():
+        first = store.subject_quads([dza])
+        assert store.subject_quads([dza]) == first
+        seen_elsewhere: list[int] = []
+        worker = threading.Thread(
+            target=lambda: seen_elsewhere.append(len(store.subject_quads([dza])))
+        )
+        worker.start()
+        worker.join()
+        assert seen_elsewhere == [len(first)]
+        load(store, A1, A2)  # a write empties the cache
+        assert {q.graph for q in store.subject_quads([dza])} == {str(A1.iri), str(A2.iri)}
+    with store.cached_reads(), store.cached_reads():  # nested blocks share the outer cache
+        assert len(store.subject_quads([dza])) > len(first)
+    store.drop_graph(str(A2.iri))
+    assert store.subject_quads([dza]) == first
+
+
+def test_referring_subjects(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    dza, usa = str(country("DZA")), str(country("USA"))
+    party = str(DG.party)
+    values = f"VALUES ?o {{ <{dza}> <{usa}> }}"
+    expected = store.query(
+        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s <{party}> ?o {values} }} }}"
+    )
+    assert isinstance(expected, SelectResult) and expected.rows
+    found = store.referring_subjects([party], [dza, usa, "not an IRI", "https://x.org/none"])
+    assert found == {row[0] for row in expected.rows}
+    assert store.referring_subjects([party], []) == set()
+
+
 def test_subjects_are_sorted_iris(store: OxigraphStore) -> None:
     load(store, A1, A2)
     subjects = store.subjects()
     assert subjects == sorted(set(subjects))
     assert str(country("DZA")) in subjects and str(A2.iri) in subjects
+    assert set(subjects) == {q.subject for g in (A1, A2) for q in store.graph_quads(str(g.iri))}
 
 
 def test_entity_records_merge_all_graphs(store: OxigraphStore) -> None:
