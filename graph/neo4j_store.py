@@ -7,7 +7,9 @@ each label and type must match ``^[A-Z][A-Za-z0-9_]*$`` (they come from ontology
 see ``graph.projection``) or the write is refused. APOC is not needed.
 
 A :class:`ProjectionChange` is applied in ONE managed transaction (``execute_write``), in
-``UNWIND`` batches: a load is all-or-nothing in Neo4j too.
+``UNWIND`` batches: a load is all-or-nothing in Neo4j too. Extensions (the LINK steps) compute
+what they write before the transaction opens (:meth:`StagedExtension.prepare`), so a retried
+transaction does not compute it again and the transaction stays short.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, LiteralString, Protocol, TypeVar
+from typing import Any, LiteralString, Protocol, TypeVar, runtime_checkable
 
 from neo4j import Driver, ManagedTransaction, Session, unit_of_work
 from neo4j.exceptions import (
@@ -227,6 +229,29 @@ class Neo4jExtension(Protocol):
         ...
 
 
+class StagedRefresh(Protocol):
+    """What a :class:`StagedExtension` writes for one load, computed before its transaction."""
+
+    def before(self, tx: ManagedTransaction) -> None:
+        """First in the load's transaction, before any record is touched (deletions go here:
+        Neo4j reads slow down a lot once a transaction holds many deleted relationships)."""
+        ...
+
+    def after(self, tx: ManagedTransaction) -> None:
+        """After the records are written, before unsupported nodes are deleted."""
+        ...
+
+
+@runtime_checkable
+class StagedExtension(Neo4jExtension, Protocol):
+    """An extension that reads what it needs before the transaction opens (instead of
+    :meth:`Neo4jExtension.refresh`); a retried transaction reuses it."""
+
+    def prepare(self, subjects: Sequence[str]) -> StagedRefresh:
+        """Compute the writes that ``subjects`` changing calls for (the RDF store is written)."""
+        ...
+
+
 class Neo4jProjection:
     """A :class:`graph.stores.Projection` on Neo4j 5.26 through the official driver."""
 
@@ -275,8 +300,13 @@ class Neo4jProjection:
             return
         nodes = [_node_row(r) for r in change.nodes]
         relationships = [_rel_row(r) for r in change.relationships]
+        reset = list(change.reset)
+        staged = [
+            extension.prepare(reset) if isinstance(extension, StagedExtension) else None
+            for extension in (self.extensions if reset else ())
+        ]
         with neo4j_errors("writing the Neo4j projection"), self._session() as session:
-            session.execute_write(self._apply, list(change.reset), nodes, relationships)
+            session.execute_write(self._apply, reset, nodes, relationships, staged)
 
     def _apply(
         self,
@@ -284,8 +314,12 @@ class Neo4jProjection:
         reset: list[str],
         nodes: list[dict[str, Any]],
         relationships: list[dict[str, Any]],
+        staged: list[StagedRefresh | None],
     ) -> None:
         """The transaction function of :meth:`apply` (rerun as a whole on a retry)."""
+        for prepared in staged:
+            if prepared is not None:
+                prepared.before(tx)
         candidates = set(reset)
         for batch in _chunks(reset, self.batch_size):
             for record in tx.run(RESET_NODES, uris=batch, owned=reset):
@@ -294,8 +328,10 @@ class Neo4jProjection:
             tx.run(WRITE_NODES, rows=rows).consume()
         for rows in _chunks(relationships, self.batch_size):
             tx.run(WRITE_RELATIONSHIPS, rows=rows).consume()
-        if reset:
-            for extension in self.extensions:
+        for extension, prepared in zip(self.extensions, staged, strict=False):
+            if prepared is not None:
+                prepared.after(tx)
+            else:
                 extension.refresh(tx, reset)
         for batch in _chunks(sorted(candidates), self.batch_size):
             tx.run(DELETE_ORPHANS, uris=batch).consume()

@@ -1,18 +1,26 @@
 """Read the quads the step rules need from the RDF store (all of them, or around touched subjects).
 
 ``all_steps(reader)`` derives every step of the store (networkx view, full ``LINK`` rebuild);
-``step_delta(reader, touched)`` recomputes only what an article load or retraction touched:
+``step_delta(source, touched)`` recomputes only what an article load or retraction touched:
 the facts it states, the facts whose evidence, post, influenced region or agreement it touched,
 and the plain property steps (part-of, country, nationality) of its subjects.
+
+A delta reads the store through a :class:`StepSource`: the quads of some subjects, and the
+subjects pointing at some objects. :class:`SparqlSource` asks SPARQL (any store);
+:class:`StoreSource` reads ``RDFStore.subject_quads`` — which a load has just called for the
+same subjects (the projection) and may answer from its cache — and looks referrers up in the
+store's indexes when it offers :class:`ReferrerLookup` (Oxigraph does), SPARQL otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from graph.queries.sparql import SparqlReader, iri_list
 from graph.steps import DG_NS, RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
+from graph.stores import BNode, Lit, QuadRow, RDFStore
 from ontology.namespace import DG
 
 _PREDICATE_VALUES = " ".join(f"<{p}>" for p in sorted(STEP_PREDICATES))
@@ -29,21 +37,16 @@ SELECT ?s ?p ?o ?g WHERE {{
 SUBJECT_QUADS = "SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {subjects} }} GRAPH ?g {{ ?s ?p ?o }} }}"
 """Every quad of some subjects (filtered to the step predicates in Python)."""
 
-AFFECTED_FACTS = f"""
-SELECT DISTINCT ?f WHERE {{
-  VALUES ?t {{ {{subjects}} }}
-  {{ VALUES ?p {{ <{DG.evidence}> <{DG.post}> <{DG.influenced}> <{DG.agreement}> }}
-    GRAPH ?g {{ ?f ?p ?t }} }}
-  UNION {{ GRAPH ?g {{ ?t <{DG.agreement}> ?f }} }}
-}}"""
-"""Facts affected by touched subjects: through their evidence, post, region or agreement."""
-
-PARTS_OF_AGREEMENTS = (
-    "SELECT DISTINCT ?s WHERE { VALUES ?a { {subjects} } GRAPH ?g { ?s <"
-    + str(DG.agreement)
-    + "> ?a } }"
+REFERRERS = (
+    "SELECT DISTINCT ?s WHERE { VALUES ?p { {predicates} } VALUES ?o { {objects} } "
+    "GRAPH ?g { ?s ?p ?o } }"
 )
-"""Signatures and commitments of some agreements."""
+"""Subjects pointing at some objects through some predicates."""
+
+AFFECTING = tuple(str(p) for p in (DG.evidence, DG.post, DG.influenced, DG.agreement))
+"""A fact pointing at a touched subject through these may change: its evidence, the post of a
+tenure, the influenced region of an influence, the agreement of a signature or commitment."""
+AGREEMENT = str(DG.agreement)
 
 _FOLLOW_FROM_FACTS = frozenset(
     str(p)
@@ -63,6 +66,7 @@ _EXPANDED_CLASSES = frozenset(
     )
 )  # fmt: skip
 _BATCH = 400
+_ALL_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -78,14 +82,16 @@ class StepDelta:
     steps: tuple[Step, ...]
 
 
-def all_quads(reader: SparqlReader) -> list[Quad]:
+def all_quads(source: StepSource | SparqlReader) -> list[Quad]:
     """Every quad the step rules read, from every article graph."""
-    return [_quad(row) for row in reader.select(ALL_QUADS)]
+    if isinstance(source, SparqlReader):
+        return [_quad(row) for row in source.select(ALL_QUADS)]
+    return source.all_quads()
 
 
-def all_steps(reader: SparqlReader) -> list[Step]:
+def all_steps(source: StepSource | SparqlReader) -> list[Step]:
     """Every step of the store, sorted by uri."""
-    return derive_steps(all_quads(reader))
+    return derive_steps(all_quads(source))
 
 
 def _quad(row: dict[str, str | None]) -> Quad:
@@ -99,15 +105,9 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
         yield items[start : start + _BATCH]
 
 
-def _select_column(reader: SparqlReader, template: str, subjects: list[str], var: str) -> set[str]:
-    """One column of ``template`` run over ``subjects`` in batches."""
-    found: set[str] = set()
-    for chunk in _chunks(subjects):
-        for row in reader.select(template.replace("{subjects}", iri_list(chunk))):
-            value = row.get(var)
-            if value:
-                found.add(value)
-    return found
+def _is_step_quad(predicate: str, obj: str) -> bool:
+    """Whether the step rules read a quad (step predicates, ``dg:`` types)."""
+    return predicate in STEP_PREDICATES or (predicate == RDF_TYPE and obj.startswith(DG_NS))
 
 
 def subject_quads(reader: SparqlReader, subjects: Iterable[str]) -> list[Quad]:
@@ -117,16 +117,138 @@ def subject_quads(reader: SparqlReader, subjects: Iterable[str]) -> list[Quad]:
         query = SUBJECT_QUADS.format(subjects=iri_list(chunk))
         for row in reader.select(query):
             quad = _quad(row)
-            if quad[1] in STEP_PREDICATES or (quad[1] == RDF_TYPE and quad[2].startswith(DG_NS)):
+            if _is_step_quad(quad[1], quad[2]):
                 quads.append(quad)
     return quads
 
 
-def affected_facts(reader: SparqlReader, touched: Iterable[str]) -> set[str]:
-    """The touched subjects plus the facts whose steps they may change."""
-    subjects = sorted(set(touched))
-    found = set(subjects) | _select_column(reader, AFFECTED_FACTS, subjects, "f")
-    return found | _select_column(reader, PARTS_OF_AGREEMENTS, sorted(found), "s")
+def referrers(reader: SparqlReader, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
+    """Subjects of a quad whose predicate is one of ``predicates`` and object one of ``objects``."""
+    found: set[str] = set()
+    template = REFERRERS.replace("{predicates}", iri_list(predicates))
+    for chunk in _chunks(sorted(set(objects))):
+        for row in reader.select(template.replace("{objects}", iri_list(chunk))):
+            value = row.get("s")
+            if value:
+                found.add(value)
+    return found
+
+
+def _text(term: str | BNode | Lit) -> str:
+    """A store term as :class:`SparqlReader` writes it (IRI, lexical form, ``_:id``)."""
+    if isinstance(term, str):
+        return term
+    if isinstance(term, Lit):
+        return term.value
+    return f"_:{term.id}"
+
+
+def step_quads(rows: Iterable[QuadRow]) -> list[Quad]:
+    """The quads of ``rows`` the step rules read, as :func:`subject_quads` gives them."""
+    quads: list[Quad] = []
+    for subject, predicate, obj, graph in rows:
+        if predicate in STEP_PREDICATES:
+            quads.append((_text(subject), predicate, _text(obj), graph))
+        elif predicate == RDF_TYPE and isinstance(obj, str) and obj.startswith(DG_NS):
+            quads.append((_text(subject), predicate, obj, graph))
+    return quads
+
+
+# ---------------------------------------------------------------------- sources
+
+
+class StepSource(Protocol):
+    """What :func:`step_delta` reads."""
+
+    def quads(self, subjects: Iterable[str]) -> list[Quad]:
+        """The step quads (step predicates and ``dg:`` types) of ``subjects``, every graph."""
+        ...
+
+    def referrers(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
+        """Subjects stating ``(s p o)`` for a ``p`` of ``predicates``, an ``o`` of ``objects``."""
+        ...
+
+    def all_quads(self) -> list[Quad]:
+        """Every step quad of the store."""
+        ...
+
+
+class SparqlSource:
+    """A :class:`StepSource` asking SPARQL SELECT queries (any store, or a SPARQL endpoint)."""
+
+    def __init__(self, reader: SparqlReader) -> None:
+        self.reader = reader
+
+    def quads(self, subjects: Iterable[str]) -> list[Quad]:
+        """See :class:`StepSource`."""
+        return subject_quads(self.reader, subjects)
+
+    def referrers(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
+        """See :class:`StepSource`."""
+        return referrers(self.reader, predicates, objects)
+
+    def all_quads(self) -> list[Quad]:
+        """See :class:`StepSource`."""
+        return all_quads(self.reader)
+
+
+@runtime_checkable
+class ReferrerLookup(Protocol):
+    """A store that finds referrers in its own indexes (``OxigraphStore.referring_subjects``)."""
+
+    def referring_subjects(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
+        """IRI subjects stating ``(s p o)`` in a named graph, ``p`` in predicates, ``o`` in
+        objects (objects that are not IRIs match nothing)."""
+        ...
+
+
+class StoreSource:
+    """A :class:`StepSource` over an :class:`RDFStore`'s ``subject_quads`` (see the module)."""
+
+    def __init__(self, store: RDFStore) -> None:
+        self.store = store
+
+    def quads(self, subjects: Iterable[str]) -> list[Quad]:
+        """See :class:`StepSource`."""
+        return step_quads(self.store.subject_quads(sorted(set(subjects))))
+
+    def referrers(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
+        """See :class:`StepSource`."""
+        if isinstance(self.store, ReferrerLookup):
+            return self.store.referring_subjects(predicates, objects)
+        return referrers(SparqlReader.of_store(self.store), predicates, objects)
+
+    def all_quads(self) -> list[Quad]:
+        """See :class:`StepSource` (read subject by subject: faster than the SPARQL query)."""
+        subjects = self.store.subjects()
+        quads: list[Quad] = []
+        for start in range(0, len(subjects), _ALL_BATCH):
+            quads += step_quads(self.store.subject_quads(subjects[start : start + _ALL_BATCH]))
+        return quads
+
+
+def _source(source: StepSource | SparqlReader) -> StepSource:
+    return SparqlSource(source) if isinstance(source, SparqlReader) else source
+
+
+# ---------------------------------------------------------------------- delta
+
+
+def affected_facts(
+    source: StepSource | SparqlReader, touched: Iterable[str], quads: Iterable[Quad] | None = None
+) -> set[str]:
+    """The touched subjects plus the facts whose steps they may change.
+
+    Facts pointing at a touched subject through :data:`AFFECTING`, the agreements of touched
+    signatures and commitments, then the signatures and commitments of every agreement found.
+    ``quads`` are the quads of ``touched`` when the caller has them already.
+    """
+    source = _source(source)
+    subjects = set(touched)
+    own = source.quads(subjects) if quads is None else quads
+    found = subjects | source.referrers(AFFECTING, subjects)
+    found |= {o for _s, p, o, _g in own if p == AGREEMENT}
+    return found | source.referrers((AGREEMENT,), found)
 
 
 def _next_subjects(quads: list[Quad], touched: set[str]) -> set[str]:
@@ -141,8 +263,18 @@ def _next_subjects(quads: list[Quad], touched: set[str]) -> set[str]:
     return found
 
 
-def closure_quads(reader: SparqlReader, start: set[str], touched: set[str]) -> list[Quad]:
-    """Quads of ``start`` and of everything its facts reach (at most five rounds)."""
+def closure_quads(
+    source: StepSource | SparqlReader,
+    start: set[str],
+    touched: set[str],
+    known: tuple[set[str], list[Quad]] | None = None,
+) -> list[Quad]:
+    """Quads of ``start`` and of everything its facts reach (at most five rounds).
+
+    ``known`` are subjects whose quads the caller read already, with those quads.
+    """
+    source = _source(source)
+    known_subjects, known_quads = known if known is not None else (set(), [])
     quads: list[Quad] = []
     fetched: set[str] = set()
     pending = set(start)
@@ -150,18 +282,24 @@ def closure_quads(reader: SparqlReader, start: set[str], touched: set[str]) -> l
         pending -= fetched
         if not pending:
             break
-        fresh = subject_quads(reader, pending)
+        done = pending & known_subjects
+        fresh = source.quads(pending - done) if pending - done else []
+        if done:
+            fresh += [q for q in known_quads if q[0] in done]
+            known_subjects = known_subjects - done
         fetched |= pending
         quads.extend(fresh)
         pending = _next_subjects(fresh, touched)
     return quads
 
 
-def step_delta(reader: SparqlReader, touched: Iterable[str]) -> StepDelta:
+def step_delta(source: StepSource | SparqlReader, touched: Iterable[str]) -> StepDelta:
     """The steps to rewrite after the subjects ``touched`` by a load or retraction changed."""
+    source = _source(source)
     subjects = {str(s) for s in touched}
-    facts = affected_facts(reader, subjects)
-    index = FactIndex(closure_quads(reader, facts | subjects, subjects))
+    own = source.quads(subjects)
+    facts = affected_facts(source, subjects, own)
+    index = FactIndex(closure_quads(source, facts | subjects, subjects, (subjects, own)))
     steps = [
         s
         for s in derive_steps(index)
