@@ -12,15 +12,21 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
 from rdflib import BNode as RdfBNode
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from graph.errors import GraphError, InvalidData, NotFound
-from graph.projection import Projected, project_subjects, touched_subjects
+from graph.projection import (
+    EVIDENCE_CLASS,
+    REL_SUBJECT,
+    Projected,
+    project_subjects,
+    touched_subjects,
+)
 from graph.stores import (
     GraphSnapshot,
     Progress,
@@ -28,14 +34,20 @@ from graph.stores import (
     ProjectionChange,
     ProjectionCounts,
     RDFStore,
+    SelectResult,
     StoreCounts,
 )
 
 _RdfChange = Callable[[], GraphSnapshot]
 """A change to the RDF store that returns the snapshot undoing it."""
 
+_REL_SUBJECT = URIRef(REL_SUBJECT)
+
 SYNC_BATCH = 2000
 """Subjects projected per transaction by :meth:`GraphStore.sync`."""
+
+_FOLDED_QUERY = f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{EVIDENCE_CLASS}> }} }}"
+"""Evidence nodes: they project to nothing of their own (folded into their facts)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,16 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def graph_touched(graph: Graph) -> set[str]:
+    """:func:`graph.projection.touched_subjects` of an rdflib graph about to be stored.
+
+    The same set as reading the graph back from the store once written, without the read.
+    """
+    touched = {str(s) for s, _p, _o in graph if isinstance(s, URIRef)}
+    touched.update(str(o) for o in graph.objects(None, _REL_SUBJECT) if isinstance(o, URIRef))
+    return touched
 
 
 def article_graphs(dataset: Dataset) -> dict[str, Graph]:
@@ -119,14 +141,15 @@ class GraphStore:
         graphs = article_graphs(dataset)
         if not graphs:
             return WriteResult((), 0, 0, 0, 0)
-        triples = sum(len(g) for g in graphs.values())
-        return self._write(list(graphs), lambda: self.rdf.replace_graphs(graphs), triples)
+        return self.load_graphs(graphs)
 
     def load_graphs(self, graphs: Mapping[str, Graph]) -> WriteResult:
         """Load article graphs given by IRI (the same as :meth:`load_articles`)."""
         non_empty = {iri: g for iri, g in graphs.items() if len(g)}
         triples = sum(len(g) for g in non_empty.values())
-        return self._write(list(non_empty), lambda: self.rdf.replace_graphs(non_empty), triples)
+        return self._write(
+            list(non_empty), lambda: self.rdf.replace_graphs(non_empty), triples, non_empty
+        )
 
     def retract_article(self, iri: str) -> WriteResult:
         """Drop an article graph; what other articles still state stays, with fewer ``sources``.
@@ -142,17 +165,28 @@ class GraphStore:
             raise NotFound(f"no article graph <{missing[0]}>")
         return self._write(list(iris), lambda: self.rdf.drop_graphs(iris), 0)
 
-    def _write(self, iris: list[str], change_rdf: _RdfChange, triples: int) -> WriteResult:
-        """Change the RDF store, then the projection; undo the RDF change if the latter fails."""
+    def _write(
+        self,
+        iris: list[str],
+        change_rdf: _RdfChange,
+        triples: int,
+        new: Mapping[str, Graph] | None = None,
+    ) -> WriteResult:
+        """Change the RDF store, then the projection; undo the RDF change if the latter fails.
+
+        ``new`` is the new content of the graphs (None when they are dropped): the subjects it
+        touches are read from it rather than from the store once written.
+        """
         with self._lock, paused_gc():
             if self.projection is None:
                 change_rdf()
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
-            touched = self._touched(iris)
+            touched = self._touched(iri for iri in iris if self.rdf.has_graph(iri))
             snapshot = change_rdf()
             try:
-                touched |= self._touched(iris)
+                for graph in (new or {}).values():
+                    touched |= graph_touched(graph)
                 projected = self._apply(sorted(touched))
             except BaseException as error:
                 self._restore(snapshot, error)
@@ -169,12 +203,24 @@ class GraphStore:
         return touched
 
     def _apply(self, subjects: list[str]) -> Projected:
-        """Recompute ``subjects`` from the RDF store and replace their records."""
+        """Recompute ``subjects`` from the RDF store and replace their records.
+
+        The projection and the projection's extensions (the LINK steps) read the same subjects:
+        when the store can, it decodes each of them once for both (``cached_reads``).
+        """
         assert self.projection is not None
-        projected = project_subjects(subjects, self.rdf.subject_quads)
-        change = ProjectionChange(tuple(subjects), projected.nodes, projected.relationships)
-        self.projection.apply(change)
+        with self._cached_reads():
+            projected = project_subjects(subjects, self.rdf.subject_quads)
+            change = ProjectionChange(tuple(subjects), projected.nodes, projected.relationships)
+            self.projection.apply(change)
         return projected
+
+    def _cached_reads(self) -> AbstractContextManager[object]:
+        """The RDF store's ``cached_reads()`` block (Oxigraph), else a block doing nothing."""
+        cached: Callable[[], AbstractContextManager[object]] | None = getattr(
+            self.rdf, "cached_reads", None
+        )
+        return cached() if cached is not None else nullcontext()
 
     def _restore(self, snapshot: GraphSnapshot, cause: BaseException) -> None:
         """Put the RDF store back; if even that fails, say the stores may disagree."""
@@ -202,11 +248,12 @@ class GraphStore:
             self.projection.ensure_schema()
             self.projection.clear()
             subjects = self.rdf.subjects()
+            folded = self._folded()
             total = len(subjects)
             if on_progress is not None:
                 on_progress(0, total)
             for start in range(0, total, self.sync_batch):
-                batch = subjects[start : start + self.sync_batch]
+                batch = [s for s in subjects[start : start + self.sync_batch] if s not in folded]
                 projected = project_subjects(batch, self.rdf.subject_quads)
                 self.projection.apply(
                     ProjectionChange((), projected.nodes, projected.relationships)
@@ -215,6 +262,13 @@ class GraphStore:
                     on_progress(min(start + self.sync_batch, total), total)
             self.projection.rebuilt()
             return self.projection.counts()
+
+    def _folded(self) -> set[str]:
+        """Subjects that project to nothing of their own (evidence): a sync reads them only as
+        dependencies of their facts, not once more as subjects."""
+        result = self.rdf.query(_FOLDED_QUERY, union_default_graph=False)
+        assert isinstance(result, SelectResult)
+        return {row[0] for row in result.rows if isinstance(row[0], str)}
 
     def stats(self) -> GraphStats:
         """Sizes of the RDF store and of the projection (None without one)."""

@@ -34,8 +34,12 @@ MULTI_VALUED = frozenset({str(DG.alias), str(SKOS.altLabel), str(SKOS.hiddenLabe
 """Literal predicates projected as lists; every other literal predicate is single-valued."""
 
 _TYPE, _SAME_AS, _EVIDENCE = str(RDF.type), str(OWL.sameAs), str(DG.evidence)
-_RELATION, _EVIDENCE_CLASS, _SKOS_CONCEPT = str(DG.Relation), str(DG.Evidence), str(SKOS.Concept)
-_REL_SUBJECT, _REL_OBJECT = str(DG.relationSubject), str(DG.relationObject)
+EVIDENCE_CLASS = str(DG.Evidence)
+"""Instances are folded into the facts they support: they own no node nor relationship."""
+_RELATION, _EVIDENCE_CLASS, _SKOS_CONCEPT = str(DG.Relation), EVIDENCE_CLASS, str(SKOS.Concept)
+REL_SUBJECT = str(DG.relationSubject)
+"""The predicate whose object a ``dg:Relation`` relationship starts from."""
+_REL_SUBJECT, _REL_OBJECT = REL_SUBJECT, str(DG.relationObject)
 _REL_KIND, _CLAIMED_BY = str(DG.relationKind), str(DG.claimedBy)
 _IN_ARTICLE, _QUOTE, _CLAIMANT, _NAME = (
     str(DG.inArticle),

@@ -13,7 +13,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from graph.errors import GraphError, InvalidData, NotFound, StoreUnavailable
-from graph.graphstore import GraphStore
+from graph.graphstore import GraphStore, graph_touched
+from graph.projection import touched_subjects
 from graph.rdf_store import OxigraphStore
 from graph.stores import GraphSnapshot
 from ontology.namespace import DG
@@ -241,3 +242,13 @@ def test_load_graphs_by_iri(store: GraphStore, projection: MemoryProjection) -> 
     result = store.load_graphs(graphs)
     assert result.articles == (str(A1.iri),)
     assert USA in projection.nodes
+
+
+def test_touched_subjects_of_new_content_come_from_memory(rdf: OxigraphStore) -> None:
+    """What a load recomputes for its new graphs equals reading them back from the store."""
+    articles = [A1, A2, _variant(random.Random(7), 1)]
+    rdf.replace_graphs({str(a.iri): a.graph for a in articles})
+    for article in articles:
+        read_back = touched_subjects(rdf.graph_quads(str(article.iri)))
+        assert graph_touched(article.graph) == read_back
+        assert all(type(s) is str for s in graph_touched(article.graph))
