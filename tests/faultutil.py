@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from neo4j import Driver, GraphDatabase
 
@@ -30,6 +30,7 @@ from graph import neo4j_local
 from graph.backends import BackendConfig, Backends, open_backends
 from graph.neo4j_local import install, process
 from graph.neo4j_local.layout import Paths
+from graph.neo4j_local.manager import port_is_free
 from graph.neo4j_store import WRITE_RELATIONSHIPS, Neo4jProjection
 from tests.storeutil import PropertyGraphDump, neo4j_dump, nquads_lines
 
@@ -154,6 +155,13 @@ class PrivateNeo4j:
         assert pid is not None, "the private Neo4j is not running"
         os.kill(pid, signal.SIGKILL)
         assert process.wait_for_exit(pid, 30), f"Neo4j pid {pid} survived SIGKILL"
+        # The JVM's main thread turns zombie while its other threads still hold the listening
+        # socket (measured: up to ~0.5 s); starting again before it is closed would find the
+        # port taken.
+        deadline = time.monotonic() + 30
+        while not port_is_free(self.port):
+            assert time.monotonic() < deadline, f"port {self.port} still taken after the kill"
+            time.sleep(0.05)
         return pid
 
     def restart(self) -> float:
@@ -199,6 +207,14 @@ class PrivateNeo4j:
 # ------------------------------------------------------------------------------ fault triggers
 
 
+def wait_for_pause(reached: threading.Event, work: Background, timeout: float) -> None:
+    """Wait until ``reached`` is set; fail at once if ``work`` ends before it."""
+    deadline = time.monotonic() + timeout
+    while not reached.wait(0.1):
+        assert not work.done, f"the work ended before the pause: {work.error!r}"
+        assert time.monotonic() < deadline, f"the pause was not reached within {timeout} s"
+
+
 class _PausingTransaction:
     """A managed transaction that calls ``before_relationships`` before writing them."""
 
@@ -210,6 +226,9 @@ class _PausingTransaction:
         if query == WRITE_RELATIONSHIPS:
             self._before_relationships()
         return self._tx.run(query, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tx, name)
 
 
 class PauseBeforeRelationships:
@@ -227,28 +246,65 @@ class PauseBeforeRelationships:
         self.timeout = timeout
         self._armed = True
 
-    def install(self, projection: Neo4jProjection) -> Callable[[], None]:
-        """Wrap the projection's transaction function; returns the undo."""
+    @contextmanager
+    def installed(self, projection: Neo4jProjection) -> Iterator[PauseBeforeRelationships]:
+        """Wrap the projection's transaction function for the block; on leaving it, let a
+        paused transaction go on (a failing test never leaves the load hanging)."""
         original = projection._apply
 
         def apply(tx: Any, *args: Any) -> None:
-            original(_PausingTransaction(tx, self._pause), *args)
+            original(cast(Any, _PausingTransaction(tx, self._pause)), *args)
 
-        projection._apply = apply  # type: ignore[method-assign]
-        return lambda: delattr(projection, "_apply")
+        projection._apply = apply  # type: ignore[method-assign,assignment]
+        try:
+            yield self
+        finally:
+            self.resume.set()
+            del projection._apply
 
     def wait_reached(self, load: Background, timeout: float) -> None:
         """Wait until the pause is reached; fail at once if ``load`` ends before it."""
-        deadline = time.monotonic() + timeout
-        while not self.reached.wait(0.1):
-            assert not load.done, f"the load ended before its Neo4j transaction: {load.error!r}"
-            assert time.monotonic() < deadline, f"no Neo4j transaction within {timeout} s"
+        wait_for_pause(self.reached, load, timeout)
 
     def _pause(self) -> None:
         if self._armed:
             self._armed = False
             self.reached.set()
             self.resume.wait(self.timeout)
+
+
+class PauseAtCall:
+    """Pause the ``nth`` call (1-based) of a method of one object until ``resume`` is set."""
+
+    def __init__(self, nth: int, timeout: float = 300.0) -> None:
+        self.nth = nth
+        self.calls = 0
+        self.reached = threading.Event()
+        self.resume = threading.Event()
+        self.timeout = timeout
+
+    @contextmanager
+    def installed(self, target: Any, name: str) -> Iterator[PauseAtCall]:
+        """Wrap ``target.name`` for the block; leaving it lets a paused call go on."""
+        original = getattr(target, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.calls == self.nth:
+                self.reached.set()
+                self.resume.wait(self.timeout)
+            return original(*args, **kwargs)
+
+        setattr(target, name, wrapper)
+        try:
+            yield self
+        finally:
+            self.resume.set()
+            delattr(target, name)
+
+    def wait_reached(self, work: Background, timeout: float) -> None:
+        """Wait until the paused call is reached; fail at once if ``work`` ends before it."""
+        wait_for_pause(self.reached, work, timeout)
 
 
 class Background:

@@ -34,6 +34,7 @@ from graph.rdf_store import OxigraphStore
 from tests.conftest import running_in_ci
 from tests.faultutil import (
     Background,
+    PauseAtCall,
     PauseBeforeRelationships,
     PrivateNeo4j,
     StoresState,
@@ -137,15 +138,12 @@ def test_neo4j_killed_in_the_middle_of_a_load_leaves_both_stores_as_they_were(
         before = StoresState.of(backends)
         # Neo4j stays down: let the driver give up retrying after 2 s instead of 30.
         projection = _shrink_retries(backends.store.projection, 2.0)
-        pause = PauseBeforeRelationships()
-        pause.install(projection)
-
-        load = Background(ingest_paths, backends.store, corpus.batch).start()
-        pause.wait_reached(load, LOAD_TIMEOUT)
-        # Oxigraph already holds the batch; Neo4j holds its nodes in an uncommitted transaction.
-        assert len(nquads_lines(backends.rdf.dump())) > len(before.rdf)
-        killed = neo4j_server.kill()
-        pause.resume.set()
+        with PauseBeforeRelationships().installed(projection) as pause:
+            load = Background(ingest_paths, backends.store, corpus.batch).start()
+            pause.wait_reached(load, LOAD_TIMEOUT)
+            # Oxigraph holds the batch; Neo4j holds its nodes in an uncommitted transaction.
+            assert len(nquads_lines(backends.rdf.dump())) > len(before.rdf)
+            killed = neo4j_server.kill()
         load.join(LOAD_TIMEOUT)
 
         assert isinstance(load.error, StoreUnavailable), repr(load.error)
@@ -167,13 +165,11 @@ def test_neo4j_back_within_the_retry_window_completes_the_load_exactly_once(
     with neo4j_server.backends(tmp_path / "rdf") as backends:
         ingest_paths(backends.store, corpus.preload)
         projection = _shrink_retries(backends.store.projection, LOAD_TIMEOUT)
-        pause = PauseBeforeRelationships()
-        pause.install(projection)
-
-        load = Background(ingest_paths, backends.store, corpus.batch).start()
-        pause.wait_reached(load, LOAD_TIMEOUT)
-        neo4j_server.kill()
-        pause.resume.set()  # the transaction fails; the driver retries it while Neo4j restarts
+        with PauseBeforeRelationships().installed(projection) as pause:
+            load = Background(ingest_paths, backends.store, corpus.batch).start()
+            pause.wait_reached(load, LOAD_TIMEOUT)
+            neo4j_server.kill()
+        # The transaction fails on the dead connection; the driver retries it while Neo4j starts.
         seconds = neo4j_server.restart()
         load.join(LOAD_TIMEOUT)
 
@@ -236,6 +232,7 @@ def _dataset(nquads: list[str]) -> Dataset:
 
 
 @pytest.mark.neo4j
+@pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning")
 def test_sync_repairs_a_projection_that_fell_behind(
     neo4j_server: PrivateNeo4j, corpus: Corpus, tmp_path: Path
 ) -> None:
@@ -273,6 +270,31 @@ def test_sync_repairs_a_projection_that_fell_behind(
     print(f"\n`diplograph sync` of {len(lines)} quads took {sync_seconds:.1f} s")
 
 
+@pytest.mark.neo4j
+def test_a_sync_cut_short_by_a_crash_is_repaired_by_running_it_again(
+    neo4j_server: PrivateNeo4j, corpus: Corpus, tmp_path: Path
+) -> None:
+    with neo4j_server.backends(tmp_path / "rdf") as backends:
+        ingest_paths(backends.store, corpus.preload)
+        complete = StoresState.of(backends)
+        projection = _shrink_retries(backends.store.projection, 1.0)
+        # One transaction per 100 subjects, so the crash lands between committed batches.
+        store = GraphStore(backends.rdf, projection, sync_batch=100)
+        with PauseAtCall(nth=4).installed(projection, "apply") as pause:
+            sync = Background(store.sync).start()
+            pause.wait_reached(sync, LOAD_TIMEOUT)
+            neo4j_server.kill()
+        sync.join(LOAD_TIMEOUT)
+        assert isinstance(sync.error, StoreUnavailable), repr(sync.error)
+
+        neo4j_server.restart()
+        partial = StoresState.of(backends)
+        assert partial.rdf == complete.rdf  # a sync never touches the RDF store
+        assert 0 < len(partial.neo4j.nodes) < len(complete.neo4j.nodes)
+        store.sync()
+        assert _same(StoresState.of(backends).neo4j, complete.neo4j)
+
+
 # ------------------------------------------------------------------------------ the API
 
 
@@ -303,7 +325,7 @@ def test_api_reports_neo4j_down_and_recovers_without_a_restart(
 ) -> None:
     uri, user, password = neo4j_server.connection
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         data_dir=tmp_path / "rdf",
         neo4j_uri=uri,
         neo4j_user=user,
@@ -380,7 +402,7 @@ def test_graph_reads_fail_within_the_query_timeout_while_neo4j_is_unreachable(
     tmp_path: Path,
 ) -> None:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         data_dir=tmp_path / "rdf",
         neo4j_uri=f"bolt://127.0.0.1:{_free_port()}",  # nothing listens there
         neo4j_password="unused-password",
