@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,7 @@ def test_concurrent_ingests_end_in_the_same_graph_as_sequential_ones(
     try:
         subsets = overlapping_subsets(sheets)
         assert set().union(*map(set, subsets)) == set(sheets)
-        jobs = [lambda s=s: ingest_paths(backends.store, s) for s in subsets]
+        jobs = [partial(ingest_paths, backends.store, subset) for subset in subsets]
         reports = [t.result for t in _run_together(jobs)]
         assert [len(r.articles) for r in reports] == [len(s) for s in subsets]
         rdf, graph = _state(backends, clean_neo4j, neo4j_database)
@@ -141,7 +142,7 @@ def test_concurrent_posts_end_in_the_same_graph_as_sequential_loads(
 ) -> None:
     uri, user, password = neo4j_connection
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         data_dir=None,
         neo4j_uri=uri,
         neo4j_user=user,
@@ -160,7 +161,7 @@ def test_concurrent_posts_end_in_the_same_graph_as_sequential_loads(
                 ]
 
         subsets = overlapping_subsets(sheets)
-        results = [t.result for t in _run_together([lambda s=s: post_all(s) for s in subsets])]
+        results = [t.result for t in _run_together([partial(post_all, s) for s in subsets])]
         assert all(code == 201 for codes in results for code in codes), results
         backends: Backends = app.state.backends
         rdf, graph = _state(backends, clean_neo4j, neo4j_database)

@@ -36,7 +36,7 @@ def settings(**overrides: Any) -> Settings:
     """Embedded settings (in-memory Oxigraph, no Neo4j, no .env) with ``overrides``."""
     values: dict[str, Any] = {"data_dir": None, "neo4j_uri": None, "api_keys": [KEY_A, KEY_B]}
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 def serve(config: Settings, **server: Any) -> Iterator[httpx.Client]:
