@@ -106,6 +106,11 @@ _PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>",
 _UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
+MAX_NESTING = 100
+"""Deepest nesting of ``{``, ``(`` and ``[`` accepted. pyoxigraph's parser recurses once per
+level without a limit: about 2,500 nested groups overflow the stack and kill the process."""
+_OPENERS = frozenset("{([")
+_CLOSERS = frozenset("})]")
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,27 @@ class QueryShape:
     has_dataset_clause: bool = False
     """The query has FROM or FROM NAMED."""
     prefixes: dict[str, str] = field(default_factory=dict)
+    nesting: int = 0
+    """The deepest nesting of brackets outside strings and comments."""
+
+
+def _keep_iri_brackets(match: re.Match[str]) -> str:
+    """What stands for an opaque token when measuring nesting: the brackets of an IRI-looking
+    token (``<`` may be a less-than whose operand the parser reads), nothing else."""
+    token = match.group(0)
+    return "".join(c for c in token if c in _OPENERS or c in _CLOSERS) if token[0] == "<" else " "
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting of ``text`` (closers never take it below zero)."""
+    depth = deepest = 0
+    for char in _OPAQUE.sub(_keep_iri_brackets, text):
+        if char in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def analyse_query(text: str) -> QueryShape:
@@ -132,6 +158,7 @@ def analyse_query(text: str) -> QueryShape:
         uses_service="SERVICE" in words,
         has_dataset_clause="FROM" in words,
         prefixes={prefix or "": iri for prefix, iri in _PREFIX_DECLARATION.findall(text)},
+        nesting=_nesting(text),
     )
 
 
@@ -274,7 +301,12 @@ class GraphSparqlService:
 
     @staticmethod
     def _refuse_unsafe(shape: QueryShape) -> None:
-        """WriteRejected for SPARQL Update, QueryError for SERVICE."""
+        """WriteRejected for SPARQL Update, QueryError for SERVICE and for deep nesting."""
+        if shape.nesting > MAX_NESTING:
+            raise QueryError(
+                f"the query nests brackets {shape.nesting} levels deep; at most {MAX_NESTING} "
+                "levels of {}, () and [] are accepted"
+            )
         if shape.update_keyword:
             raise WriteRejected(
                 f"SPARQL Update ({shape.update_keyword}) is not accepted: this endpoint is "
