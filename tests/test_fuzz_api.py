@@ -1,0 +1,194 @@
+"""Fuzz the HTTP API from its own OpenAPI document with schemathesis.
+
+Every operation gets valid and invalid parameters and bodies (schemathesis' positive and
+negative modes). Whatever comes in, the answer is never a 500, an error is always
+``application/problem+json`` with a ``detail`` that says something, and no call runs past the
+configured query timeout (plus a margin). The embedded backend (in-memory Oxigraph and networkx,
+the example article loaded) is fuzzed on every operation; Neo4j (marked ``neo4j``) on the read
+routes. Budgets are small and fixed so that the whole module runs in well under a minute on two
+cores; hypothesis' example database is off so that nothing is written to the working tree, and
+under CI the examples are derandomised so that a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from conftest import Neo4jConnection, running_in_ci
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from neo4j import Driver
+from pydantic import SecretStr
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.python.asgi import shutdown_lifespans
+
+from api.app import create_app
+from api.settings import Settings
+
+API_KEY = "fuzz-api-key-0123456789"
+TIMEOUT_S = 2.0
+"""The query timeout the fuzzed apps are configured with."""
+MARGIN_S = 3.0
+"""Slack on top of the timeout: thread hand-off, serialisation, a slow CI machine."""
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+"""Examples per operation; ``FUZZ_EXAMPLES=500 pytest tests/test_fuzz_api.py`` digs deeper."""
+
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,  # elapsed time is asserted against the server's own timeout instead
+    database=None,
+    derandomize=running_in_ci(),
+    suppress_health_check=list(HealthCheck),
+)
+
+DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)"
+
+READ_ROUTES = (
+    "/health",
+    "/ready",
+    "/stats",
+    "/articles",
+    "/entities",
+    "/links",
+    "/paths",
+    "/brokers",
+    "/influences",
+    "/agreements",
+    "/sparql",
+    "/cypher",
+    "/export",
+)
+
+
+def fuzz_settings(**overrides: Any) -> Settings:
+    """Settings of a fuzzed app: in-memory store, a development key, a short timeout."""
+    values: dict[str, Any] = {
+        "data_dir": None,
+        "development": True,
+        "api_keys": [SecretStr(API_KEY)],
+        "query_timeout_s": TIMEOUT_S,
+        "neo4j_uri": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="module")
+def embedded_schema() -> Iterator[Any]:
+    """The OpenAPI schema of an embedded app (examples loaded), its lifespan running."""
+    app = create_app(fuzz_settings(), load_examples=True)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    yield schema
+    shutdown_lifespans()
+
+
+@pytest.fixture(scope="module")
+def neo4j_schema(
+    neo4j_connection: Neo4jConnection, neo4j_driver: Driver, neo4j_database: str
+) -> Iterator[Any]:
+    """The schema of an app over an emptied Neo4j (examples loaded), for the read routes."""
+    while neo4j_driver.execute_query(DELETE_BATCH, database_=neo4j_database).records[0][0]:
+        pass
+    uri, user, password = neo4j_connection
+    app = create_app(
+        fuzz_settings(neo4j_uri=uri, neo4j_user=user, neo4j_password=SecretStr(password)),
+        load_examples=True,
+    )
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    yield schema
+    shutdown_lifespans()
+
+
+EXPECTED_5XX = {
+    ("/cypher", 501),  # the embedded backend has no Neo4j: "how to start it", by design
+    ("/cypher", 504),  # a query that runs out of time (bounded by the elapsed-time check)
+    ("/sparql", 504),
+}
+"""Server-side statuses that are answers, not failures: (path, status)."""
+
+
+def check_response(case: Any, response: Any, elapsed: float) -> None:
+    """The properties every answer has, whatever the request."""
+    where = f"{case.method} {case.formatted_path} {case.query or ''}"
+    if (case.path, response.status_code) not in EXPECTED_5XX:
+        case.validate_response(response, checks=[not_a_server_error])
+    assert elapsed < TIMEOUT_S + MARGIN_S, f"{where}: took {elapsed:.1f}s"
+    if response.status_code >= 400:
+        media_type = header(response, "content-type")
+        assert media_type.startswith("application/problem+json"), (where, media_type)
+        body = response.json()
+        assert body["status"] == response.status_code, (where, body)
+        assert isinstance(body.get("detail"), str) and body["detail"].strip(), (where, body)
+        assert "Traceback" not in body["detail"], (where, body)
+
+
+def header(response: Any, name: str) -> str:
+    """One header of a schemathesis response (whose headers map names to lists)."""
+    values = {k.lower(): v for k, v in response.headers.items()}.get(name.lower()) or [""]
+    return str(values[0] if isinstance(values, list) else values)
+
+
+def call_and_check(case: Any) -> Any:
+    """Send ``case`` and check the answer; writes carry the API key so that their bodies reach
+    the loaders (reads keep whatever key was generated: they are open)."""
+    if case.method in {"POST", "DELETE"} and case.path.startswith("/articles"):
+        case.headers = {**(case.headers or {}), "X-API-Key": API_KEY}
+    started = time.monotonic()
+    response = case.call()
+    elapsed = time.monotonic() - started
+    check_response(case, response, elapsed)
+    return response
+
+
+def operations() -> list[tuple[str, str]]:
+    """(method, path) of every operation of the OpenAPI document (no store is opened)."""
+    document = create_app(fuzz_settings()).openapi()
+    return [(method.upper(), path) for path, ops in document["paths"].items() for method in ops]
+
+
+OPERATIONS = operations()
+READ_OPERATIONS = [
+    (method, path)
+    for method, path in OPERATIONS
+    if method == "GET" and path.startswith(READ_ROUTES)
+]
+
+
+def fuzz(schema: Any, method: str, path: str) -> None:
+    """Run ``call_and_check`` on positive and negative cases of one operation."""
+    operation = schema[path][method]
+    strategy = st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+    @FUZZ_SETTINGS
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        call_and_check(case)
+
+    run()
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_embedded_api_never_fails_on_bad_input(
+    embedded_schema: Any, method: str, path: str
+) -> None:
+    fuzz(embedded_schema, method, path)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(
+    ("method", "path"), READ_OPERATIONS, ids=[f"{m} {p}" for m, p in READ_OPERATIONS]
+)
+def test_neo4j_read_routes_never_fail_on_bad_input(
+    neo4j_schema: Any, method: str, path: str
+) -> None:
+    fuzz(neo4j_schema, method, path)
