@@ -103,8 +103,10 @@ class PathOut(ApiModel):
 
     length: int = Field(examples=[2])
     nodes: list[str] = Field(examples=[["country/DZA", "country/MLI", "country/RUS"]])
-    edges: list[str] = Field(examples=[["link/0a1b…", "link/2c3d…"]])
-    sources: list[str] = Field(description="articles supporting any step of the path")
+    edges: list[str] = Field(
+        description="edge ids; the articles and quotes are on the edges",
+        examples=[["link/0a1b…", "link/2c3d…"]],
+    )
 
 
 class Intermediary(ApiModel):

@@ -1,0 +1,418 @@
+"""Graph API latency and throughput on the synthetic corpus, both backends. Not a test.
+
+    python bench/generate.py --articles 10000 --out bench/out/corpus-10000 --seed 1
+    DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j-api diplograph neo4j start --port 0
+    eval "$(DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j-api diplograph neo4j env)"
+    python bench/api_bench.py --data-dir /tmp/api-bench/data --load bench/out/corpus-10000
+    DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j-api diplograph neo4j stop
+
+``--load`` fills a fresh data dir and EMPTIES the Neo4j it is pointed at (use a private one):
+the RDF store through ``ingest_paths``, then the projection with ``GraphStore.sync`` and the
+LINK relationships in batches of ``--link-batch`` (one transaction each: a 10,000-article corpus
+does not fit the 1 GB server's transaction memory in one). Without ``--load`` the stores are used
+as they are.
+
+Measured, on the same seeded samples (``--seed``): links (k = 3, ``--pairs`` pairs of actors
+drawn from the ``--top`` best connected), neighbours (depth 2) and entity detail (``--actors``
+actors drawn from all actors), as p50/p99 over ``--repeat`` rounds after one warm-up round:
+
+* ``service``: the Python query service called directly (``Backends.queries``; networkx over
+  the same RDF store);
+* ``convert``: the API's share, building the response model and its JSON from the result;
+* ``http``: the same call through HTTP, uvicorn on 127.0.0.1 in a child process, one
+  keep-alive httpx client; ``overhead`` = http p50 - service p50;
+* ``baseline``: networkx ``all_simple_paths(cutoff=3)`` on the same actor multigraph for the
+  same pairs, capped at the same number of paths (graph built beforehand);
+* ``wrk``: entity detail throughput, ``wrk -t2 -c16 -d10s`` rotating over the sampled ids
+  (``bench/wrk/entities.lua``).
+
+``--nx-fix`` runs the networkx backend with ``ENTITY_TYPES``/``ENTITY_LABELS`` of
+``graph.queries.entities`` rewritten with a DISTINCT sub-select of the entities (as they stand,
+they join every graph stating an entity with every other one: the view does not build in
+300 s on 10,000 articles); ``--nx-timeout`` is that backend's query timeout (the view is built
+under it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import gc
+import itertools
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from api.deps import backend_config  # noqa: E402
+from api.graphjson import links_graph, neighbourhood_graph  # noqa: E402
+from api.schemas.entities import EntityDetailOut  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from graph.backends import Backends, open_backends, query_limits  # noqa: E402
+from graph.queries import GraphQueries, StepFilter, nx_queries  # noqa: E402
+from graph.queries.refs import short_id  # noqa: E402
+
+LUA = ROOT / "bench" / "wrk" / "entities.lua"
+K, DEPTH = 3, 2
+Call = Callable[[Any], Any]
+
+
+@dataclasses.dataclass
+class Row:
+    """Latencies (ms) of one query on one backend through one channel."""
+
+    backend: str
+    query: str
+    channel: str
+    ms: list[float]
+
+    def pct(self, q: float) -> float:
+        """The ``q``-th percentile (nearest rank)."""
+        ordered = sorted(self.ms)
+        return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+# ------------------------------------------------------------------------------- loading
+
+
+def load(data_dir: Path, corpus: Path, link_batch: int) -> None:
+    """Fill the RDF store (when empty) and rebuild the Neo4j projection and LINKs."""
+    import neo4j
+
+    from api.ingest import ingest_paths
+    from graph.graphstore import GraphStore
+    from graph.neo4j_store import Neo4jProjection
+    from graph.queries.neo4j_links import all_link_records, ensure_link_schema, write_link_rows
+    from graph.rdf_store import OxigraphStore
+
+    config = config_of(data_dir)
+    rdf = OxigraphStore(data_dir)
+    auth = (config.neo4j_user, config.neo4j_password or "")
+    try:
+        if rdf.counts().triples == 0:
+            started = time.perf_counter()
+            report = ingest_paths(GraphStore(rdf), [corpus])
+            print(f"RDF: {report.triples:,} triples in {time.perf_counter() - started:.0f} s")
+        with neo4j.GraphDatabase.driver(config.neo4j_uri, auth=auth) as driver:
+            started = time.perf_counter()
+            empty(driver, config.neo4j_database)
+            GraphStore(rdf, Neo4jProjection(driver, config.neo4j_database)).sync()
+            rows = all_link_records(rdf)
+            with driver.session(database=config.neo4j_database) as session:
+                ensure_link_schema(session)
+                for start in range(0, len(rows), link_batch):
+                    session.execute_write(write_link_rows, rows[start : start + link_batch])
+            seconds = time.perf_counter() - started
+            print(f"Neo4j: projection and {len(rows):,} LINKs in {seconds:.0f} s")
+    finally:
+        rdf.flush()
+
+
+def empty(driver: Any, database: str) -> None:
+    """Delete every relationship, then every node, in small transactions (a ``DETACH DELETE``
+    of hub nodes outgrows the transaction memory of the 1 GB server)."""
+    for statement in (
+        "MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS deleted",
+        "MATCH (n) WITH n LIMIT 20000 DELETE n RETURN count(*) AS deleted",
+    ):
+        while driver.execute_query(statement, database_=database).records[0]["deleted"]:
+            pass
+
+
+def config_of(data_dir: Path, **overrides: Any) -> Any:
+    """The backend configuration of the settings from the environment and ``data_dir``."""
+    return dataclasses.replace(backend_config(Settings(data_dir=data_dir)), **overrides)
+
+
+def patch_entity_queries() -> None:
+    """Rewrite the entity SPARQL of the networkx backend (see the module docstring)."""
+    import graph.queries.entities as entities
+
+    values = f"VALUES ?c {{ {entities._CLASS_VALUES} }}"
+    distinct = f"{{ SELECT DISTINCT ?s WHERE {{ {values} GRAPH ?g {{ ?s a ?c }} }} }}"
+    for name in ("ENTITY_TYPES", "ENTITY_LABELS"):
+        text = getattr(entities, name)
+        assert values in text and "GRAPH ?g { ?s a ?c }" in text, name
+        text = text.replace(values, "").replace("GRAPH ?g { ?s a ?c }", distinct)
+        setattr(entities, name, text)
+
+
+# ------------------------------------------------------------------------------- samples
+
+
+def samples(
+    edges: list[tuple[str, str]], seed: int, top: int, pairs: int, actors: int
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Seeded actor pairs among the ``top`` best connected, and a seeded sample of all actors
+    (short ids), from the (source, target) of every step."""
+    degree = collections.Counter(n for edge in edges for n in edge)
+    best = sorted(degree, key=lambda n: (-degree[n], n))[:top]
+    rng = random.Random(seed)
+    chosen = rng.sample(sorted(itertools.combinations(best, 2)), pairs)
+    some = rng.sample(sorted(degree), actors)
+    return [(short_id(a), short_id(b)) for a, b in chosen], [short_id(a) for a in some]
+
+
+def timed(call: Call, items: Sequence[Any], repeat: int) -> list[float]:
+    """Milliseconds of ``call(item)`` for every item, ``repeat`` rounds after a warm-up."""
+    for item in items:
+        call(item)
+    found = []
+    for _ in range(repeat):
+        for item in items:
+            started = time.perf_counter()
+            call(item)
+            found.append((time.perf_counter() - started) * 1000)
+    return found
+
+
+def service_rows(
+    name: str, queries: GraphQueries, pairs: list[Any], actors: list[str], repeat: int
+) -> list[Row]:
+    """Service and conversion latencies of the three queries on one backend."""
+    calls: dict[str, tuple[Call, Call, list[Any]]] = {
+        "links": (
+            lambda p: queries.links(p[0], p[1], max_hops=K),
+            lambda r: links_graph(r).model_dump_json(),
+            pairs,
+        ),
+        "neighbours": (
+            lambda a: queries.neighbours(a, depth=DEPTH),
+            lambda r: neighbourhood_graph(r).model_dump_json(),
+            actors,
+        ),
+        "detail": (queries.entity, lambda r: EntityDetailOut.of(r).model_dump_json(), actors),
+    }
+    rows = []
+    for query, (call, convert, items) in calls.items():
+        rows.append(Row(name, query, "service", timed(call, items, repeat)))
+        results = [call(item) for item in items]
+        rows.append(Row(name, query, "convert", timed(convert, results, repeat)))
+        print(f"  {name} {query}: service p50 {rows[-2].pct(50):.1f} ms", flush=True)
+    return rows
+
+
+def baseline_row(edges: list[tuple[str, str]], pairs: list[Any], cap: int, repeat: int) -> Row:
+    """networkx ``all_simple_paths(cutoff=3)`` capped at ``cap`` paths, same pairs, on the
+    actor multigraph (one edge per step; built before the clock starts)."""
+    base = "https://w3id.org/diplograph/id/"
+    graph = nx.MultiGraph()
+    graph.add_edges_from(edges)
+
+    def run(pair: tuple[str, str]) -> int:
+        paths = nx.all_simple_paths(graph, base + pair[0], base + pair[1], cutoff=K)
+        return sum(1 for _ in itertools.islice(paths, cap))
+
+    return Row("networkx", "links", "baseline", timed(run, pairs, repeat))
+
+
+# --------------------------------------------------------------------------------- HTTP
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server(env: dict[str, str], nx_fix: bool, log: Path) -> Iterator[str]:
+    """``--serve`` in a child process (uvicorn as ``diplograph serve`` runs it); the URL."""
+    port = free_port()
+    command = [sys.executable, __file__, "--serve", str(port)] + (["--nx-fix"] if nx_fix else [])
+    with log.open("wb") as out:
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and child.poll() is None:
+                try:
+                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.2)
+            else:
+                raise RuntimeError(f"the server did not start; see {log}")
+            yield url
+        finally:
+            child.terminate()
+            child.wait(60)
+
+
+def serve(port: int, nx_fix: bool) -> None:
+    """Child process: the app on 127.0.0.1:port (settings from the environment)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    if nx_fix:
+        patch_entity_queries()
+    uvicorn.run(create_app(Settings()), host="127.0.0.1", port=port, log_level="info")
+
+
+def http_rows(
+    name: str, url: str, pairs: list[Any], actors: list[str], repeat: int, timeout: float
+) -> list[Row]:
+    """Latencies of the three queries over HTTP (one keep-alive client)."""
+    with httpx.Client(base_url=url, timeout=timeout) as client:
+
+        def get(path: str, **params: Any) -> None:
+            client.get(path, params=params).raise_for_status()
+
+        calls: dict[str, tuple[Call, list[Any]]] = {
+            "links": (lambda p: get("/links", a=p[0], b=p[1], k=K), pairs),
+            "neighbours": (lambda a: get(f"/entities/{a}/neighbours", depth=DEPTH), actors),
+            "detail": (lambda a: get(f"/entities/{a}"), actors),
+        }
+        rows = [
+            Row(name, q, "http", timed(call, items, repeat)) for q, (call, items) in calls.items()
+        ]
+    for row in rows:
+        print(f"  {name} {row.query}: http p50 {row.pct(50):.1f} ms", flush=True)
+    return rows
+
+
+def wrk(url: str, ids: list[str], seconds: int) -> dict[str, float]:
+    """Requests per second and latency percentiles of entity detail under ``wrk``."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as out:
+        out.write("\n".join(ids) + "\n")
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    command += ["-s", str(LUA), url, "--", out.name]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(out.name)
+    found: dict[str, float] = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1])}  # type: ignore[index]
+    for label in ("50%", "99%"):
+        value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+        found[f"p{label[:-1]}_ms"] = float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    found["errors"] = float(errors[1]) if errors else 0.0
+    return found
+
+
+# -------------------------------------------------------------------------------- report
+
+
+def report(rows: list[Row], throughput: dict[str, dict[str, float]]) -> list[str]:
+    """The table of results (and the overhead of HTTP over the service)."""
+    lines = [f"{'backend':9} {'query':11} {'channel':9} {'n':>5} {'p50 ms':>9} {'p99 ms':>9}"]
+    p50 = {(r.backend, r.query, r.channel): r.pct(50) for r in rows}
+    for r in rows:
+        head = f"{r.backend:9} {r.query:11} {r.channel:9} {len(r.ms):5}"
+        lines.append(f"{head} {r.pct(50):9.2f} {r.pct(99):9.2f}")
+    for (backend, query, channel), value in p50.items():
+        if channel == "http" and (backend, query, "service") in p50:
+            overhead = value - p50[(backend, query, "service")]
+            lines.append(f"{backend:9} {query:11} overhead  (http - service p50) {overhead:9.2f}")
+    for backend, found in throughput.items():
+        lines.append(
+            f"{backend:9} detail      wrk       {found['rps']:.0f} req/s, p50 {found['p50_ms']:.1f}"
+            f" ms, p99 {found['p99_ms']:.1f} ms, {found['errors']:.0f} non-2xx"
+        )
+    return lines
+
+
+def in_process(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[str]]:
+    """Service, conversion and baseline latencies on both backends (one process): Neo4j and
+    the baseline first, then the networkx backend, whose view (millions of objects, frozen
+    out of the garbage collector) would slow down everything measured after it."""
+    backends: Backends = open_backends(config_of(args.data_dir))
+    try:
+        edges = backends.queries.source.edges(StepFilter())  # type: ignore[attr-defined]
+        pairs, actors = samples(edges, args.seed, args.top, args.pairs, args.actors)
+        rows = service_rows("neo4j", backends.queries, pairs, actors, args.repeat)
+        rows.append(baseline_row(edges, pairs, backends.config.max_paths, args.repeat))
+        del edges
+        if args.nx_fix:
+            patch_entity_queries()
+        limits = dataclasses.replace(query_limits(backends.config), timeout=args.nx_timeout)
+        nxq = nx_queries(backends.rdf, limits)
+        started = time.perf_counter()
+        nxq.source.edges(StepFilter())  # type: ignore[attr-defined]  # builds the view
+        gc.freeze()
+        print(f"networkx view built in {time.perf_counter() - started:.1f} s", flush=True)
+        rows += service_rows("networkx", nxq, pairs, actors, args.nx_repeat)
+        return rows, pairs, actors
+    finally:
+        backends.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/api-bench/data"))
+    parser.add_argument("--load", type=Path, metavar="CORPUS", help="load this corpus first")
+    parser.add_argument("--link-batch", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--top", type=int, default=50, help="best connected actors for pairs")
+    parser.add_argument("--pairs", type=int, default=20)
+    parser.add_argument("--actors", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--nx-repeat", type=int, default=1)
+    parser.add_argument("--nx-fix", action="store_true")
+    parser.add_argument("--nx-timeout", type=float, default=600.0)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument("--skip-nx-http", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the rows here")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.nx_fix)
+        return 0
+    if not os.environ.get("DIPLOGRAPH_NEO4J_URI"):
+        sys.exit('set DIPLOGRAPH_NEO4J_* first: eval "$(diplograph neo4j env)"')
+    if args.load:
+        load(args.data_dir, args.load, args.link_batch)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+    rows, pairs, actors = in_process(args)
+    env = {**os.environ, "DIPLOGRAPH_DATA_DIR": str(args.data_dir)}
+    throughput = {}
+    backends = {"neo4j": (env, args.repeat)}
+    if not args.skip_nx_http:
+        nx_env = {k: v for k, v in env.items() if not k.startswith("DIPLOGRAPH_NEO4J_")}
+        nx_env["DIPLOGRAPH_QUERY_TIMEOUT_S"] = str(args.nx_timeout)
+        backends["networkx"] = (nx_env, args.nx_repeat)
+    for name, (child_env, repeat) in backends.items():
+        with server(child_env, args.nx_fix, args.data_dir.parent / f"server-{name}.log") as url:
+            rows += http_rows(name, url, pairs, actors, repeat, args.nx_timeout)
+            throughput[name] = wrk(url, actors, args.wrk_seconds)
+    print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    lines = report(rows, throughput)
+    print("\n".join(lines))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "rows": [
+                        dataclasses.asdict(r) | {"p50": r.pct(50), "p99": r.pct(99)} for r in rows
+                    ],
+                    "wrk": throughput,
+                    "pairs": pairs,
+                    "actors": actors,
+                },
+                indent=1,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
