@@ -36,7 +36,13 @@ def default_cache_dir() -> Path:
 class Settings(BaseSettings):
     """Every setting of diplograph; each is documented in the README."""
 
-    model_config = SettingsConfigDict(env_prefix="DIPLOGRAPH_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DIPLOGRAPH_",
+        env_file=".env",
+        extra="ignore",
+        # A malformed DIPLOGRAPH_API_KEYS or password must not be echoed in the start-up error.
+        hide_input_in_errors=True,
+    )
 
     data_dir: Path | None = Field(default_factory=default_data_dir)
     cache_dir: Path = Field(default_factory=default_cache_dir)

@@ -210,11 +210,21 @@ class OxigraphStore:
         self._cache: dict[str, list[QuadRow]] | None = None
         self._cache_thread: int | None = None
         with _store_errors(f"opening the RDF store at {self.path}"):
-            if self.path is not None:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
-            else:
+            if self.path is None:
                 self._store = ox.Store()
+                return
+            self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self._store = ox.Store(str(self.path))
+            except OSError as error:
+                if "lock" not in str(error).lower():
+                    raise
+                raise StoreUnavailable(
+                    f"the RDF store at {self.path} is in use by another process (a running "
+                    "`diplograph serve`?): one process at a time opens a data directory; stop it "
+                    "or use the HTTP API",
+                    retry_after=None,
+                ) from error
 
     @property
     def generation(self) -> int:

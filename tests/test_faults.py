@@ -391,13 +391,6 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graph reads run in managed transactions (session.execute_read in "
-    "graph/queries/neo4j_source.py), which the driver retries for 30 s by default "
-    "(max_transaction_retry_time) before the 503; /entities/{id}/neighbours, which reads twice, "
-    "took 65 s. Remove this mark once reads give up within the query timeout.",
-)
 def test_graph_reads_fail_within_the_query_timeout_while_neo4j_is_unreachable(
     tmp_path: Path,
 ) -> None:

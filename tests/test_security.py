@@ -290,11 +290,6 @@ def test_a_weak_key_from_the_environment_refuses_to_start(
         create_app(Settings(data_dir=None, neo4j_uri=None))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pydantic's validation error shows input_value; api/settings.py should set "
-    "hide_input_in_errors=True in model_config",
-)
 def test_a_malformed_key_list_is_refused_without_echoing_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

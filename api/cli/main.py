@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from api.settings import Settings
+from graph.errors import GraphError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -52,6 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args, settings)
+    except GraphError as error:
+        # e.g. the data directory is held by a running `diplograph serve`
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -91,6 +91,9 @@ RETURN [n IN nodes(p) | n.uri] AS nodes,
 LIMIT $limit
 """
 
+READ_RETRY_BUDGET_S = 2.0
+"""Seconds a read may be retried on transient errors (leader switch, lost connection)."""
+
 
 def _path_query(hops: int) -> str:
     """Simple paths of exactly ``hops`` LINKs between $source and $target (filters applied)."""
@@ -152,7 +155,11 @@ class Neo4jSource:
 
         try:
             with self._driver.session(
-                database=self._database, default_access_mode=READ_ACCESS
+                database=self._database,
+                default_access_mode=READ_ACCESS,
+                # The driver retries for 30 s by default; while Neo4j is down a dashboard wants
+                # its 503 now, not after half a minute of tied-up worker threads.
+                max_transaction_retry_time=min(limit, READ_RETRY_BUDGET_S),
             ) as session:
                 return session.execute_read(work)
         except (Neo4jError, DriverError) as error:
