@@ -274,8 +274,20 @@ def stop(cache_dir: Path, *, timeout: float = 60.0) -> bool:
         pid = process.running_pid(paths)
         if pid is not None:
             _terminate(pid, timeout)
+            _wait_for_port_release(paths)
         paths.pid_file.unlink(missing_ok=True)
         return pid is not None
+
+
+def _wait_for_port_release(paths: Paths, timeout: float = 10.0) -> None:
+    """Wait until the Bolt port is free: the JVM's last threads may hold the socket for a moment
+    after its main thread is gone, and an immediate ``start --port N`` would then fail."""
+    port = _read_state(paths).get("port")
+    if not isinstance(port, int):
+        return
+    deadline = time.monotonic() + timeout
+    while not port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _terminate(pid: int, timeout: float) -> None:
