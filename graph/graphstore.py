@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 
@@ -116,6 +117,14 @@ def article_graphs(dataset: Dataset) -> dict[str, Graph]:
         if len(graph):
             graphs[str(identifier)] = graph
     return graphs
+
+
+def _written(pending: tuple[Future[None], int], total: int, on_progress: Progress | None) -> None:
+    """Wait for a batch write (raising its error), then report progress."""
+    future, done = pending
+    future.result()
+    if on_progress is not None:
+        on_progress(done, total)
 
 
 class GraphStore:
@@ -238,30 +247,40 @@ class GraphStore:
         """Rebuild the projection from the RDF store from scratch; returns its new counts.
 
         Clears the projection, then projects every subject in batches of ``sync_batch``, one
-        transaction per batch (``on_progress(done, total)`` after each). A failure leaves the
+        transaction per batch (``on_progress(done, total)`` after each is written). A batch is
+        written by a worker thread while the next one is computed (the projection's server
+        works while Python reads the RDF store), in order, one at a time. A failure leaves the
         projection partial, never the RDF store: run it again.
         """
-        if self.projection is None:
+        projection = self.projection
+        if projection is None:
             raise GraphError("no projection is configured: nothing to sync")
-        with self._lock, paused_gc():
-            self.projection.check()
-            self.projection.ensure_schema()
-            self.projection.clear()
+        with (
+            self._lock,
+            paused_gc(),
+            ThreadPoolExecutor(1, thread_name_prefix="diplograph-sync") as writer,
+        ):
+            projection.check()
+            projection.ensure_schema()
+            projection.clear()
             subjects = self.rdf.subjects()
             folded = self._folded()
             total = len(subjects)
             if on_progress is not None:
                 on_progress(0, total)
+            pending: tuple[Future[None], int] | None = None
             for start in range(0, total, self.sync_batch):
                 batch = [s for s in subjects[start : start + self.sync_batch] if s not in folded]
                 projected = project_subjects(batch, self.rdf.subject_quads)
-                self.projection.apply(
-                    ProjectionChange((), projected.nodes, projected.relationships)
-                )
-                if on_progress is not None:
-                    on_progress(min(start + self.sync_batch, total), total)
-            self.projection.rebuilt()
-            return self.projection.counts()
+                change = ProjectionChange((), projected.nodes, projected.relationships)
+                if pending is not None:
+                    _written(pending, total, on_progress)
+                done = min(start + self.sync_batch, total)
+                pending = (writer.submit(projection.apply, change), done)
+            if pending is not None:
+                _written(pending, total, on_progress)
+            projection.rebuilt()
+            return projection.counts()
 
     def _folded(self) -> set[str]:
         """Subjects that project to nothing of their own (evidence): a sync reads them only as

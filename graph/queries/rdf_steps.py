@@ -248,7 +248,8 @@ def affected_facts(
     own = source.quads(subjects) if quads is None else quads
     found = subjects | source.referrers(AFFECTING, subjects)
     found |= {o for _s, p, o, _g in own if p == AGREEMENT}
-    return found | source.referrers((AGREEMENT,), found)
+    # AFFECTING has dg:agreement: what points at the touched subjects through it is in already
+    return found | source.referrers((AGREEMENT,), found - subjects)
 
 
 def _next_subjects(quads: list[Quad], touched: set[str]) -> set[str]:
