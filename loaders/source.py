@@ -16,11 +16,22 @@ from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from loaders.errors import ParseError, PathPart, Problem, Severity, render_path
 
 Path = tuple[PathPart, ...]
+
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted (a fact sheet needs about six levels).
+libyaml's composer recurses once per level with no limit, so some 50,000 nested ``[`` crash
+the process; the Python code that reads the tree ends near 1,000 levels."""
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
+MAX_VALUES = 1_000_000
+"""Most values (scalars and collections) a document may hold once its aliases are expanded:
+the code that reads the tree visits an aliased value once per alias."""
+TOO_BIG = f"aliases expand the document to more than {MAX_VALUES:,} values"
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -74,10 +85,47 @@ def read_text(path: str | FilePath) -> str:
         raise ParseError([Problem(str(path), None, "", f"cannot read: {exc.strerror}")]) from exc
 
 
+def _depth_problem(text: str, file: str) -> Problem | None:
+    """A problem when the document nests deeper than ``MAX_DEPTH`` or its aliases expand it
+    beyond ``MAX_VALUES`` values (``&a [x, x]``, ``&b [*a, *a]``… doubles at each step),
+    found from the parser's events: libyaml's parser keeps its own stack; only composing
+    recurses, and only the code that walks the composed tree pays for every alias."""
+    loader = _Loader(text)
+    open_sizes: list[list[Any]] = []  # [anchor, expanded values] of each open collection
+    anchors: dict[str, int] = {}
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, CollectionStartEvent):
+                open_sizes.append([event.anchor, 1])
+                if len(open_sizes) > MAX_DEPTH:
+                    return Problem(file, event.start_mark.line + 1, "", TOO_DEEP)
+                continue
+            if isinstance(event, CollectionEndEvent):
+                anchor, size = open_sizes.pop()
+            elif isinstance(event, AliasEvent):
+                anchor, size = None, anchors.get(event.anchor, 1)
+            elif isinstance(event, ScalarEvent):
+                anchor, size = event.anchor, 1
+            else:
+                continue
+            if anchor:
+                anchors[anchor] = size
+            if open_sizes:
+                open_sizes[-1][1] += size
+                if open_sizes[-1][1] > MAX_VALUES:
+                    return Problem(file, event.start_mark.line + 1, "", TOO_BIG)
+    finally:
+        loader.dispose()
+    return None
+
+
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text; raise :class:`ParseError` with the line when it is malformed."""
     loader = _Loader(text)
     try:
+        if too_deep := _depth_problem(text, file):
+            raise ParseError([too_deep])
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -110,9 +158,13 @@ def parse_json(text: str, file: str) -> Document:
     except json.JSONDecodeError as exc:
         problem = Problem(file, exc.lineno, "", f"malformed JSON: {exc.msg} (column {exc.colno})")
         raise ParseError([problem]) from exc
+    except RecursionError as exc:  # the decoder's own guard, near 1,000 levels
+        raise ParseError([Problem(file, 1, "", TOO_DEEP)]) from exc
     doc = Document(file, data)
     loader = _Loader(text.replace("\t", " "))
     try:
+        if too_deep := _depth_problem(text.replace("\t", " "), file):
+            raise ParseError([too_deep])
         node = loader.get_single_node()
     except yaml.YAMLError:  # pragma: no cover - valid JSON that YAML cannot read: paths only
         node = None
