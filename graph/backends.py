@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.cypher import GraphCypherService
+from graph.export.service import ExportService
 from graph.graphstore import GraphStore
 from graph.queries import GraphQueries, QueryLimits, neo4j_queries, nx_queries
 from graph.rdf_store import OxigraphStore
@@ -46,6 +47,7 @@ class Backends:
     store: GraphStore
     sparql: GraphSparqlService
     queries: GraphQueries
+    exporter: ExportService
     cypher: GraphCypherService | None = None
     _closers: list[Any] = field(default_factory=list, repr=False)
 
@@ -99,7 +101,9 @@ def open_backends(config: BackendConfig) -> Backends:
     )
     if not config.neo4j_uri:
         store = GraphStore(rdf)
-        return Backends(config, rdf, store, sparql, nx_queries(rdf, limits), _closers=closers)
+        queries = nx_queries(rdf, limits)
+        exporter = ExportService(queries, rdf)
+        return Backends(config, rdf, store, sparql, queries, exporter, _closers=closers)
     driver = _neo4j_driver(config)
     closers.append(driver.close)
     projection = Neo4jProjection(driver, config.neo4j_database, extensions=[LinkExtension(rdf)])
@@ -111,4 +115,5 @@ def open_backends(config: BackendConfig) -> Backends:
         timeout_s=config.query_timeout_s,
         row_cap=config.cypher_row_cap,
     )
-    return Backends(config, rdf, store, sparql, queries, cypher, _closers=closers)
+    exporter = ExportService(queries, rdf)
+    return Backends(config, rdf, store, sparql, queries, exporter, cypher, _closers=closers)

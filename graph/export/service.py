@@ -133,20 +133,6 @@ class ExportService:
 
 
 def export_service_for(backends: Any) -> ExportService:
-    """The export service of a :class:`graph.backends.Backends`.
-
-    Uses ``backends.exporter`` when the backends carry one; otherwise builds one over
-    ``backends.queries`` (or, when no query service is wired, the networkx view of the RDF
-    store) and keeps it on the backends, so the networkx view is built once.
-    """
-    found = getattr(backends, "exporter", None)
-    if isinstance(found, ExportService):
-        return found
-    queries = getattr(backends, "queries", None)
-    if queries is None:
-        from graph.queries import nx_queries
-
-        queries = nx_queries(backends.rdf)
-    service = ExportService(queries, backends.rdf)
-    backends.exporter = service
+    """The export service of a :class:`graph.backends.Backends` (opened with the backends)."""
+    service: ExportService = backends.exporter
     return service
