@@ -31,9 +31,10 @@ MAX_DEPTH = QueryLimits.max_depth
 """Largest ``depth`` of an ego network (the services' cap)."""
 
 
-def get_queries(backends: Annotated[Any, Depends(get_backends)]) -> GraphQueries:
-    """The query service of the configured backend (Neo4j, else networkx)."""
-    queries: GraphQueries = backends.queries
+async def get_queries(request: Request) -> GraphQueries:
+    """The query service of the configured backend (Neo4j, else networkx). A coroutine, so
+    that FastAPI does not hop to a worker thread to run it."""
+    queries: GraphQueries = get_backends(request).queries
     return queries
 
 
@@ -179,13 +180,14 @@ def check_window(since: str | None, until: str | None, names: tuple[str, str]) -
         invalid(names[1], f"{names[1]}={until} is before {names[0]}={since}", until)
 
 
-def step_filter(
+async def step_filter(
     relation: Relations = None,
     types: Types = None,
     since: Since = None,
     until: Until = None,
 ) -> StepFilter:
-    """The step filter of a graph query (a FastAPI dependency)."""
+    """The step filter of a graph query (a FastAPI dependency; a coroutine, as it never
+    blocks)."""
     check_window(since, until, ("since", "until"))
     return StepFilter.of(relations=relation, node_types=types, since=since, until=until)
 
