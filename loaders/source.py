@@ -131,13 +131,22 @@ def parse_yaml(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         raise ParseError([_yaml_problem(exc, file)]) from exc
     except yaml.YAMLError as exc:
-        raise ParseError([Problem(file, None, "", f"malformed YAML: {exc}")]) from exc
+        raise ParseError(
+            [Problem(file, _line_of(exc, text), "", f"malformed YAML: {exc}")]
+        ) from exc
     finally:
         loader.dispose()
-    doc = Document(file, data)
+    doc = Document(file, data, {(): 1 if node is None else node.start_mark.line + 1})
     if node is not None:
         _index(node, (), doc, set())
     return doc
+
+
+def _line_of(exc: yaml.YAMLError, text: str) -> int | None:
+    """The line of an unmarked YAML error that knows its character position (a character
+    YAML does not accept, such as NUL)."""
+    position = getattr(exc, "position", None)
+    return text.count("\n", 0, position) + 1 if isinstance(position, int) else None
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
@@ -160,7 +169,7 @@ def parse_json(text: str, file: str) -> Document:
         raise ParseError([problem]) from exc
     except RecursionError as exc:  # the decoder's own guard, near 1,000 levels
         raise ParseError([Problem(file, 1, "", TOO_DEEP)]) from exc
-    doc = Document(file, data)
+    doc = Document(file, data, {(): 1})
     loader = _Loader(text.replace("\t", " "))
     try:
         if too_deep := _depth_problem(text.replace("\t", " "), file):
