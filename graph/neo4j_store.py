@@ -9,13 +9,21 @@ see ``graph.projection``) or the write is refused. APOC is not needed.
 A :class:`ProjectionChange` is applied in ONE managed transaction (``execute_write``), in
 ``UNWIND`` batches: a load is all-or-nothing in Neo4j too. Extensions (the LINK steps) compute
 what they write before the transaction opens (:meth:`StagedExtension.prepare`), so a retried
-transaction does not compute it again and the transaction stays short.
+transaction does not compute it again.
+
+:meth:`Neo4jProjection.apply_batches` is the same write with records still being computed: a
+worker thread runs the transaction and writes each batch as the caller hands it over, so Neo4j
+works while Python computes the next batch (the driver waits on its socket without the GIL). A
+retried transaction writes every batch again from the start; if the caller fails, the
+transaction is rolled back.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, LiteralString, Protocol, TypeVar, runtime_checkable
 
@@ -252,6 +260,65 @@ class StagedExtension(Neo4jExtension, Protocol):
         ...
 
 
+Rows = list[dict[str, Any]]
+
+
+class _Aborted(Exception):
+    """The thread computing the records failed: roll the transaction back."""
+
+
+class _Feed:
+    """Batches of (node rows, relationship rows) handed from the thread computing them to the
+    one writing them; the writer may read them again from the first (a retried transaction)."""
+
+    def __init__(self) -> None:
+        self._batches: list[tuple[Rows, Rows]] = []
+        self._ready = threading.Condition()
+        self._closed = False
+        self._aborted = False
+
+    @classmethod
+    def of(cls, nodes: Rows, relationships: Rows) -> _Feed:
+        """A closed feed of one batch."""
+        feed = cls()
+        feed.put(nodes, relationships)
+        feed.close()
+        return feed
+
+    def put(self, nodes: Rows, relationships: Rows) -> None:
+        """Hand one more batch over."""
+        with self._ready:
+            self._batches.append((nodes, relationships))
+            self._ready.notify_all()
+
+    def close(self) -> None:
+        """No more batches."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+
+    def abort(self) -> None:
+        """No more batches, and the ones handed over must not be committed."""
+        with self._ready:
+            self._aborted = True
+            self._ready.notify_all()
+
+    def __iter__(self) -> Iterator[tuple[Rows, Rows]]:
+        """Every batch from the first, waiting for the next until the feed is closed."""
+        index = 0
+        while True:
+            with self._ready:
+                while index == len(self._batches) and not (self._closed or self._aborted):
+                    self._ready.wait()
+                if self._aborted:
+                    raise _Aborted("the records could not be computed")
+                if index == len(self._batches):
+                    return
+                batch = self._batches[index]
+            index += 1
+            yield batch
+
+
 class Neo4jProjection:
     """A :class:`graph.stores.Projection` on Neo4j 5.26 through the official driver."""
 
@@ -301,19 +368,70 @@ class Neo4jProjection:
         nodes = [_node_row(r) for r in change.nodes]
         relationships = [_rel_row(r) for r in change.relationships]
         reset = list(change.reset)
-        staged = [
+        staged = self._prepare(reset)
+        with neo4j_errors("writing the Neo4j projection"):
+            self._write(reset, _Feed.of(nodes, relationships), staged)
+
+    def apply_batches(
+        self,
+        reset: Sequence[str],
+        batches: Iterable[tuple[Sequence[NodeRecord], Sequence[RelRecord]]],
+    ) -> None:
+        """Apply one change whose records come in ``batches``, in one managed transaction.
+
+        The same as :meth:`apply` of ``ProjectionChange(reset, all nodes, all relationships)``,
+        but each batch is written while the next is computed: ``batches`` is consumed in the
+        calling thread, the transaction runs in a worker thread. An error on either side rolls
+        the transaction back and is raised here.
+        """
+        reset = list(reset)
+        if not reset:
+            collected = list(batches)
+            return self.apply(
+                ProjectionChange(
+                    (),
+                    tuple(n for batch, _ in collected for n in batch),
+                    tuple(r for _, batch in collected for r in batch),
+                )
+            )
+        staged = self._prepare(reset)
+        feed = _Feed()
+        with (
+            neo4j_errors("writing the Neo4j projection"),
+            ThreadPoolExecutor(1, thread_name_prefix="diplograph-neo4j") as pool,
+        ):
+            writing = pool.submit(self._write, reset, feed, staged)
+            try:
+                for node_records, rel_records in batches:
+                    if writing.done():  # the transaction failed: its error is raised below
+                        break
+                    feed.put(
+                        [_node_row(r) for r in node_records], [_rel_row(r) for r in rel_records]
+                    )
+            except BaseException:
+                feed.abort()
+                raise
+            feed.close()
+            writing.result()
+        return None
+
+    def _prepare(self, reset: list[str]) -> list[StagedRefresh | None]:
+        """What the staged extensions will write (nothing without subjects to reset)."""
+        return [
             extension.prepare(reset) if isinstance(extension, StagedExtension) else None
             for extension in (self.extensions if reset else ())
         ]
-        with neo4j_errors("writing the Neo4j projection"), self._session() as session:
-            session.execute_write(self._apply, reset, nodes, relationships, staged)
+
+    def _write(self, reset: list[str], feed: _Feed, staged: list[StagedRefresh | None]) -> None:
+        """Run the transaction function :meth:`_apply` (retried by the driver as a whole)."""
+        with self._session() as session:
+            session.execute_write(self._apply, reset, feed, staged)
 
     def _apply(
         self,
         tx: ManagedTransaction,
         reset: list[str],
-        nodes: list[dict[str, Any]],
-        relationships: list[dict[str, Any]],
+        feed: _Feed,
         staged: list[StagedRefresh | None],
     ) -> None:
         """The transaction function of :meth:`apply` (rerun as a whole on a retry)."""
@@ -324,10 +442,11 @@ class Neo4jProjection:
         for batch in _chunks(reset, self.batch_size):
             for record in tx.run(RESET_NODES, uris=batch, owned=reset):
                 candidates.update(record["ends"])
-        for rows in _chunks(nodes, self.batch_size):
-            tx.run(WRITE_NODES, rows=rows).consume()
-        for rows in _chunks(relationships, self.batch_size):
-            tx.run(WRITE_RELATIONSHIPS, rows=rows).consume()
+        for nodes, relationships in feed:
+            for rows in _chunks(nodes, self.batch_size):
+                tx.run(WRITE_NODES, rows=rows).consume()
+            for rows in _chunks(relationships, self.batch_size):
+                tx.run(WRITE_RELATIONSHIPS, rows=rows).consume()
         for extension, prepared in zip(self.extensions, staged, strict=False):
             if prepared is not None:
                 prepared.after(tx)

@@ -6,6 +6,7 @@ and ``sync`` rebuilds exactly what incremental loads maintained. Runs against a 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,15 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import ServiceUnavailable
 from rdflib import Dataset
 
-from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable, WriteRejected
+from graph import graphstore
+from graph.errors import (
+    InvalidData,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+    WriteRejected,
+)
 from graph.graphstore import GraphStore
 from graph.neo4j_store import FULLTEXT_INDEX, Neo4jProjection
 from graph.rdf_store import OxigraphStore
@@ -219,6 +228,63 @@ def _variant(rng: random.Random, number: int) -> Article:
         first, second = article.country(a, a.title()), article.country(b, b.title())
         article.relation(first, second, rng.choice(["close-to", "ruled"]), f"{a} {b}")
     return article
+
+
+def test_a_load_written_in_small_batches_equals_a_rebuild(
+    store: GraphStore, projection: Neo4jProjection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records computed and written batch by batch (in one transaction) make the same graph."""
+    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    store.load_articles(dataset(A1, A2))
+    store.load_articles(dataset(A1))
+    store.retract_article(str(A2.iri))
+    store.load_articles(dataset(A2))
+    incremental = dump(projection)
+    store.sync()
+    assert dump(projection) == incremental
+
+
+def test_a_failure_while_computing_batches_rolls_the_load_back(
+    store: GraphStore, projection: Neo4jProjection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transaction writing the first batches is rolled back when a later one fails."""
+    store.load_articles(dataset(A1))
+    before = (nquads_lines(store.rdf.dump()), dump(projection))
+    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    real = graphstore.project_subjects
+    calls: list[int] = []
+
+    def failing(subjects: Sequence[str], fetch: Any) -> Any:
+        calls.append(len(subjects))
+        if len(calls) == 3:
+            time.sleep(0.5)  # let the writer thread write the first batches
+            raise InvalidData("simulated failure in the third batch")
+        return real(subjects, fetch)
+
+    monkeypatch.setattr("graph.graphstore.project_subjects", failing)
+    with pytest.raises(InvalidData, match="third batch"):
+        store.load_articles(dataset(A2))
+    assert len(calls) == 3
+    assert (nquads_lines(store.rdf.dump()), dump(projection)) == before
+
+
+class _FailingAtOnce(Neo4jProjection):
+    """The connection 'drops' as soon as the transaction starts."""
+
+    def _apply(self, tx: ManagedTransaction, *args: Any) -> None:
+        raise ServiceUnavailable("connection lost at the start (simulated)")
+
+
+def test_a_transaction_failing_while_batches_are_computed_fails_the_load(
+    store: GraphStore, projection: Neo4jProjection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 2)
+    store.load_articles(dataset(A1))
+    before = (nquads_lines(store.rdf.dump()), dump(projection))
+    failing = _FailingAtOnce(projection.driver, projection.database, max_retry_time=0)
+    with pytest.raises(StoreUnavailable, match="at the start"):
+        GraphStore(store.rdf, failing).load_articles(dataset(A2))
+    assert (nquads_lines(store.rdf.dump()), dump(projection)) == before
 
 
 def test_sync_after_wiping_neo4j_restores_everything(
