@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
+import pyoxigraph as ox
 from rdflib import BNode as RdfBNode
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -26,15 +28,16 @@ from graph.projection import (
     REL_SUBJECT,
     Projected,
     project_subjects,
-    touched_subjects,
 )
 from graph.stores import (
     GraphSnapshot,
+    NodeRecord,
     Progress,
     Projection,
     ProjectionChange,
     ProjectionCounts,
     RDFStore,
+    RelRecord,
     SelectResult,
     StoreCounts,
 )
@@ -46,6 +49,9 @@ _REL_SUBJECT = URIRef(REL_SUBJECT)
 
 SYNC_BATCH = 2000
 """Subjects projected per transaction by :meth:`GraphStore.sync`."""
+
+LOAD_BATCH = 2000
+"""Subjects projected per batch handed to a :class:`BatchedProjection` during a load."""
 
 _FOLDED_QUERY = f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{EVIDENCE_CLASS}> }} }}"
 """Evidence nodes: they project to nothing of their own (folded into their facts)."""
@@ -90,6 +96,19 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+RecordBatch = tuple[Sequence[NodeRecord], Sequence[RelRecord]]
+
+
+@runtime_checkable
+class BatchedProjection(Projection, Protocol):
+    """A projection that starts writing a change before all its records are computed."""
+
+    def apply_batches(self, reset: Sequence[str], batches: Iterable[RecordBatch]) -> None:
+        """Apply ``ProjectionChange(reset, every node, every relationship)`` of ``batches`` in
+        one transaction (all or nothing), consuming ``batches`` in the calling thread."""
+        ...
+
+
 def graph_touched(graph: Graph) -> set[str]:
     """:func:`graph.projection.touched_subjects` of an rdflib graph about to be stored.
 
@@ -97,6 +116,25 @@ def graph_touched(graph: Graph) -> set[str]:
     """
     touched = {str(s) for s, _p, _o in graph if isinstance(s, URIRef)}
     touched.update(str(o) for o in graph.objects(None, _REL_SUBJECT) if isinstance(o, URIRef))
+    return touched
+
+
+def snapshot_touched(snapshot: GraphSnapshot) -> set[str]:
+    """:func:`graph.projection.touched_subjects` of the former content of some graphs.
+
+    The snapshot holds it as N-Triples: parsing them is several times cheaper than reading the
+    graphs from the store (which decodes every term from its dictionary).
+    """
+    touched: set[str] = set()
+    for data in snapshot.graphs.values():
+        if not data:
+            continue
+        for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+            subject, obj = triple.subject, triple.object
+            if type(subject) is ox.NamedNode:
+                touched.add(subject.value)
+            if type(obj) is ox.NamedNode and triple.predicate.value == REL_SUBJECT:
+                touched.add(obj.value)
     return touched
 
 
@@ -183,17 +221,18 @@ class GraphStore:
     ) -> WriteResult:
         """Change the RDF store, then the projection; undo the RDF change if the latter fails.
 
-        ``new`` is the new content of the graphs (None when they are dropped): the subjects it
-        touches are read from it rather than from the store once written.
+        The subjects to recompute are those of the former content (the snapshot the change
+        returns, parsed) and of ``new``, the new content of the graphs (None when they are
+        dropped): neither is read back from the store.
         """
         with self._lock, paused_gc():
             if self.projection is None:
                 change_rdf()
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
-            touched = self._touched(iri for iri in iris if self.rdf.has_graph(iri))
             snapshot = change_rdf()
             try:
+                touched = snapshot_touched(snapshot)
                 for graph in (new or {}).values():
                     touched |= graph_touched(graph)
                 projected = self._apply(sorted(touched))
@@ -204,13 +243,6 @@ class GraphStore:
             tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
         )
 
-    def _touched(self, iris: Iterable[str]) -> set[str]:
-        """Subjects the current content of these graphs makes us recompute."""
-        touched: set[str] = set()
-        for iri in iris:
-            touched |= touched_subjects(self.rdf.graph_quads(iri))
-        return touched
-
     def _apply(self, subjects: list[str]) -> Projected:
         """Recompute ``subjects`` from the RDF store and replace their records.
 
@@ -219,10 +251,30 @@ class GraphStore:
         """
         assert self.projection is not None
         with self._cached_reads():
+            if isinstance(self.projection, BatchedProjection):
+                return self._apply_batches(self.projection, subjects)
             projected = project_subjects(subjects, self.rdf.subject_quads)
             change = ProjectionChange(tuple(subjects), projected.nodes, projected.relationships)
             self.projection.apply(change)
         return projected
+
+    def _apply_batches(self, projection: BatchedProjection, subjects: list[str]) -> Projected:
+        """:meth:`_apply` with the records computed batch by batch while they are written
+        (the same records: each subject's depend on its own quads and its dependencies')."""
+        nodes: list[NodeRecord] = []
+        relationships: list[RelRecord] = []
+
+        def batches() -> Iterator[RecordBatch]:
+            for start in range(0, len(subjects), LOAD_BATCH):
+                batch = project_subjects(
+                    subjects[start : start + LOAD_BATCH], self.rdf.subject_quads
+                )
+                nodes.extend(batch.nodes)
+                relationships.extend(batch.relationships)
+                yield batch.nodes, batch.relationships
+
+        projection.apply_batches(subjects, batches())
+        return Projected(tuple(nodes), tuple(relationships))
 
     def _cached_reads(self) -> AbstractContextManager[object]:
         """The RDF store's ``cached_reads()`` block (Oxigraph), else a block doing nothing."""

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from graph.errors import GraphError, InvalidData, NotFound, StoreUnavailable
-from graph.graphstore import GraphStore, graph_touched
+from graph.graphstore import GraphStore, graph_touched, snapshot_touched
 from graph.projection import touched_subjects
 from graph.rdf_store import OxigraphStore
 from graph.stores import GraphSnapshot
@@ -252,3 +252,11 @@ def test_touched_subjects_of_new_content_come_from_memory(rdf: OxigraphStore) ->
         read_back = touched_subjects(rdf.graph_quads(str(article.iri)))
         assert graph_touched(article.graph) == read_back
         assert all(type(s) is str for s in graph_touched(article.graph))
+
+
+def test_touched_subjects_of_former_content_come_from_the_snapshot(rdf: OxigraphStore) -> None:
+    articles = [A1, A2, _variant(random.Random(3), 2)]
+    rdf.replace_graphs({str(a.iri): a.graph for a in articles})
+    before = set().union(*(touched_subjects(rdf.graph_quads(str(a.iri))) for a in articles))
+    snapshot = rdf.drop_graphs([str(a.iri) for a in articles] + ["https://example.org/none"])
+    assert snapshot_touched(snapshot) == before != set()
