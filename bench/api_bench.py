@@ -3,7 +3,8 @@
     python bench/generate.py --articles 10000 --out bench/out/corpus-10000 --seed 1
     DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j-api diplograph neo4j start --port 0
     eval "$(DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j-api diplograph neo4j env)"
-    python bench/api_bench.py --data-dir /tmp/api-bench/data --load bench/out/corpus-10000
+    python bench/api_bench.py --data-dir /tmp/api-bench/data --load bench/out/corpus-10000 \
+        --nx-fix --json /tmp/api-bench/results.json
     DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j-api diplograph neo4j stop
 
 ``--load`` fills a fresh data dir and EMPTIES the Neo4j it is pointed at (use a private one):
@@ -16,11 +17,14 @@ Measured, on the same seeded samples (``--seed``): links (k = 3, ``--pairs`` pai
 drawn from the ``--top`` best connected), neighbours (depth 2) and entity detail (``--actors``
 actors drawn from all actors), as p50/p99 over ``--repeat`` rounds after one warm-up round:
 
-* ``service``: the Python query service called directly (``Backends.queries``; networkx over
-  the same RDF store);
+* ``service``: the Python query service called directly (``neo4j_queries`` on a driver of this
+  process; ``nx_queries`` over the same RDF store);
 * ``convert``: the API's share, building the response model and its JSON from the result;
-* ``http``: the same call through HTTP, uvicorn on 127.0.0.1 in a child process, one
-  keep-alive httpx client; ``overhead`` = http p50 - service p50;
+* ``http``: the same call through HTTP, uvicorn on 127.0.0.1 in a child process (as
+  ``diplograph serve`` runs it), one keep-alive httpx client;
+* ``overhead``: on Neo4j, each item is asked of the service and then over HTTP in turn, and
+  this is the distribution of the paired differences (robust to the load of a shared
+  machine); networkx cannot share its store with the server, so it has no such row;
 * ``baseline``: networkx ``all_simple_paths(cutoff=3)`` on the same actor multigraph for the
   same pairs, capped at the same number of paths (graph built beforehand);
 * ``wrk``: entity detail throughput, ``wrk -t2 -c16 -d10s`` rotating over the sampled ids
@@ -49,7 +53,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -65,8 +69,8 @@ from api.deps import backend_config  # noqa: E402
 from api.graphjson import links_graph, neighbourhood_graph  # noqa: E402
 from api.schemas.entities import EntityDetailOut  # noqa: E402
 from api.settings import Settings  # noqa: E402
-from graph.backends import Backends, open_backends, query_limits  # noqa: E402
-from graph.queries import GraphQueries, StepFilter, nx_queries  # noqa: E402
+from graph.backends import query_limits  # noqa: E402
+from graph.queries import GraphQueries, StepFilter, neo4j_queries, nx_queries  # noqa: E402
 from graph.queries.refs import short_id  # noqa: E402
 
 LUA = ROOT / "bench" / "wrk" / "entities.lua"
@@ -170,42 +174,84 @@ def samples(
     return [(short_id(a), short_id(b)) for a, b in chosen], [short_id(a) for a in some]
 
 
-def timed(call: Call, items: Sequence[Any], repeat: int) -> list[float]:
-    """Milliseconds of ``call(item)`` for every item, ``repeat`` rounds after a warm-up."""
-    for item in items:
-        call(item)
-    found = []
-    for _ in range(repeat):
-        for item in items:
-            started = time.perf_counter()
-            call(item)
-            found.append((time.perf_counter() - started) * 1000)
-    return found
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """One query: the service call, the API conversion, the HTTP request, the items."""
+
+    query: str
+    service: Call
+    convert: Call
+    request: Callable[[Any], tuple[str, dict[str, Any]]]
+    items: list[Any]
 
 
-def service_rows(
-    name: str, queries: GraphQueries, pairs: list[Any], actors: list[str], repeat: int
-) -> list[Row]:
-    """Service and conversion latencies of the three queries on one backend."""
-    calls: dict[str, tuple[Call, Call, list[Any]]] = {
-        "links": (
+def specs(queries: GraphQueries, pairs: list[Any], actors: list[str]) -> list[Spec]:
+    """Links (k = 3) over the pairs, neighbours (depth 2) and detail over the actors."""
+    return [
+        Spec(
+            "links",
             lambda p: queries.links(p[0], p[1], max_hops=K),
             lambda r: links_graph(r).model_dump_json(),
+            lambda p: ("/links", {"a": p[0], "b": p[1], "k": K}),
             pairs,
         ),
-        "neighbours": (
+        Spec(
+            "neighbours",
             lambda a: queries.neighbours(a, depth=DEPTH),
             lambda r: neighbourhood_graph(r).model_dump_json(),
+            lambda a: (f"/entities/{a}/neighbours", {"depth": DEPTH}),
             actors,
         ),
-        "detail": (queries.entity, lambda r: EntityDetailOut.of(r).model_dump_json(), actors),
-    }
-    rows = []
-    for query, (call, convert, items) in calls.items():
-        rows.append(Row(name, query, "service", timed(call, items, repeat)))
-        results = [call(item) for item in items]
-        rows.append(Row(name, query, "convert", timed(convert, results, repeat)))
-        print(f"  {name} {query}: service p50 {rows[-2].pct(50):.1f} ms", flush=True)
+        Spec(
+            "detail",
+            lambda a: queries.entity(a),
+            lambda r: EntityDetailOut.of(r).model_dump_json(),
+            lambda a: (f"/entities/{a}", {}),
+            actors,
+        ),
+    ]
+
+
+def clock(call: Call, item: Any) -> float:
+    """Milliseconds of ``call(item)``."""
+    started = time.perf_counter()
+    call(item)
+    return (time.perf_counter() - started) * 1000
+
+
+def measure(
+    name: str, spec: Spec, repeat: int, client: httpx.Client | None, service: bool = True
+) -> list[Row]:
+    """``repeat`` rounds after a warm-up round. With both a service and a client, each item is
+    asked of both in turn, so that the overhead (the paired difference) is measured under the
+    same load."""
+
+    def http(item: Any) -> None:
+        assert client is not None
+        path, params = spec.request(item)
+        client.get(path, params=params).raise_for_status()
+
+    channels: dict[str, Call] = {}
+    if service:
+        channels["service"] = spec.service
+    if client is not None:
+        channels["http"] = http
+    times: dict[str, list[float]] = {c: [] for c in channels}
+    for round_ in range(repeat + 1):
+        for item in spec.items:
+            for channel, call in channels.items():
+                elapsed = clock(call, item)
+                if round_:
+                    times[channel].append(elapsed)
+    rows = [Row(name, spec.query, c, ms) for c, ms in times.items()]
+    if len(channels) == 2:
+        paired = [h - s for s, h in zip(times["service"], times["http"], strict=True)]
+        rows.append(Row(name, spec.query, "overhead", paired))
+    if service:
+        results = [spec.service(item) for item in spec.items]
+        converted = [clock(spec.convert, r) for _ in range(repeat) for r in results]
+        rows.append(Row(name, spec.query, "convert", converted))
+    print("  " + "; ".join(f"{r.query} {r.channel} p50 {r.pct(50):.1f} ms" for r in rows))
     return rows
 
 
@@ -220,7 +266,8 @@ def baseline_row(edges: list[tuple[str, str]], pairs: list[Any], cap: int, repea
         paths = nx.all_simple_paths(graph, base + pair[0], base + pair[1], cutoff=K)
         return sum(1 for _ in itertools.islice(paths, cap))
 
-    return Row("networkx", "links", "baseline", timed(run, pairs, repeat))
+    found = [clock(run, pair) for round_ in range(repeat + 1) for pair in pairs]
+    return Row("networkx", "links", "baseline", found[len(pairs) :])
 
 
 # --------------------------------------------------------------------------------- HTTP
@@ -270,28 +317,6 @@ def serve(port: int, nx_fix: bool) -> None:
     uvicorn.run(create_app(Settings()), host="127.0.0.1", port=port, log_level="info")
 
 
-def http_rows(
-    name: str, url: str, pairs: list[Any], actors: list[str], repeat: int, timeout: float
-) -> list[Row]:
-    """Latencies of the three queries over HTTP (one keep-alive client)."""
-    with httpx.Client(base_url=url, timeout=timeout) as client:
-
-        def get(path: str, **params: Any) -> None:
-            client.get(path, params=params).raise_for_status()
-
-        calls: dict[str, tuple[Call, list[Any]]] = {
-            "links": (lambda p: get("/links", a=p[0], b=p[1], k=K), pairs),
-            "neighbours": (lambda a: get(f"/entities/{a}/neighbours", depth=DEPTH), actors),
-            "detail": (lambda a: get(f"/entities/{a}"), actors),
-        }
-        rows = [
-            Row(name, q, "http", timed(call, items, repeat)) for q, (call, items) in calls.items()
-        ]
-    for row in rows:
-        print(f"  {name} {row.query}: http p50 {row.pct(50):.1f} ms", flush=True)
-    return rows
-
-
 def wrk(url: str, ids: list[str], seconds: int) -> dict[str, float]:
     """Requests per second and latency percentiles of entity detail under ``wrk``."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as out:
@@ -313,16 +338,11 @@ def wrk(url: str, ids: list[str], seconds: int) -> dict[str, float]:
 
 
 def report(rows: list[Row], throughput: dict[str, dict[str, float]]) -> list[str]:
-    """The table of results (and the overhead of HTTP over the service)."""
+    """The table of results."""
     lines = [f"{'backend':9} {'query':11} {'channel':9} {'n':>5} {'p50 ms':>9} {'p99 ms':>9}"]
-    p50 = {(r.backend, r.query, r.channel): r.pct(50) for r in rows}
     for r in rows:
         head = f"{r.backend:9} {r.query:11} {r.channel:9} {len(r.ms):5}"
         lines.append(f"{head} {r.pct(50):9.2f} {r.pct(99):9.2f}")
-    for (backend, query, channel), value in p50.items():
-        if channel == "http" and (backend, query, "service") in p50:
-            overhead = value - p50[(backend, query, "service")]
-            lines.append(f"{backend:9} {query:11} overhead  (http - service p50) {overhead:9.2f}")
     for backend, found in throughput.items():
         lines.append(
             f"{backend:9} detail      wrk       {found['rps']:.0f} req/s, p50 {found['p50_ms']:.1f}"
@@ -331,29 +351,75 @@ def report(rows: list[Row], throughput: dict[str, dict[str, float]]) -> list[str
     return lines
 
 
-def in_process(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[str]]:
-    """Service, conversion and baseline latencies on both backends (one process): Neo4j and
-    the baseline first, then the networkx backend, whose view (millions of objects, frozen
-    out of the garbage collector) would slow down everything measured after it."""
-    backends: Backends = open_backends(config_of(args.data_dir))
-    try:
-        edges = backends.queries.source.edges(StepFilter())  # type: ignore[attr-defined]
+def neo4j_phase(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[str], Any]:
+    """The samples, then Neo4j through the service (a driver in this process) and through
+    HTTP (the server in a child process) side by side, wrk, and the baseline."""
+    import neo4j
+
+    config = config_of(args.data_dir)
+    auth = (config.neo4j_user, config.neo4j_password or "")
+    with neo4j.GraphDatabase.driver(config.neo4j_uri, auth=auth) as driver:
+        queries = neo4j_queries(driver, config.neo4j_database, query_limits(config))
+        edges = queries.source.edges(StepFilter())  # type: ignore[attr-defined]
         pairs, actors = samples(edges, args.seed, args.top, args.pairs, args.actors)
-        rows = service_rows("neo4j", backends.queries, pairs, actors, args.repeat)
-        rows.append(baseline_row(edges, pairs, backends.config.max_paths, args.repeat))
-        del edges
-        if args.nx_fix:
-            patch_entity_queries()
-        limits = dataclasses.replace(query_limits(backends.config), timeout=args.nx_timeout)
-        nxq = nx_queries(backends.rdf, limits)
-        started = time.perf_counter()
-        nxq.source.edges(StepFilter())  # type: ignore[attr-defined]  # builds the view
-        gc.freeze()
-        print(f"networkx view built in {time.perf_counter() - started:.1f} s", flush=True)
-        rows += service_rows("networkx", nxq, pairs, actors, args.nx_repeat)
-        return rows, pairs, actors
-    finally:
-        backends.close()
+        env = {**os.environ, "DIPLOGRAPH_DATA_DIR": str(args.data_dir)}
+        log = args.data_dir.parent / "server-neo4j.log"
+        with server(env, False, log) as url, httpx.Client(base_url=url, timeout=60) as client:
+            rows = [
+                row
+                for spec in specs(queries, pairs, actors)
+                for row in measure("neo4j", spec, args.repeat, client)
+            ]
+            throughput = wrk(url, actors, args.wrk_seconds)
+        rows.append(baseline_row(edges, pairs, config.max_paths, args.repeat))
+    return rows, pairs, actors, throughput
+
+
+def nx_phase(
+    args: argparse.Namespace, pairs: list[Any], actors: list[str]
+) -> tuple[list[Row], Any]:
+    """networkx through the service (the view built first, then frozen out of the garbage
+    collector), then through HTTP (the store is not shared, so one after the other)."""
+    from graph.rdf_store import OxigraphStore
+
+    if args.nx_fix:
+        patch_entity_queries()
+    limits = dataclasses.replace(query_limits(config_of(args.data_dir)), timeout=args.nx_timeout)
+    rdf = OxigraphStore(args.data_dir)
+    queries = nx_queries(rdf, limits)
+    started = time.perf_counter()
+    queries.source.edges(StepFilter())  # type: ignore[attr-defined]  # builds the view
+    gc.freeze()
+    print(f"networkx view built in {time.perf_counter() - started:.1f} s", flush=True)
+    rows = [
+        row
+        for spec in specs(queries, pairs, actors)
+        for row in measure("networkx", spec, args.nx_repeat, None)
+    ]
+    del queries, rdf
+    gc.unfreeze()
+    gc.collect()  # releases the store's lock for the server
+    if args.skip_nx_http:
+        return rows, None
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIPLOGRAPH_NEO4J_")}
+    env.update(
+        DIPLOGRAPH_DATA_DIR=str(args.data_dir), DIPLOGRAPH_QUERY_TIMEOUT_S=str(args.nx_timeout)
+    )
+    log = args.data_dir.parent / "server-networkx.log"
+    with (
+        server(env, args.nx_fix, log) as url,
+        httpx.Client(base_url=url, timeout=args.nx_timeout) as client,
+    ):
+        for spec in specs(_NoService(), pairs, actors):
+            rows += measure("networkx", spec, args.nx_repeat, client, service=False)
+        return rows, wrk(url, actors, args.wrk_seconds)
+
+
+class _NoService:
+    """Stands for a query service where only the HTTP requests of the specs are used."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"no service here ({name})")
 
 
 def main() -> int:
@@ -382,18 +448,10 @@ def main() -> int:
     if args.load:
         load(args.data_dir, args.load, args.link_batch)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
-    rows, pairs, actors = in_process(args)
-    env = {**os.environ, "DIPLOGRAPH_DATA_DIR": str(args.data_dir)}
-    throughput = {}
-    backends = {"neo4j": (env, args.repeat)}
-    if not args.skip_nx_http:
-        nx_env = {k: v for k, v in env.items() if not k.startswith("DIPLOGRAPH_NEO4J_")}
-        nx_env["DIPLOGRAPH_QUERY_TIMEOUT_S"] = str(args.nx_timeout)
-        backends["networkx"] = (nx_env, args.nx_repeat)
-    for name, (child_env, repeat) in backends.items():
-        with server(child_env, args.nx_fix, args.data_dir.parent / f"server-{name}.log") as url:
-            rows += http_rows(name, url, pairs, actors, repeat, args.nx_timeout)
-            throughput[name] = wrk(url, actors, args.wrk_seconds)
+    rows, pairs, actors, neo4j_wrk = neo4j_phase(args)
+    nx_rows, nx_wrk = nx_phase(args, pairs, actors)
+    rows += nx_rows
+    throughput = {"neo4j": neo4j_wrk} | ({"networkx": nx_wrk} if nx_wrk else {})
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
     lines = report(rows, throughput)
     print("\n".join(lines))
