@@ -9,7 +9,7 @@ Agreements, commitments and events are undirected (their endpoints are ordered b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from api.schemas.common import EntityOut, EvidenceOut, next_offset, primary_type
 from api.schemas.graph import (
@@ -53,6 +53,7 @@ __all__ = [
 UNDIRECTED = frozenset(("agreement", "commitment", "event"))
 """Relations whose steps have no direction (``graph.steps`` orders their endpoints by IRI)."""
 
+Role = Literal["source", "target", "intermediary"]
 GraphAnswer = NeighbourhoodGraph | LinksGraph | PathsGraph
 CytoscapeAnswer = NeighbourhoodCytoscape | LinksCytoscape | PathsCytoscape
 
@@ -117,8 +118,8 @@ def path_of(path: LinkPath) -> PathOut:
 
 
 def _neighbour_node(item: Neighbour) -> NeighbourNode:
-    """A node of an ego network."""
-    return NeighbourNode(
+    """A node of an ego network (unvalidated, like the edges: a page has up to 1,000)."""
+    return NeighbourNode.model_construct(
         **node_fields(item.entity),
         depth=item.depth,
         degree=item.degree,
@@ -152,8 +153,10 @@ def _link_nodes(entities: Iterable[EntityRef], source: str, target: str) -> list
     """The nodes of a links or paths answer, with their role."""
     nodes = []
     for ref in entities:
-        role = "source" if ref.uri == source else "target" if ref.uri == target else "intermediary"
-        nodes.append(LinkNode(**node_fields(ref), role=role))
+        role: Role = (
+            "source" if ref.uri == source else "target" if ref.uri == target else "intermediary"
+        )
+        nodes.append(LinkNode.model_construct(**node_fields(ref), role=role))
     return nodes
 
 
