@@ -15,11 +15,16 @@ layers, each enough on its own against the writes we know of:
 4. **Parameters** are sent separately and bound by the server, never spliced into the text; one
    statement per request (the server refuses ``…; …``).
 
-Limits: the transaction has a server-side timeout (:class:`~graph.errors.QueryTimeout` past it),
-and at most ``row_cap`` rows are pulled (:class:`~graph.errors.ResultTooLarge` on one more; the
-rest is discarded with the rollback). Values become plain JSON: a node is
-``{id: elementId, labels, properties}``, a relationship ``{id, type, start, end, properties}``,
-a path ``{nodes, relationships}``, temporal values ISO 8601 strings.
+Limits: the transaction has a server-side timeout (:class:`~graph.errors.QueryTimeout` past it).
+Neo4j does not apply it while it parses and plans, and a parser stack overflow (a ``CASE``
+nested 300 deep) leaves the Bolt request unanswered for the connection's 120 s read timeout, so
+the query also runs in a worker thread that the caller stops waiting for shortly after the limit
+(at most ``max_concurrent`` such workers at once), and text nested more than ``MAX_NESTING``
+brackets deep is refused before it is sent. At most ``row_cap`` rows are pulled
+(:class:`~graph.errors.ResultTooLarge` on one more; the rest is discarded with the rollback).
+Values become plain JSON: a node is ``{id: elementId, labels, properties}``, a relationship
+``{id, type, start, end, properties}``, a path ``{nodes, relationships}``, temporal values
+ISO 8601 strings.
 """
 
 from __future__ import annotations
@@ -27,7 +32,11 @@ from __future__ import annotations
 import base64
 import math
 import re
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,13 +46,22 @@ from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
 
 from graph.cypher_guard import ALLOWED_PROCEDURES, check_plan
-from graph.errors import QueryError, ResultTooLarge
+from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable
 from graph.neo4j_store import neo4j_errors
 
 __all__ = ["CypherResult", "GraphCypherService", "to_json"]
 
 EXPLAIN_PREFIX = "EXPLAIN "
 TX_METADATA = {"app": "diplograph", "endpoint": "cypher"}
+MAX_NESTING = 64
+"""Deepest nesting of ``(``, ``[`` and ``{`` sent to Neo4j: about 200 nested lists overflow its
+parser's stack, and Neo4j then never answers the request."""
+WAIT_GRACE_S = 1.0
+"""How long past the time limit the caller waits for Neo4j's own timeout error."""
+_OPAQUE = re.compile(
+    r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n\r]*|/\*.*?\*/""", re.DOTALL
+)
+"""Strings, quoted names and comments, whose brackets do not nest."""
 _ZERO_FRACTION = re.compile(r"\.0{1,9}(?!\d)")
 """An all-zero fraction of a second, which Neo4j writes as ``.000000000``."""
 
@@ -72,7 +90,9 @@ class GraphCypherService:
         timeout_s: float = 10.0,
         row_cap: int = 1_000,
         allowed_procedures: frozenset[str] = ALLOWED_PROCEDURES,
+        max_concurrent: int = 8,
     ) -> None:
+        self._slots = threading.BoundedSemaphore(max_concurrent)
         self._driver = driver
         self._database = database
         self._timeout_s = timeout_s
@@ -96,6 +116,35 @@ class GraphCypherService:
         params = dict(parameters or {})
         timeout = self._timeout_s if timeout_s is None else timeout_s
         cap = self._row_cap if row_cap is None else row_cap
+        return self._run_bounded(lambda: self._run(text, params, timeout, cap), timeout)
+
+    def _run_bounded(self, job: Callable[[], CypherResult], timeout: float) -> CypherResult:
+        """Run ``job`` in a daemon worker; stop waiting shortly after ``timeout``."""
+        deadline = time.monotonic() + timeout + WAIT_GRACE_S
+        if not self._slots.acquire(timeout=timeout):
+            raise StoreUnavailable(
+                "too many Cypher queries are running; retry in a few seconds", retry_after=5.0
+            )
+        future: Future[CypherResult] = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(job())
+            except BaseException as error:  # handed to the waiting caller
+                future.set_exception(error)
+            finally:
+                self._slots.release()
+
+        threading.Thread(target=work, name="cypher-query", daemon=True).start()
+        try:
+            return future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            raise QueryTimeout(
+                f"the query did not finish within {timeout:g} s", timeout=timeout
+            ) from None
+
+    def _run(self, text: str, params: dict[str, Any], timeout: float, cap: int) -> CypherResult:
+        """EXPLAIN check, then the query, in a READ transaction that is rolled back."""
         with (
             neo4j_errors("running a read-only Cypher query"),
             self._driver.session(
@@ -122,7 +171,24 @@ def _statement(query: str) -> str:
         text = text[:-1].rstrip()
     if not text:
         raise QueryError("the query is empty")
+    if (nesting := _nesting(text)) > MAX_NESTING:
+        raise QueryError(
+            f"the query nests brackets {nesting} levels deep; at most {MAX_NESTING} levels of "
+            "(), [] and {} are accepted"
+        )
     return text
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting outside strings, quoted names and comments."""
+    depth = deepest = 0
+    for char in _OPAQUE.sub(" ", text):
+        if char in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def _collect(result: Result, cap: int) -> CypherResult:
