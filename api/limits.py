@@ -5,11 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class _TooLarge(Exception):
-    pass
+def _detail(max_bytes: int) -> str:
+    return f"the request body exceeds the limit of {max_bytes} bytes (DIPLOGRAPH_MAX_BODY_BYTES)"
+
+
+class _TooLarge(HTTPException):
+    """Raised by ``receive`` once a streamed body passes the limit. An HTTPException, because
+    FastAPI turns any other error raised while it reads a JSON body into a 400 "There was an
+    error parsing the body"; this one reaches the problem handler as a 413."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, _detail(max_bytes))
 
 
 class BodySizeLimit:
@@ -36,7 +46,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -56,8 +66,7 @@ class BodySizeLimit:
             "type": "https://w3id.org/diplograph/problems/body-too-large",
             "title": "Request body too large",
             "status": 413,
-            "detail": f"the request body exceeds the limit of {self.max_bytes} bytes "
-            "(DIPLOGRAPH_MAX_BODY_BYTES)",
+            "detail": _detail(self.max_bytes),
         }
         payload = json.dumps(body).encode()
         await send(
