@@ -16,9 +16,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_backends
+from api.deps import get_backends, get_settings
+from api.schemas.params import invalid
 from graph.errors import QueryError
-from graph.export import DEFAULT_MAX_NODES, FORMATS, Export, Selection, export_service_for
+from graph.export import FORMATS, Export, Selection, export_service_for
 
 router = APIRouter(tags=["export"])
 
@@ -95,14 +96,22 @@ async def export(
     ] = None,
     since: Annotated[str | None, Query(description="Date window start (YYYY[-MM[-DD]])")] = None,
     until: Annotated[str | None, Query(description="Date window end (YYYY[-MM[-DD]])")] = None,
-    max_nodes: Annotated[int, Query(ge=1, description="Node cap")] = DEFAULT_MAX_NODES,
+    max_nodes: Annotated[
+        int | None,
+        Query(ge=1, description="Node cap (default and ceiling: the server's export_node_cap)"),
+    ] = None,
     hub_cap: Annotated[int | None, Query(ge=1, description="Ego networks: hub cap")] = None,
     mixed: Annotated[
         bool, Query(description="GEXF/CSV: symmetric relations as undirected edges (Gephi only)")
     ] = False,
 ) -> StreamingResponse:
     """Select the subgraph, then stream it in ``format``."""
-    selection = selection_of(seed, depth, link, k, type, relation, since, until, max_nodes, hub_cap)
+    cap = get_settings(request).export_node_cap
+    if max_nodes is not None and max_nodes > cap:
+        message = f"max_nodes={max_nodes} is more than {cap} (export_node_cap)"
+        invalid("max_nodes", message, max_nodes)
+    nodes = max_nodes or cap
+    selection = selection_of(seed, depth, link, k, type, relation, since, until, nodes, hub_cap)
     service = export_service_for(get_backends(request))
     result: Export = await run_in_threadpool(
         service.export, str(format.value), selection, mixed=mixed
