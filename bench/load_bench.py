@@ -96,7 +96,10 @@ def neo4j_driver() -> neo4j.Driver:
     uri = os.environ.get("DIPLOGRAPH_NEO4J_URI")
     if not uri:
         sys.exit('set DIPLOGRAPH_NEO4J_* first: eval "$(diplograph neo4j env)"')
-    auth = (os.environ.get("DIPLOGRAPH_NEO4J_USER", "neo4j"), os.environ["DIPLOGRAPH_NEO4J_PASSWORD"])
+    auth = (
+        os.environ.get("DIPLOGRAPH_NEO4J_USER", "neo4j"),
+        os.environ["DIPLOGRAPH_NEO4J_PASSWORD"],
+    )
     return neo4j.GraphDatabase.driver(uri, auth=auth)
 
 
@@ -167,7 +170,10 @@ def report(rows: Sequence[Row]) -> None:
     """Print the table and the ratios against the baseline."""
     print(f"{'articles':>9} {'stage':<26} {'triples':>10} {'seconds':>9} {'triples/s':>11}")
     for row in rows:
-        print(f"{row.size:>9} {row.stage:<26} {row.triples:>10} {row.seconds:>9.2f} {row.rate:>11,.0f}")
+        print(
+            f"{row.size:>9} {row.stage:<26} {row.triples:>10} "
+            f"{row.seconds:>9.2f} {row.rate:>11,.0f}"
+        )
     for size in sorted({r.size for r in rows}):
         by = {r.stage: r for r in rows if r.size == size}
         base = by.get("rdflib-neo4j (baseline)")

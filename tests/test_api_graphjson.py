@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
+from test_export_support import node_ready
 
 from api.graphjson import links_graph, neighbourhood_graph, to_cytoscape
 from api.schemas.graph import LinksCytoscape, NeighbourhoodCytoscape
@@ -160,10 +159,8 @@ console.log(JSON.stringify({ order: graph.order, size: graph.size }));
 
 
 def _node_with_graphology() -> tuple[str, dict[str, str]]:
-    """The node binary and an environment that finds graphology, or skip."""
-    node = shutil.which("node")
-    if node is None or not (JS_DIR / "node_modules" / "graphology").is_dir():
-        pytest.skip("node or tests/js/node_modules/graphology is missing (npm ci in tests/js)")
+    """The node binary and an environment that finds graphology."""
+    node = node_ready()  # installs tests/js/node_modules once; fails under CI=true without node
     return node, {**os.environ, "NODE_PATH": str(JS_DIR / "node_modules")}
 
 

@@ -51,7 +51,7 @@ def _missing(tool: str) -> None:
 
 
 @cache
-def _node_ready() -> str:
+def node_ready() -> str:
     """Path of ``node`` once ``tests/js/node_modules`` is installed."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None:
@@ -71,7 +71,7 @@ def _node_ready() -> str:
 
 def read_with_graphology(path: Path) -> dict[str, Any]:
     """What graphology-gexf reads from a GEXF file (see ``tests/js/read_gexf.js``)."""
-    node = _node_ready()
+    node = node_ready()
     done = subprocess.run(
         [node, str(JS_DIR / "read_gexf.js"), str(path)],
         capture_output=True,

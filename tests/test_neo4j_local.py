@@ -79,7 +79,7 @@ def test_pom_fetches_the_version_the_manager_expects() -> None:
 
 def test_conf_template_renders_loopback_bolt_with_auth(tmp_path: Path) -> None:
     paths = Paths(tmp_path)
-    manager._write_conf(paths, 12345)
+    manager._write_conf(paths, 12345, "1g", "512m")
     text = (paths.conf_dir / "neo4j.conf").read_text()
     settings = dict(
         line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#")
