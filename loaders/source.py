@@ -99,12 +99,12 @@ def _depth_problem(text: str, file: str) -> Problem | None:
             if isinstance(event, CollectionStartEvent):
                 open_sizes.append([event.anchor, 1])
                 if len(open_sizes) > MAX_DEPTH:
-                    return Problem(file, event.start_mark.line + 1, "", TOO_DEEP)
+                    return Problem(file, _event_line(event), "", TOO_DEEP)
                 continue
             if isinstance(event, CollectionEndEvent):
                 anchor, size = open_sizes.pop()
             elif isinstance(event, AliasEvent):
-                anchor, size = None, anchors.get(event.anchor, 1)
+                anchor, size = None, anchors.get(event.anchor or "", 1)
             elif isinstance(event, ScalarEvent):
                 anchor, size = event.anchor, 1
             else:
@@ -114,10 +114,15 @@ def _depth_problem(text: str, file: str) -> Problem | None:
             if open_sizes:
                 open_sizes[-1][1] += size
                 if open_sizes[-1][1] > MAX_VALUES:
-                    return Problem(file, event.start_mark.line + 1, "", TOO_BIG)
+                    return Problem(file, _event_line(event), "", TOO_BIG)
     finally:
         loader.dispose()
     return None
+
+
+def _event_line(event: yaml.Event) -> int | None:
+    """The 1-based line where ``event`` starts, when the parser marked it."""
+    return None if event.start_mark is None else event.start_mark.line + 1
 
 
 def parse_yaml(text: str, file: str) -> Document:
