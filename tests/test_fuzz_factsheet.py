@@ -263,7 +263,7 @@ def test_alias_bombs_are_refused_quickly(levels: int) -> None:
     check(text)
 
 
-@pytest.mark.parametrize("size", [1_000_000, 4_000_000])
+@pytest.mark.parametrize("size", [100_000, 2_000_000])
 def test_huge_strings_are_refused_or_loaded_in_bounded_time(size: int) -> None:
     document = copy.deepcopy(EXAMPLE_DATA)
     document["article"]["title"] = "T" * size
