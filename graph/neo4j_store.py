@@ -238,11 +238,18 @@ class Neo4jExtension(Protocol):
 
 
 class StagedRefresh(Protocol):
-    """What a :class:`StagedExtension` writes for one load, computed before its transaction."""
+    """What a :class:`StagedExtension` writes for one load, computed outside its transaction:
+    what :meth:`before` needs by :meth:`StagedExtension.prepare`, the rest by :meth:`complete`
+    (called in the caller's thread once the records are computed, while the transaction may
+    already be writing them)."""
 
     def before(self, tx: ManagedTransaction) -> None:
         """First in the load's transaction, before any record is touched (deletions go here:
         Neo4j reads slow down a lot once a transaction holds many deleted relationships)."""
+        ...
+
+    def complete(self) -> None:
+        """Compute what :meth:`after` writes (idempotent)."""
         ...
 
     def after(self, tx: ManagedTransaction) -> None:
@@ -369,6 +376,9 @@ class Neo4jProjection:
         relationships = [_rel_row(r) for r in change.relationships]
         reset = list(change.reset)
         staged = self._prepare(reset)
+        for prepared in staged:
+            if prepared is not None:
+                prepared.complete()
         with neo4j_errors("writing the Neo4j projection"):
             self._write(reset, _Feed.of(nodes, relationships), staged)
 
@@ -408,6 +418,9 @@ class Neo4jProjection:
                     feed.put(
                         [_node_row(r) for r in node_records], [_rel_row(r) for r in rel_records]
                     )
+                for prepared in staged:
+                    if prepared is not None and not writing.done():
+                        prepared.complete()
             except BaseException:
                 feed.abort()
                 raise

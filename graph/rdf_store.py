@@ -406,6 +406,20 @@ class OxigraphStore:
                             found.add(subject.value)
         return found
 
+    def subject_objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[Term]:
+        """Objects of ``(s p o)`` in a named graph, for an ``s`` of ``subjects`` and a ``p`` of
+        ``predicates`` (one index lookup per subject and predicate)."""
+        nodes = [_node(p) for p in predicates]
+        found: set[Term] = set()
+        with _store_errors("reading objects"):
+            for subject in set(subjects):
+                node = _node(subject)
+                for predicate in nodes:
+                    for quad in self._store.quads_for_pattern(node, predicate, None, None):
+                        if type(quad.graph_name) is not ox.DefaultGraph:
+                            found.add(to_term(quad.object))
+        return found
+
     def subjects(self) -> list[str]:
         """Every IRI subject of a named graph, sorted."""
         result = self._select(_SUBJECTS_QUERY)

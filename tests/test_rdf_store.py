@@ -155,6 +155,15 @@ def test_referring_subjects(store: OxigraphStore) -> None:
     assert store.referring_subjects([party], []) == set()
 
 
+def test_subject_objects(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    dza, usa = str(country("DZA")), str(country("USA"))
+    name, iso = str(DG.name), str(DG.isoCode)
+    expected = {q.object for q in store.subject_quads([dza, usa]) if q.predicate in (name, iso)}
+    assert store.subject_objects([dza, usa, dza], [name, iso]) == expected != set()
+    assert store.subject_objects(["https://x.org/none"], [name]) == set()
+
+
 def test_subjects_are_sorted_iris(store: OxigraphStore) -> None:
     load(store, A1, A2)
     subjects = store.subjects()

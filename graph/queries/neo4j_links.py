@@ -39,7 +39,15 @@ from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction, Session
 
-from graph.queries.rdf_steps import StepDelta, StoreSource, all_steps, step_delta
+from graph.queries.rdf_steps import (
+    DeltaScope,
+    StepDelta,
+    StoreSource,
+    all_steps,
+    delta_scope,
+    delta_steps,
+    step_delta,
+)
 from graph.steps import Evidence, Step
 from graph.stores import RDFStore
 
@@ -219,19 +227,31 @@ def ensure_link_schema(session: Session) -> None:
         session.run(statement).consume()
 
 
-@dataclass(frozen=True)
 class LinkRefresh:
-    """The LINK writes of one load (a :class:`graph.neo4j_store.StagedRefresh`)."""
+    """The LINK writes of one load (a :class:`graph.neo4j_store.StagedRefresh`): which LINKs
+    to drop is known at once, the steps to write once :meth:`complete` has run."""
 
-    records: LinkRecords
+    def __init__(self, source: StoreSource, scope: DeltaScope) -> None:
+        self.source = source
+        self.scope = scope
+        self._rows: tuple[Mapping[str, Any], ...] | None = None
 
     def before(self, tx: ManagedTransaction) -> None:
         """Drop the LINKs the load recomputes, first in its transaction."""
-        delete_links(tx, self.records)
+        delete_links(
+            tx, LinkRecords(tuple(sorted(self.scope.facts)), tuple(sorted(self.scope.subjects)))
+        )
+
+    def complete(self) -> None:
+        """Derive the steps (reads the RDF store: the projection has just read most of it)."""
+        if self._rows is None:
+            self._rows = records_from_delta(delta_steps(self.source, self.scope)).rows
 
     def after(self, tx: ManagedTransaction) -> None:
         """Create the recomputed LINKs, once the projection's records are written."""
-        write_link_rows(tx, self.records.rows)
+        self.complete()
+        assert self._rows is not None
+        write_link_rows(tx, self._rows)
 
 
 class LinkExtension:
@@ -245,8 +265,9 @@ class LinkExtension:
         ensure_link_schema(session)
 
     def prepare(self, subjects: Sequence[str]) -> LinkRefresh:
-        """Compute the LINKs that depend on ``subjects`` (the RDF store is already written)."""
-        return LinkRefresh(link_records(self.store, subjects))
+        """Find the facts whose LINKs depend on ``subjects`` (the RDF store is written)."""
+        source = StoreSource(self.store)
+        return LinkRefresh(source, delta_scope(source, subjects))
 
     def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
         """Rewrite the LINKs that depend on ``subjects`` (the RDF store is already written)."""

@@ -20,7 +20,7 @@ from typing import Protocol, runtime_checkable
 
 from graph.queries.sparql import SparqlReader, iri_list
 from graph.steps import DG_NS, RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
-from graph.stores import BNode, Lit, QuadRow, RDFStore
+from graph.stores import BNode, Lit, QuadRow, RDFStore, Term
 from ontology.namespace import DG
 
 _PREDICATE_VALUES = " ".join(f"<{p}>" for p in sorted(STEP_PREDICATES))
@@ -42,6 +42,12 @@ REFERRERS = (
     "GRAPH ?g { ?s ?p ?o } }"
 )
 """Subjects pointing at some objects through some predicates."""
+
+OBJECTS = (
+    "SELECT DISTINCT ?o WHERE { VALUES ?p { {predicates} } VALUES ?s { {subjects} } "
+    "GRAPH ?g { ?s ?p ?o } }"
+)
+"""Objects of some subjects through some predicates."""
 
 AFFECTING = tuple(str(p) for p in (DG.evidence, DG.post, DG.influenced, DG.agreement))
 """A fact pointing at a touched subject through these may change: its evidence, the post of a
@@ -134,6 +140,19 @@ def referrers(reader: SparqlReader, predicates: Sequence[str], objects: Iterable
     return found
 
 
+def objects(reader: SparqlReader, subjects: Iterable[str], predicates: Sequence[str]) -> set[str]:
+    """Objects (as text) of a quad whose subject is one of ``subjects``, predicate one of
+    ``predicates``."""
+    found: set[str] = set()
+    template = OBJECTS.replace("{predicates}", iri_list(predicates))
+    for chunk in _chunks(sorted(set(subjects))):
+        for row in reader.select(template.replace("{subjects}", iri_list(chunk))):
+            value = row.get("o")
+            if value is not None:
+                found.add(value)
+    return found
+
+
 def _text(term: str | BNode | Lit) -> str:
     """A store term as :class:`SparqlReader` writes it (IRI, lexical form, ``_:id``)."""
     if isinstance(term, str):
@@ -168,6 +187,11 @@ class StepSource(Protocol):
         """Subjects stating ``(s p o)`` for a ``p`` of ``predicates``, an ``o`` of ``objects``."""
         ...
 
+    def objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[str]:
+        """Objects (as text) stated by ``(s p o)`` for an ``s`` of ``subjects``, a ``p`` of
+        ``predicates``."""
+        ...
+
     def all_quads(self) -> list[Quad]:
         """Every step quad of the store."""
         ...
@@ -187,18 +211,26 @@ class SparqlSource:
         """See :class:`StepSource`."""
         return referrers(self.reader, predicates, objects)
 
+    def objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[str]:
+        """See :class:`StepSource`."""
+        return objects(self.reader, subjects, predicates)
+
     def all_quads(self) -> list[Quad]:
         """See :class:`StepSource`."""
         return all_quads(self.reader)
 
 
 @runtime_checkable
-class ReferrerLookup(Protocol):
-    """A store that finds referrers in its own indexes (``OxigraphStore.referring_subjects``)."""
+class IndexLookup(Protocol):
+    """A store that looks neighbours up in its own indexes (``OxigraphStore`` does)."""
 
     def referring_subjects(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
         """IRI subjects stating ``(s p o)`` in a named graph, ``p`` in predicates, ``o`` in
         objects (objects that are not IRIs match nothing)."""
+        ...
+
+    def subject_objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[Term]:
+        """Objects of ``(s p o)`` in a named graph, ``s`` in subjects, ``p`` in predicates."""
         ...
 
 
@@ -214,9 +246,15 @@ class StoreSource:
 
     def referrers(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
         """See :class:`StepSource`."""
-        if isinstance(self.store, ReferrerLookup):
+        if isinstance(self.store, IndexLookup):
             return self.store.referring_subjects(predicates, objects)
         return referrers(SparqlReader.of_store(self.store), predicates, objects)
+
+    def objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[str]:
+        """See :class:`StepSource`."""
+        if isinstance(self.store, IndexLookup):
+            return {_text(o) for o in self.store.subject_objects(subjects, predicates)}
+        return objects(SparqlReader.of_store(self.store), subjects, predicates)
 
     def all_quads(self) -> list[Quad]:
         """See :class:`StepSource` (read subject by subject: faster than the SPARQL query)."""
@@ -234,22 +272,34 @@ def _source(source: StepSource | SparqlReader) -> StepSource:
 # ---------------------------------------------------------------------- delta
 
 
-def affected_facts(
-    source: StepSource | SparqlReader, touched: Iterable[str], quads: Iterable[Quad] | None = None
-) -> set[str]:
-    """The touched subjects plus the facts whose steps they may change.
+@dataclass(frozen=True)
+class DeltaScope:
+    """What a load or retraction recomputes: the touched subjects (their via-less steps) and
+    the facts (their steps), see :func:`delta_scope`."""
 
-    Facts pointing at a touched subject through :data:`AFFECTING`, the agreements of touched
+    subjects: frozenset[str]
+    facts: frozenset[str]
+
+
+def delta_scope(source: StepSource | SparqlReader, touched: Iterable[str]) -> DeltaScope:
+    """The touched subjects, and the facts whose steps they may change: the touched subjects
+    themselves, facts pointing at one through :data:`AFFECTING`, the agreements of touched
     signatures and commitments, then the signatures and commitments of every agreement found.
-    ``quads`` are the quads of ``touched`` when the caller has them already.
+
+    Only index lookups: the quads of the subjects are not read (see :func:`delta_steps`).
     """
     source = _source(source)
-    subjects = set(touched)
-    own = source.quads(subjects) if quads is None else quads
+    subjects = {str(s) for s in touched}
     found = subjects | source.referrers(AFFECTING, subjects)
-    found |= {o for _s, p, o, _g in own if p == AGREEMENT}
+    found |= source.objects(subjects, (AGREEMENT,))
     # AFFECTING has dg:agreement: what points at the touched subjects through it is in already
-    return found | source.referrers((AGREEMENT,), found - subjects)
+    found |= source.referrers((AGREEMENT,), found - subjects)
+    return DeltaScope(frozenset(subjects), frozenset(found))
+
+
+def affected_facts(source: StepSource | SparqlReader, touched: Iterable[str]) -> set[str]:
+    """The touched subjects plus the facts whose steps they may change (:func:`delta_scope`)."""
+    return set(delta_scope(source, touched).facts)
 
 
 def _next_subjects(quads: list[Quad], touched: set[str]) -> set[str]:
@@ -265,17 +315,10 @@ def _next_subjects(quads: list[Quad], touched: set[str]) -> set[str]:
 
 
 def closure_quads(
-    source: StepSource | SparqlReader,
-    start: set[str],
-    touched: set[str],
-    known: tuple[set[str], list[Quad]] | None = None,
+    source: StepSource | SparqlReader, start: set[str], touched: set[str]
 ) -> list[Quad]:
-    """Quads of ``start`` and of everything its facts reach (at most five rounds).
-
-    ``known`` are subjects whose quads the caller read already, with those quads.
-    """
+    """Quads of ``start`` and of everything its facts reach (at most five rounds)."""
     source = _source(source)
-    known_subjects, known_quads = known if known is not None else (set(), [])
     quads: list[Quad] = []
     fetched: set[str] = set()
     pending = set(start)
@@ -283,27 +326,28 @@ def closure_quads(
         pending -= fetched
         if not pending:
             break
-        done = pending & known_subjects
-        fresh = source.quads(pending - done) if pending - done else []
-        if done:
-            fresh += [q for q in known_quads if q[0] in done]
-            known_subjects = known_subjects - done
+        fresh = source.quads(pending)
         fetched |= pending
         quads.extend(fresh)
         pending = _next_subjects(fresh, touched)
     return quads
 
 
-def step_delta(source: StepSource | SparqlReader, touched: Iterable[str]) -> StepDelta:
-    """The steps to rewrite after the subjects ``touched`` by a load or retraction changed."""
+def delta_steps(source: StepSource | SparqlReader, scope: DeltaScope) -> StepDelta:
+    """The steps to rewrite for ``scope``: every step of its facts, and the via-less steps
+    starting at its subjects, from the quads around them."""
     source = _source(source)
-    subjects = {str(s) for s in touched}
-    own = source.quads(subjects)
-    facts = affected_facts(source, subjects, own)
-    index = FactIndex(closure_quads(source, facts | subjects, subjects, (subjects, own)))
+    subjects, facts = set(scope.subjects), set(scope.facts)
+    index = FactIndex(closure_quads(source, facts | subjects, subjects))
     steps = [
         s
         for s in derive_steps(index)
         if (s.via is not None and s.via in facts) or (s.via is None and s.source in subjects)
     ]
     return StepDelta(tuple(sorted(facts)), tuple(sorted(subjects)), tuple(steps))
+
+
+def step_delta(source: StepSource | SparqlReader, touched: Iterable[str]) -> StepDelta:
+    """The steps to rewrite after the subjects ``touched`` by a load or retraction changed."""
+    source = _source(source)
+    return delta_steps(source, delta_scope(source, touched))
