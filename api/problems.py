@@ -106,17 +106,17 @@ async def _handle_known(request: Request, error: Exception) -> JSONResponse:
     )
 
 
+def _parameter_problem(item: Any) -> dict[str, str]:
+    """One validation error as ``{parameter, in, message}``: ``loc`` is (where, name…)."""
+    location = [str(part) for part in item.get("loc", ())]
+    where = location[0] if location else "request"
+    name = ".".join(location[1:]) or where
+    return {"parameter": name, "in": where, "message": item.get("msg", "invalid")}
+
+
 async def _handle_validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    problems = [
-        {
-            "parameter": ".".join(str(part) for part in item.get("loc", ()) if part != "body")
-            or "body",
-            "in": str(item.get("loc", ("?",))[0]),
-            "message": item.get("msg", "invalid"),
-        }
-        for item in error.errors()
-    ]
+    problems = [_parameter_problem(item) for item in error.errors()]
     detail = "; ".join(f"{p['in']} parameter '{p['parameter']}': {p['message']}" for p in problems)
     return problem_response(
         422,

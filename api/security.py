@@ -70,7 +70,9 @@ def _ring(request: Request) -> KeyRing:
     return ring
 
 
-def require_key(request: Request, key: Annotated[str | None, Depends(_header)] = None) -> None:
+async def require_key(
+    request: Request, key: Annotated[str | None, Depends(_header)] = None
+) -> None:
     """Dependency of the write endpoints: 401 without a valid key, 403 when none is configured."""
     ring = _ring(request)
     if not ring.configured:
@@ -86,7 +88,7 @@ def require_key(request: Request, key: Annotated[str | None, Depends(_header)] =
         )
 
 
-def require_read_access(
+async def require_read_access(
     request: Request, key: Annotated[str | None, Depends(_header)] = None
 ) -> None:
     """Dependency of the read endpoints: open unless ``read_requires_key`` is set."""

@@ -22,17 +22,15 @@ _CLASS_VALUES = " ".join(f"<{DG_NS}{c}>" for c in ENTITY_CLASSES)
 
 ENTITY_TYPES = f"""
 SELECT DISTINCT ?s ?t WHERE {{
-  VALUES ?c {{ {_CLASS_VALUES} }}
-  GRAPH ?g {{ ?s a ?c }}
+  {{ SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} GRAPH ?g {{ ?s a ?c }} }} }}
   GRAPH ?h {{ ?s a ?t }}
   FILTER(STRSTARTS(STR(?t), "{DG_NS}"))
 }}"""
 
 ENTITY_LABELS = f"""
 SELECT DISTINCT ?s ?p ?v ?h WHERE {{
-  VALUES ?c {{ {_CLASS_VALUES} }}
   VALUES ?p {{ <{DG.name}> <{DG.alias}> }}
-  GRAPH ?g {{ ?s a ?c }}
+  {{ SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} GRAPH ?g {{ ?s a ?c }} }} }}
   GRAPH ?h {{ ?s ?p ?v }}
 }}"""
 
