@@ -114,6 +114,7 @@ class GraphCypherService:
         """
         text = _statement(query)
         params = dict(parameters or {})
+        _check_parameters(params)
         timeout = self._timeout_s if timeout_s is None else timeout_s
         cap = self._row_cap if row_cap is None else row_cap
         return self._run_bounded(lambda: self._run(text, params, timeout, cap), timeout)
@@ -171,12 +172,45 @@ def _statement(query: str) -> str:
         text = text[:-1].rstrip()
     if not text:
         raise QueryError("the query is empty")
+    _check_text(text, "the query")
     if (nesting := _nesting(text)) > MAX_NESTING:
         raise QueryError(
             f"the query nests brackets {nesting} levels deep; at most {MAX_NESTING} levels of "
             "(), [] and {} are accepted"
         )
     return text
+
+
+def _check_parameters(params: Mapping[str, Any]) -> None:
+    """QueryError for a value the driver cannot send (it would raise OverflowError,
+    RecursionError or UnicodeEncodeError): an integer beyond 64 bits, nesting deeper than
+    ``MAX_NESTING``, text with a lone surrogate (JSON's ``"\\udcff"``)."""
+    pending: list[tuple[Any, str, int]] = [(params, "parameters", 0)]
+    while pending:
+        value, where, depth = pending.pop()
+        if depth > MAX_NESTING:
+            raise QueryError(f"{where}: nested more than {MAX_NESTING} levels deep")
+        if isinstance(value, bool | float) or value is None:
+            continue
+        if isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise QueryError(f"{where}: {value} does not fit in Neo4j's 64-bit integers")
+        if isinstance(value, str):
+            _check_text(value, where)
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                _check_text(str(key), f"{where} key")
+                pending.append((item, f"{where}.{key}", depth + 1))
+        elif isinstance(value, list | tuple):
+            pending.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
+def _check_text(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise QueryError(
+            f"{where}: not valid Unicode text ({error.reason} at position {error.start})"
+        ) from None
 
 
 def _nesting(text: str) -> int:
