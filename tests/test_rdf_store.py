@@ -291,11 +291,32 @@ def test_awkward_literals_are_stored_exactly(
     assert len(back) == len(graph)
 
 
-def test_an_invalid_iri_is_refused_and_changes_nothing(store: OxigraphStore) -> None:
+@pytest.mark.parametrize("bulk", [False, True], ids=["transactional", "bulk"])
+def test_an_invalid_iri_is_refused_and_changes_nothing(
+    store: OxigraphStore, bulk: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if bulk:
+        monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+    load(store, A1)
     store.replace_graph("https://w3id.org/diplograph/id/article/a", Graph())
     before = store.dump()
     graph = Graph()
     graph.add((URIRef("https://w3id.org/diplograph/id/x y"), DG.name, Literal("x")))
-    with pytest.raises(InvalidData):
-        store.replace_graph("https://w3id.org/diplograph/id/article/a", graph)
-    assert store.dump() == before
+    with pytest.raises(InvalidData):  # in the second of the bulk loader's parts
+        store.replace_graphs(
+            {str(A1.iri): A1.graph, "https://w3id.org/diplograph/id/article/a": graph}
+        )
+    assert nquads_lines(store.dump()) == nquads_lines(before)
+
+
+def test_a_bulk_load_in_parts_stores_every_graph(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+    monkeypatch.setattr("graph.rdf_store.BULK_PART", 10)  # as many parts as allowed
+    articles = [A1, A2, *(Article(f"extra-{n}", f"Extra {n}") for n in range(5))]
+    load(store, *articles)
+    expected = OxigraphStore()
+    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 10**9)
+    load(expected, *articles)
+    assert nquads_lines(store.dump()) == nquads_lines(expected.dump())
