@@ -106,18 +106,22 @@ def neo4j_schema(
     shutdown_lifespans()
 
 
-EXPECTED_5XX = {
-    ("/cypher", 501),  # the embedded backend has no Neo4j: "how to start it", by design
-    ("/cypher", 504),  # a query that runs out of time (bounded by the elapsed-time check)
-    ("/sparql", 504),
-}
-"""Server-side statuses that are answers, not failures: (path, status)."""
+def expected_5xx(case: Any, response: Any) -> bool:
+    """Server-side statuses that are answers, not failures: /cypher's 501 on the embedded
+    backend (no Neo4j: it says how to start it) and a query that ran out of its time limit
+    (504 query-timeout, on a loaded machine even a small Neo4j query may); the elapsed-time
+    check bounds both."""
+    if case.path == "/cypher" and response.status_code == 501:
+        return True
+    if response.status_code == 504:
+        return str(response.json().get("type", "")).endswith("/query-timeout")
+    return False
 
 
 def check_response(case: Any, response: Any, elapsed: float) -> None:
     """The properties every answer has, whatever the request."""
     where = f"{case.method} {case.formatted_path} {case.query or ''}"
-    if (case.path, response.status_code) not in EXPECTED_5XX:
+    if not expected_5xx(case, response):
         case.validate_response(response, checks=[not_a_server_error])
     assert elapsed < TIMEOUT_S + MARGIN_S, f"{where}: took {elapsed:.1f}s"
     if response.status_code >= 400:

@@ -12,6 +12,7 @@ meets the same hostile texts.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -29,6 +30,8 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.settings import Settings
+from graph.cypher import GraphCypherService
+from graph.errors import QueryError
 
 TIMEOUT_S = 2.0
 MARGIN_S = 3.0
@@ -229,6 +232,58 @@ def test_neo4j_cypher_still_answers_after_the_hostile_ones(
     response = cypher(client, neo4j_url, "MATCH (c:Country) RETURN count(c) AS n")
     assert response.status_code == 200, response.text
     assert response.json()["rows"][0][0] > 5
+
+
+def deep_list(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+BAD_PARAMETERS = [
+    pytest.param({"a": 2**70}, "64-bit", id="int-beyond-64-bits"),
+    pytest.param({"a": -(2**64)}, "64-bit", id="negative-int-beyond-64-bits"),
+    pytest.param({"a": deep_list(900)}, "nested", id="nested-900"),
+    pytest.param({"a": "\udcff"}, "Unicode", id="lone-surrogate"),
+    pytest.param({"\ud800": 1}, "Unicode", id="lone-surrogate-key"),
+]
+
+
+@pytest.mark.parametrize(("parameters", "words"), BAD_PARAMETERS)
+def test_cypher_parameters_the_driver_cannot_send_are_query_errors(
+    parameters: dict[str, Any], words: str
+) -> None:
+    """The driver raised OverflowError, RecursionError or UnicodeEncodeError (a 500); the
+    service refuses them before any connection is used (so no driver is needed here)."""
+    service = GraphCypherService(None, "neo4j")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match=words):
+        service.run("RETURN $a AS a", parameters)
+    with pytest.raises(QueryError, match="Unicode"):
+        service.run("RETURN '\udcff'", {})
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(("parameters", "words"), BAD_PARAMETERS)
+def test_cypher_parameters_that_cannot_be_sent_are_a_400(
+    client: httpx.Client, neo4j_url: str, parameters: dict[str, Any], words: str
+) -> None:
+    body = json.dumps({"query": "RETURN $a AS a", "parameters": parameters}).encode()
+    response = timed(
+        client,
+        "POST",
+        f"{neo4j_url}/cypher",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
+    assert words in problem(response, 400)["detail"]
+
+
+@pytest.mark.neo4j
+def test_cypher_parameters_at_the_edges_are_answered(client: httpx.Client, neo4j_url: str) -> None:
+    response = cypher(client, neo4j_url, "RETURN $a AS a, $b AS b", a=2**63 - 1, b=deep_list(60))
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"][0][0] == 2**63 - 1
 
 
 # ------------------------------------------------------------------ size
