@@ -420,23 +420,47 @@ class OxigraphStore:
         """IRI subjects stating ``(s p o)`` in a named graph, for a ``p`` of ``predicates`` and
         an ``o`` of ``objects`` (values that are not IRIs match nothing).
 
-        One index lookup per predicate and object: much cheaper than the same SPARQL query.
+        Per predicate, either scans its quads or looks each object up, whichever reads less:
+        the scan is tried first and given up once it has read as many quads as there are
+        objects (so it never costs more than twice the lookups).
         """
-        nodes = [_node(p) for p in predicates]
+        wanted = set(objects)
         found: set[str] = set()
         with _store_errors("reading referrers"):
-            for value in set(objects):
-                try:
-                    obj = ox.NamedNode(value)
-                except ValueError:
-                    continue
-                for predicate in nodes:
-                    for quad in self._store.quads_for_pattern(None, predicate, obj, None):
-                        subject = quad.subject
-                        if type(subject) is ox.NamedNode and type(quad.graph_name) is not (
-                            ox.DefaultGraph
-                        ):
-                            found.add(subject.value)
+            for predicate in predicates:
+                node = _node(predicate)
+                scanned = self._scan_referrers(node, wanted)
+                found |= scanned if scanned is not None else self._look_referrers(node, wanted)
+        return found
+
+    def _scan_referrers(self, predicate: ox.NamedNode, wanted: set[str]) -> set[str] | None:
+        """Referrers through ``predicate`` from a scan of its quads; None past ``len(wanted)``."""
+        found: set[str] = set()
+        for count, quad in enumerate(self._store.quads_for_pattern(None, predicate, None, None)):
+            if count >= len(wanted):
+                return None
+            obj, subject = quad.object, quad.subject
+            if (
+                type(obj) is ox.NamedNode
+                and obj.value in wanted
+                and type(subject) is ox.NamedNode
+                and type(quad.graph_name) is not ox.DefaultGraph
+            ):
+                found.add(subject.value)
+        return found
+
+    def _look_referrers(self, predicate: ox.NamedNode, wanted: set[str]) -> set[str]:
+        """Referrers through ``predicate``, one index lookup per wanted object."""
+        found: set[str] = set()
+        for value in wanted:
+            try:
+                obj = ox.NamedNode(value)
+            except ValueError:
+                continue
+            for quad in self._store.quads_for_pattern(None, predicate, obj, None):
+                subject = quad.subject
+                if type(subject) is ox.NamedNode and type(quad.graph_name) is not ox.DefaultGraph:
+                    found.add(subject.value)
         return found
 
     def subject_objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[Term]:

@@ -143,16 +143,29 @@ def test_cached_reads_serve_one_thread_until_the_next_write(store: OxigraphStore
 
 def test_referring_subjects(store: OxigraphStore) -> None:
     load(store, A1, A2)
+    party, signatory = str(DG.party), str(DG.signatory)
+
+    def expected(predicates: list[str], objects: list[str]) -> set[str]:
+        values = " ".join(f"<{o}>" for o in objects)
+        p_values = " ".join(f"<{p}>" for p in predicates)
+        result = store.query(
+            f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {p_values} }} VALUES ?o {{ {values} }} "
+            "GRAPH ?g { ?s ?p ?o } }"
+        )
+        assert isinstance(result, SelectResult)
+        return {row[0] for row in result.rows if isinstance(row[0], str)}
+
     dza, usa = str(country("DZA")), str(country("USA"))
-    party = str(DG.party)
-    values = f"VALUES ?o {{ <{dza}> <{usa}> }}"
-    expected = store.query(
-        f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s <{party}> ?o {values} }} }}"
-    )
-    assert isinstance(expected, SelectResult) and expected.rows
-    found = store.referring_subjects([party], [dza, usa, "not an IRI", "https://x.org/none"])
-    assert found == {row[0] for row in expected.rows}
+    both = expected([party], [dza, usa])
+    assert both
+    assert store.referring_subjects([party], [dza, usa, "not an IRI", "https://x.org/n"]) == both
     assert store.referring_subjects([party], []) == set()
+    # one object is looked up, many make a scan of the predicate's quads cheaper
+    many = [dza, usa, *(f"https://x.org/{n}" for n in range(100))]
+    assert store.referring_subjects([party], many) == both
+    for one in (dza, usa):
+        predicates = [party, signatory]
+        assert store.referring_subjects(predicates, [one]) == expected(predicates, [one])
 
 
 def test_subject_objects(store: OxigraphStore) -> None:
