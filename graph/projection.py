@@ -9,7 +9,9 @@ subjects a changed article graph forces to recompute.
 
 Single-valued literal properties (all but ``alias``, ``skos:altLabel``, ``skos:hiddenLabel``)
 take the value stated by the most articles, ties broken by the smallest lexical form, so the
-projection never depends on load order; the RDF store keeps every value.
+projection never depends on load order; the RDF store keeps every value. Nor does it depend on
+the order quads are read in: a value stated with several lexical forms (``"1"`` and ``"01"``)
+is known by the smallest.
 """
 
 from __future__ import annotations
@@ -223,7 +225,9 @@ class _Subject:
         self.graphs.add(graph)
         if isinstance(obj, Lit):
             value = literal_value(obj)
-            self.lexical.setdefault(value, obj.value)
+            known = self.lexical.get(value)
+            if known is None or obj.value < known:  # the smallest: independent of quad order
+                self.lexical[value] = obj.value
             self.literals[predicate][value].add(graph)
         elif isinstance(obj, str):
             self.iris[predicate][obj].add(graph)

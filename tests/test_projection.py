@@ -186,6 +186,27 @@ def test_projection_does_not_depend_on_quad_order() -> None:
     assert project(touched_subjects(quads), quads) == expected
 
 
+def test_a_value_with_several_lexical_forms_does_not_depend_on_quad_order() -> None:
+    """Equal values written differently ("1.0" and "1.00") tie-break by their smallest form."""
+    score = "https://example.org/score"
+    decimal = xsd("decimal")
+    quads = [
+        QuadRow(DZA, score, Lit("1.00", decimal), A1),
+        QuadRow(DZA, score, Lit("1.0", decimal), A2),
+        QuadRow(DZA, score, Lit("2.5", decimal), A1),
+        QuadRow(DZA, score, Lit("2.5", decimal), A2),
+        QuadRow(DZA, str(DG.alias), Lit("10", xsd("integer")), A1),
+        QuadRow(DZA, str(DG.alias), Lit("x"), A1),
+        QuadRow(DZA, str(DG.alias), Lit("010", xsd("integer")), A2),
+    ]
+    projections = set()
+    for seed in range(10):
+        random.Random(seed).shuffle(quads)
+        properties = node(project([DZA], quads), DZA).properties
+        projections.add((properties["score"], tuple(properties["alias"])))
+    assert projections == {(1.0, ("010", "x"))}
+
+
 # ---------------------------------------------------------------------- relationships
 
 
