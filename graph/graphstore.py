@@ -230,15 +230,16 @@ class GraphStore:
                 change_rdf()
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
-            snapshot = change_rdf()
-            try:
-                touched = snapshot_touched(snapshot)
-                for graph in (new or {}).values():
-                    touched |= graph_touched(graph)
-                projected = self._apply(sorted(touched))
-            except BaseException as error:
-                self._restore(snapshot, error)
-                raise
+            with self._cached_reads():
+                snapshot = change_rdf()
+                try:
+                    touched = snapshot_touched(snapshot)
+                    for graph in (new or {}).values():
+                        touched |= graph_touched(graph)
+                    projected = self._apply(sorted(touched))
+                except BaseException as error:
+                    self._restore(snapshot, error)
+                    raise
         return WriteResult(
             tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
         )
@@ -247,7 +248,8 @@ class GraphStore:
         """Recompute ``subjects`` from the RDF store and replace their records.
 
         The projection and the projection's extensions (the LINK steps) read the same subjects:
-        when the store can, it decodes each of them once for both (``cached_reads``).
+        when the store can, it decodes each of them once for both (``cached_reads``, which
+        :meth:`_write` opens before the RDF change: a bulk load may make it cheaper still).
         """
         assert self.projection is not None
         with self._cached_reads():

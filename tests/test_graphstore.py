@@ -260,3 +260,19 @@ def test_touched_subjects_of_former_content_come_from_the_snapshot(rdf: Oxigraph
     before = set().union(*(touched_subjects(rdf.graph_quads(str(a.iri))) for a in articles))
     snapshot = rdf.drop_graphs([str(a.iri) for a in articles] + ["https://example.org/none"])
     assert snapshot_touched(snapshot) == before != set()
+
+
+def test_bulk_loads_into_an_empty_store_stay_in_step(
+    rdf: OxigraphStore, projection: MemoryProjection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loads read from the in-memory copy of a bulk load project what a sync reads from disk."""
+    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    store = GraphStore(rdf, projection)
+    store.load_articles(dataset(A1, A2))
+    assert_in_step(store, projection)
+    store.retract_article(str(A2.iri))
+    store.load_articles(dataset(A1, A2))  # a reload: the store holds no other graph
+    assert_in_step(store, projection)
+    store.load_articles(dataset(_variant(random.Random(5), 3)))  # others are there now
+    assert_in_step(store, projection)

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 
 from graph.errors import InvalidData, QueryError, QueryTimeout, ResultTooLarge, WriteRejected
 from graph.rdf_store import OxigraphStore
-from graph.stores import AskResult, ConstructResult, Lit, SelectResult
+from graph.stores import AskResult, ConstructResult, Lit, QuadRow, SelectResult
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -139,6 +139,43 @@ def test_cached_reads_serve_one_thread_until_the_next_write(store: OxigraphStore
         assert len(store.subject_quads([dza])) > len(first)
     store.drop_graph(str(A2.iri))
     assert store.subject_quads([dza]) == first
+
+
+def test_a_bulk_load_into_an_empty_store_is_read_from_memory_in_its_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+    store = OxigraphStore(tmp_path / "rdf")
+    other = _variant_article()
+    with store.cached_reads():
+        load(store, A1, A2)
+        assert store._reader() is not store.pyoxigraph_store  # the in-memory copy
+        subjects = store.subjects()
+        from_memory = store.subject_quads(subjects)
+        dza, party = str(country("DZA")), str(DG.party)
+        referrers = store.referring_subjects([party], [dza])
+        objects = store.subject_objects(subjects, [party])
+        seen_elsewhere: list[list[QuadRow]] = []
+        worker = threading.Thread(target=lambda: seen_elsewhere.append(store.subject_quads([dza])))
+        worker.start()
+        worker.join()
+        load(store, other)  # a write drops the copy
+        assert store._reader() is store.pyoxigraph_store
+    on_disk = OxigraphStore(tmp_path / "again")
+    load(on_disk, A1, A2)
+    assert sorted(from_memory, key=repr) == sorted(on_disk.subject_quads(subjects), key=repr)
+    assert referrers == on_disk.referring_subjects([party], [dza]) != set()
+    assert objects == on_disk.subject_objects(subjects, [party]) != set()
+    assert sorted(seen_elsewhere[0], key=repr) == sorted(on_disk.subject_quads([dza]), key=repr)
+    with store.cached_reads():
+        load(store, A1)  # the store holds other graphs: no copy
+        assert store._reader() is store.pyoxigraph_store
+
+
+def _variant_article() -> Article:
+    article = Article("variant", "Variant")
+    article.country("FRA", "France")
+    return article
 
 
 def test_referring_subjects(store: OxigraphStore) -> None:
