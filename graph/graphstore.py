@@ -119,6 +119,14 @@ def graph_touched(graph: Graph) -> set[str]:
     return touched
 
 
+def _graphs_touched(graphs: Iterable[Graph]) -> set[str]:
+    """:func:`graph_touched` of several graphs."""
+    touched: set[str] = set()
+    for graph in graphs:
+        touched |= graph_touched(graph)
+    return touched
+
+
 def snapshot_touched(snapshot: GraphSnapshot) -> set[str]:
     """:func:`graph.projection.touched_subjects` of the former content of some graphs.
 
@@ -230,12 +238,15 @@ class GraphStore:
                 change_rdf()
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
-            with self._cached_reads():
+            with (
+                self._cached_reads(),
+                ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool,
+            ):
+                # computed while the RDF store loads (its bulk loader does not hold the GIL)
+                touching = pool.submit(_graphs_touched, list((new or {}).values()))
                 snapshot = change_rdf()
                 try:
-                    touched = snapshot_touched(snapshot)
-                    for graph in (new or {}).values():
-                        touched |= graph_touched(graph)
+                    touched = snapshot_touched(snapshot) | touching.result()
                     projected = self._apply(sorted(touched))
                 except BaseException as error:
                     self._restore(snapshot, error)
