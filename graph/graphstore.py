@@ -312,10 +312,10 @@ class GraphStore:
         """Rebuild the projection from the RDF store from scratch; returns its new counts.
 
         Clears the projection, then projects every subject in batches of ``sync_batch``, one
-        transaction per batch (``on_progress(done, total)`` after each is written). A batch is
-        written by a worker thread while the next one is computed (the projection's server
-        works while Python reads the RDF store), in order, one at a time. A failure leaves the
-        projection partial, never the RDF store: run it again.
+        transaction per batch (``on_progress(done, total)`` after each is written). The
+        clearing and each batch are written by a worker thread while the next batch is computed
+        (the projection's server works while Python reads the RDF store), in order, one at a
+        time. A failure leaves the projection partial, never the RDF store: run it again.
         """
         projection = self.projection
         if projection is None:
@@ -327,7 +327,7 @@ class GraphStore:
         ):
             projection.check()
             projection.ensure_schema()
-            projection.clear()
+            clearing = writer.submit(projection.clear)  # while the first batch is computed
             subjects = self.rdf.subjects()
             folded = self._folded()
             total = len(subjects)
@@ -338,10 +338,12 @@ class GraphStore:
                 batch = [s for s in subjects[start : start + self.sync_batch] if s not in folded]
                 projected = project_subjects(batch, self.rdf.subject_quads)
                 change = ProjectionChange((), projected.nodes, projected.relationships)
+                clearing.result()
                 if pending is not None:
                     _written(pending, total, on_progress)
                 done = min(start + self.sync_batch, total)
                 pending = (writer.submit(projection.apply, change), done)
+            clearing.result()
             if pending is not None:
                 _written(pending, total, on_progress)
             projection.rebuilt()

@@ -494,6 +494,19 @@ class OxigraphStore:
                     found.add(subject.value)
         return found
 
+    def predicate_quads(self, predicates: Sequence[str]) -> list[QuadRow]:
+        """Every quad of a named graph whose predicate is one of ``predicates`` (index scans)."""
+        rows: list[QuadRow] = []
+        store = self._reader()
+        with _store_errors("reading predicates"):
+            for predicate in dict.fromkeys(predicates):
+                for quad in store.quads_for_pattern(None, _node(predicate), None, None):
+                    graph = quad.graph_name
+                    if type(graph) is not ox.DefaultGraph:
+                        subject = _subject(quad.subject)
+                        rows.append(QuadRow(subject, predicate, to_term(quad.object), graph.value))
+        return rows
+
     def subject_objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[Term]:
         """Objects of ``(s p o)`` in a named graph, for an ``s`` of ``subjects`` and a ``p`` of
         ``predicates`` (one index lookup per subject and predicate)."""

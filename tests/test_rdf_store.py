@@ -205,6 +205,15 @@ def test_referring_subjects(store: OxigraphStore) -> None:
         assert store.referring_subjects(predicates, [one]) == expected(predicates, [one])
 
 
+def test_predicate_quads(store: OxigraphStore) -> None:
+    load(store, A1, A2)
+    predicates = [str(DG.party), str(DG.name), str(DG.party)]
+    rows = store.subject_quads(store.subjects())
+    expected = [q for q in rows if q.predicate in predicates]
+    assert sorted(store.predicate_quads(predicates), key=repr) == sorted(expected, key=repr)
+    assert expected and store.predicate_quads([]) == []
+
+
 def test_subject_objects(store: OxigraphStore) -> None:
     load(store, A1, A2)
     dza, usa = str(country("DZA")), str(country("USA"))

@@ -233,6 +233,10 @@ class IndexLookup(Protocol):
         """Objects of ``(s p o)`` in a named graph, ``s`` in subjects, ``p`` in predicates."""
         ...
 
+    def predicate_quads(self, predicates: Sequence[str]) -> list[QuadRow]:
+        """Every quad of a named graph whose predicate is one of ``predicates``."""
+        ...
+
 
 class StoreSource:
     """A :class:`StepSource` over an :class:`RDFStore`'s ``subject_quads`` (see the module)."""
@@ -257,7 +261,10 @@ class StoreSource:
         return objects(SparqlReader.of_store(self.store), subjects, predicates)
 
     def all_quads(self) -> list[Quad]:
-        """See :class:`StepSource` (read subject by subject: faster than the SPARQL query)."""
+        """See :class:`StepSource` (index scans of the step predicates when the store offers
+        them, else subject by subject: both faster than the SPARQL query)."""
+        if isinstance(self.store, IndexLookup):
+            return step_quads(self.store.predicate_quads([*sorted(STEP_PREDICATES), RDF_TYPE]))
         subjects = self.store.subjects()
         quads: list[Quad] = []
         for start in range(0, len(subjects), _ALL_BATCH):
