@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from faultutil import bench_generator
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 20
@@ -21,15 +20,7 @@ SEED = 7
 
 def _load_generator() -> ModuleType:
     """Import ``bench/generate.py`` by path (``bench`` is not an installed package)."""
-    name = "bench_generate"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+    return bench_generator()
 
 
 gen = _load_generator()
