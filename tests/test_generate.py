@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -18,12 +17,7 @@ ARTICLES = 20
 SEED = 7
 
 
-def _load_generator() -> ModuleType:
-    """Import ``bench/generate.py`` by path (``bench`` is not an installed package)."""
-    return bench_generator()
-
-
-gen = _load_generator()
+gen = bench_generator()
 
 
 def _run(out: Path, fmt: str = "json", seed: int = SEED, articles: int = ARTICLES) -> list[Path]:
