@@ -33,6 +33,7 @@ must come before any deletion.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
@@ -60,26 +61,27 @@ LINK_SCHEMA = (
 
 LINKS_VIA: LiteralString = """
 UNWIND $vias AS via
-MATCH ()-[l:LINK {via: via}]->()
-RETURN elementId(l) AS id
+MATCH (a)-[l:LINK {via: via}]->()
+RETURN a.uri AS source, elementId(l) AS id
 """
-"""Element ids of the LINKs of some facts."""
+"""The LINKs of some facts: source IRI and element id."""
 
 PLAIN_LINKS: LiteralString = """
 UNWIND $subjects AS subject
 MATCH (:Resource {uri: subject})-[l:LINK]->()
 WHERE l.via IS NULL
-RETURN elementId(l) AS id
+RETURN subject AS source, elementId(l) AS id
 """
-"""Element ids of the part-of / country / nationality LINKs starting at some subjects."""
+"""The part-of / country / nationality LINKs starting at some subjects."""
 
 DELETE_LINKS: LiteralString = """
-UNWIND $ids AS id
-MATCH ()-[l:LINK]->()
-WHERE elementId(l) = id
+UNWIND $links AS row
+MATCH (:Resource {uri: row.source})-[l:LINK]->()
+WHERE elementId(l) IN row.ids
 DELETE l
 """
-"""Drop LINKs by element id (found in the same transaction)."""
+"""Drop LINKs by element id, found from their source node (an index seek, whatever the
+planner's statistics)."""
 
 DELETE_ALL_LINKS: LiteralString = """
 MATCH ()-[l:LINK]->()
@@ -198,14 +200,17 @@ def delete_links(tx: ManagedTransaction, records: LinkRecords) -> int:
 
     Every LINK to drop is found before the first is deleted (see the module docstring).
     """
-    ids: list[str] = []
+    found: dict[str, set[str]] = defaultdict(set)
     for vias in _batches(records.vias, BATCH):
-        ids += [record["id"] for record in tx.run(LINKS_VIA, vias=vias)]
+        for record in tx.run(LINKS_VIA, vias=vias):
+            found[record["source"]].add(record["id"])
     for subjects in _batches(records.plain_subjects, BATCH):
-        ids += [record["id"] for record in tx.run(PLAIN_LINKS, subjects=subjects)]
-    for batch in _batches(sorted(set(ids)), BATCH):
-        tx.run(DELETE_LINKS, ids=batch).consume()
-    return len(set(ids))
+        for record in tx.run(PLAIN_LINKS, subjects=subjects):
+            found[record["source"]].add(record["id"])
+    rows = [{"source": source, "ids": sorted(ids)} for source, ids in sorted(found.items())]
+    for batch in _batches(rows, BATCH):
+        tx.run(DELETE_LINKS, links=batch).consume()
+    return sum(len(ids) for ids in found.values())
 
 
 def refresh_links(tx: ManagedTransaction, records: LinkRecords) -> None:
