@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -54,6 +55,11 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     neo4j_local_heap: str = Field(default="1g", pattern=r"^[1-9][0-9]*[kmg]$")
     neo4j_local_pagecache: str = Field(default="512m", pattern=r"^[1-9][0-9]*[kmg]$")
+    neo4j_local_version: str = Field(default="5.26.30", pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$")
+    neo4j_local_installer: Literal["download", "maven"] = "download"
+    maven_repository: str = Field(
+        default="https://repo.maven.apache.org/maven2/", pattern=r"^https?://[^\s/]+(/\S*)?$"
+    )
 
     host: str = "127.0.0.1"
     port: int = 8000

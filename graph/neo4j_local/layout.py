@@ -2,9 +2,10 @@
 
 Everything lives under ``<cache_dir>/neo4j-<version>/``::
 
-    pom.xml       copy of the packaged pom (one dependency: org.neo4j:neo4j)
-    lib/          runtime jars from ``mvn dependency:copy-dependencies``; ``lib/.complete`` marks a
-                  finished copy
+    lib/          the runtime jars, each verified against the version's lock file (see ``install``);
+                  ``lib/.complete`` marks a finished installation and records the jars' sizes
+    lib.download/ unfinished downloads (``<jar>.part``), resumed by the next start
+    pom.xml       copy of the packaged pom, when the jars were fetched with Maven
     home/         NEO4J_HOME: conf/neo4j.conf (rendered on every start), data/, logs/ (console.log
                   receives the JVM's stdout and stderr, neo4j.log the server's own log)
     state.json    user, password and port of the instance (mode 0600)
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 NEO4J_VERSION = "5.26.30"
-"""The Neo4j Community version fetched from Maven Central; must match ``pom.xml``."""
+"""The default Neo4j Community version (5.26 LTS); a lock file is packaged for it, and ``pom.xml``
+names it too."""
 
 PACKAGE = "graph.neo4j_local"
 
@@ -46,9 +48,9 @@ class Paths:
     root: Path
 
     @classmethod
-    def of(cls, cache_dir: Path) -> Paths:
-        """Paths for ``cache_dir`` (nothing is created here)."""
-        return cls(Path(cache_dir).expanduser().resolve() / f"neo4j-{NEO4J_VERSION}")
+    def of(cls, cache_dir: Path, version: str = NEO4J_VERSION) -> Paths:
+        """Paths of Neo4j ``version`` in ``cache_dir`` (nothing is created here)."""
+        return cls(Path(cache_dir).expanduser().resolve() / f"neo4j-{version}")
 
     @property
     def lib(self) -> Path:

