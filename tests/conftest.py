@@ -39,7 +39,7 @@ def _candidates(settings: Settings) -> tuple[list[tuple[str, Neo4jConnection]], 
         found.append(("DIPLOGRAPH_NEO4J_URI", (settings.neo4j_uri, settings.neo4j_user, password)))
         return found, notes
     try:
-        local = neo4j_local.running_instance(settings.cache_dir)
+        local = neo4j_local.running_instance(settings.cache_dir, settings.neo4j_local_version)
     except neo4j_local.Neo4jLocalError as error:
         local = None
         notes.append(str(error))

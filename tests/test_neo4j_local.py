@@ -115,19 +115,15 @@ def _fake_java(directory: Path, script: str) -> Path:
     return directory
 
 
-def test_old_java_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    java_home = _fake_java(tmp_path / "jdk8", _VERSION_CASE.format('java version "1.8.0_392"'))
-    monkeypatch.setenv("JAVA_HOME", str(java_home))
-    with pytest.raises(neo4j_local.Neo4jLocalError, match=r"Java 8; Neo4j 5\.26\.30 needs Java 17"):
-        neo4j_local.ensure_installed(tmp_path / "cache")
-
-
-def test_missing_mvn_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_maven_installer_without_mvn_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     java_home = _fake_java(tmp_path / "jdk", _VERSION_CASE.format('openjdk version "17.0.9"'))
     monkeypatch.setenv("JAVA_HOME", str(java_home))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    options = install.InstallOptions(installer="maven")
     with pytest.raises(neo4j_local.Neo4jLocalError, match="mvn not found"):
-        neo4j_local.ensure_installed(tmp_path / "cache")
+        neo4j_local.ensure_installed(tmp_path / "cache", options=options)
     assert not install.is_installed(tmp_path / "cache")
 
 
@@ -158,11 +154,13 @@ def test_a_server_that_dies_during_start_up_is_reported_with_its_log(
     )
     monkeypatch.setenv("JAVA_HOME", str(java_home))
     cache = tmp_path / "cache"
-    paths = Paths.of(cache)
+    # A version without a lock file, "installed" with no jars: nothing to download.
+    options = install.InstallOptions(version="0.0.0", installer="maven")
+    paths = Paths.of(cache, options.version)
     paths.lib.mkdir(parents=True)
-    (paths.lib / ".complete").write_text("fake\n")
+    install._write_stamp(paths, options.version, "test")
     with pytest.raises(neo4j_local.Neo4jLocalError, match="exited during start-up") as caught:
-        neo4j_local.start(cache, port=0, timeout=30)
+        neo4j_local.start(cache, port=0, timeout=30, options=options)
     assert "boom: this JVM refuses to start" in str(caught.value)
     assert not paths.pid_file.exists()
     assert stat.S_IMODE(paths.state_file.stat().st_mode) == 0o600
@@ -300,11 +298,6 @@ def test_cli_env_prints_exports_for_eval(local_server: neo4j_local.LocalNeo4j) -
 @pytest.fixture
 def private_cache(tmp_path: Path) -> Iterator[Path]:
     """A cache dir of its own, reusing the shared jars when they are installed; always stopped."""
-    if not (shutil.which("java") or os.environ.get("JAVA_HOME")) or not shutil.which("mvn"):
-        message = "java and mvn are needed to run a private Neo4j"
-        if running_in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
     cache = tmp_path / "cache"
     shared = Paths.of(Settings().cache_dir)
     if install.is_installed(Settings().cache_dir):

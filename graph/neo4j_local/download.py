@@ -30,7 +30,6 @@ ATTEMPTS = 4
 """Tries per jar when the connection drops; each try resumes where the last one stopped."""
 REPORT_EVERY_S = 2.0
 USER_AGENT = "diplograph-neo4j-local (+https://pypi.org/project/diplograph/)"
-_CHUNK = 1 << 16
 
 
 @dataclass
@@ -283,7 +282,7 @@ def _transfer(client: httpx.Client, job: _Job, tally: _Tally, stop: threading.Ev
         if appending:
             tally.add(offset)
         with open(job.part, "ab" if appending else "wb") as out:
-            for chunk in response.iter_raw(_CHUNK):
+            for chunk in response.iter_raw():  # unbuffered: what arrived is kept if it breaks
                 if stop.is_set():
                     raise _Cancelled(job.jar.coordinates)
                 out.write(chunk)
