@@ -44,6 +44,8 @@ class FakeRepository:
     requests: list[tuple[str, str | None]] = field(default_factory=list)
     drop_after: dict[str, int] = field(default_factory=dict)
     """path → bytes sent before the connection is dropped (once per entry)."""
+    fail_once: dict[str, int] = field(default_factory=dict)
+    """path → HTTP status answered once instead of the file."""
     honour_range: bool = True
 
     def __post_init__(self) -> None:
@@ -75,8 +77,8 @@ class FakeRepository:
         range_header = handler.headers.get("Range")
         self.requests.append((path, range_header))
         body = self.files.get(path)
-        if body is None:
-            handler.send_error(404)
+        if body is None or path in self.fail_once:
+            handler.send_error(self.fail_once.pop(path, 404))
             return
         start = 0
         match = re.fullmatch(r"bytes=(\d+)-", range_header or "")
@@ -183,6 +185,19 @@ def test_a_version_without_a_lock_file_says_that_it_needs_maven(tmp_path: Path) 
     assert "no lock file for Neo4j 5.26.99" in message and "lock files for: 5.26.30" in message
     assert "DIPLOGRAPH_NEO4J_LOCAL_INSTALLER=maven" in message
     assert not install.is_installed(tmp_path, "5.26.99")
+
+
+def test_the_cli_reports_a_version_without_a_lock_file(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if "DIPLOGRAPH_" not in k}
+    env.update(
+        PYTHONPATH=str(REPO),
+        DIPLOGRAPH_CACHE_DIR=str(tmp_path),
+        DIPLOGRAPH_NEO4J_LOCAL_VERSION="5.26.99",
+    )
+    result = _diplograph(env, "start", "--port", "0")
+    assert result.returncode == 1
+    assert "error: there is no lock file for Neo4j 5.26.99" in result.stderr
+    assert "install Maven and set DIPLOGRAPH_NEO4J_LOCAL_INSTALLER=maven" in result.stderr
 
 
 def test_the_repository_setting_must_be_an_http_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -301,6 +316,14 @@ def test_a_checksum_mismatch_names_the_artifact_and_keeps_nothing(
     _fetch(repository, lib)
     assert [requested for requested, _ in repository.requests] == [path]
     _assert_complete(lib)
+
+
+def test_a_server_error_is_tried_again(repository: FakeRepository, tmp_path: Path) -> None:
+    path = JARS["gamma"].repository_path
+    repository.fail_once[path] = 503
+    _fetch(repository, tmp_path / "lib")
+    assert repository.requests_for(path) == [None, None]
+    _assert_complete(tmp_path / "lib")
 
 
 def test_a_missing_jar_is_an_error_naming_it(repository: FakeRepository, tmp_path: Path) -> None:

@@ -113,6 +113,10 @@ def _mb(size: int) -> str:
     return f"{size / 1e6:.1f}"
 
 
+class _Retryable(Exception):
+    """A server error worth another try (5xx, 429), as for a dropped connection."""
+
+
 class _Cancelled(Exception):
     """Another thread failed hard (or the user pressed Ctrl-C): stop this download, keep .part."""
 
@@ -239,7 +243,7 @@ def _fetch(client: httpx.Client, job: _Job, tally: _Tally, stop: threading.Event
     for attempt in range(ATTEMPTS):
         try:
             resumed = _transfer(client, job, tally, stop) or resumed
-        except httpx.TransportError as error:  # dropped connection, timeout: .part kept
+        except (httpx.TransportError, _Retryable) as error:  # dropped, timed out: .part kept
             last_error = f"{type(error).__name__}: {error}"
             time.sleep(min(0.5 * 2**attempt, 4.0))
             continue
@@ -273,6 +277,8 @@ def _transfer(client: httpx.Client, job: _Job, tally: _Tally, stop: threading.Ev
             raise Neo4jLocalError(
                 f"{job.jar.coordinates} is missing from the repository: {job.url} answered 404"
             )
+        if response.status_code >= 500 or response.status_code == 429:
+            raise _Retryable(f"{response.status_code} {response.reason_phrase}")
         appending = offset > 0 and response.status_code == 206 and _range_start(response) == offset
         if not appending and response.status_code != 200:
             raise Neo4jLocalError(

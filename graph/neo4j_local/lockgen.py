@@ -98,7 +98,8 @@ def generate(version: str, output: Path, repository: str) -> lockfile.Lock:
     lock = lockfile.Lock(version, tuple(jars))
     today = datetime.datetime.now(datetime.UTC).date().isoformat()
     comments = [
-        f"The runtime jars of Neo4j Community {version} (org.neo4j:neo4j:{version}, runtime).",
+        f"The runtime jars of Neo4j Community {version} "
+        f"(org.neo4j:neo4j:{version}, runtime scope).",
         f"Generated on {today} by `python -m graph.neo4j_local.lockgen --version {version}`",
         f"(Maven resolution; SHA-1 checked against {repository}). Do not edit.",
         f"{len(jars)} jars, {lock.total_size} bytes.",
