@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from api.settings import Settings
 from graph import neo4j_local
-from graph.neo4j_local import download, install, java, lockfile
+from graph.neo4j_local import download, install, java, lockfile, lockgen
 from graph.neo4j_local.layout import Neo4jLocalError, Paths
 
 REPO = Path(__file__).resolve().parents[1]
@@ -175,6 +175,28 @@ def test_a_bad_lock_file_line_is_refused_with_its_line_number(line: str, message
     text = "# comment\n" + "\t".join(lockfile.COLUMNS) + "\n" + line + "\n"
     with pytest.raises(Neo4jLocalError, match=rf"x\.tsv line 3: {message}"):
         lockfile.parse(text, "1", "x.tsv")
+
+
+def test_lockgen_reads_maven_dependency_list_lines(tmp_path: Path) -> None:
+    jar_file = tmp_path / "netty-epoll.jar"
+    jar_file.write_bytes(b"native")
+    plain, path = lockgen._parse(
+        f"   org.neo4j:neo4j:jar:5.26.30:compile:{jar_file} -- module org.neo4j.community [auto]"
+    )
+    assert (plain.coordinates, plain.classifier, plain.extension, path) == (
+        "org.neo4j:neo4j:5.26.30",
+        "",
+        "jar",
+        jar_file,
+    )
+    native, _ = lockgen._parse(
+        "   io.netty:netty-transport-native-epoll:jar:linux-x86_64:4.1.137.Final:runtime:"
+        f"{jar_file}"
+    )
+    assert native.file_name == "netty-transport-native-epoll-4.1.137.Final-linux-x86_64.jar"
+    assert (native.size, native.sha256) == (6, hashlib.sha256(b"native").hexdigest())
+    with pytest.raises(Neo4jLocalError, match="cannot read this line"):
+        lockgen._parse("   org.neo4j:neo4j:jar:5.26.30")
 
 
 def test_a_version_without_a_lock_file_says_that_it_needs_maven(tmp_path: Path) -> None:
