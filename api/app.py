@@ -13,6 +13,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import backend_config
+from api.docs import install_docs
+from api.guards import ConcurrencyLimit, HeadAsGet
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
 from api.security import KeyRing, require_read_access
@@ -97,6 +99,9 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         license_info={"name": "Apache-2.0"},
+        # Served from packaged assets by install_docs, not from CDNs.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.keyring = KeyRing.from_settings(settings)
@@ -104,10 +109,14 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_methods=["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
         allow_headers=["*"],
         expose_headers=["Content-Disposition", "Retry-After", "Link"],
     )
+    # Added last, so outermost: a refused request costs nothing; HEAD is GET for everything.
+    app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
+    app.add_middleware(HeadAsGet)
     install_problem_handlers(app)
+    install_docs(app)
     _include_routers(app)
     return app
