@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 from api.deps import backend_config
 from api.docs import install_docs
@@ -61,7 +62,9 @@ def load_example_articles(backends: Backends, examples_dir: Path) -> None:
     log.info("loaded %d example article(s) from %s", len(report.articles), examples_dir)
 
 
-def _include_routers(app: FastAPI) -> None:
+def _include_routers(app: FastAPI) -> list[Route]:
+    """Include the routers of :data:`ROUTERS`; return their routes."""
+    routes: list[Route] = []
     for name in ROUTERS:
         try:
             module = import_module(name)
@@ -72,6 +75,8 @@ def _include_routers(app: FastAPI) -> None:
         # Health and readiness stay open so that probes work when reads need a key.
         guard = [] if name == "api.routers.meta" else [Depends(require_read_access)]
         app.include_router(module.router, dependencies=guard)
+        routes += [route for route in module.router.routes if isinstance(route, Route)]
+    return routes
 
 
 def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
@@ -113,10 +118,11 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
         allow_headers=["*"],
         expose_headers=["Content-Disposition", "Retry-After", "Link"],
     )
-    # Added last, so outermost: a refused request costs nothing; HEAD is GET for everything.
-    app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
-    app.add_middleware(HeadAsGet)
     install_problem_handlers(app)
     install_docs(app)
-    _include_routers(app)
+    routes = _include_routers(app)
+    # Added last, so outermost: a refused request costs nothing; HEAD is GET for everything.
+    app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
+    own_routes = [route for route in app.router.routes if isinstance(route, Route)]
+    app.add_middleware(HeadAsGet, routes=[*own_routes, *routes])
     return app

@@ -4,7 +4,9 @@ limit on the requests in progress."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 PROBES = frozenset({"/health"})
@@ -13,45 +15,49 @@ get a busy server restarted."""
 
 
 class HeadAsGet:
-    """Answer ``HEAD`` as the ``GET`` of the same URL without its body (RFC 9110 §9.3.2).
+    """Answer ``HEAD`` as the ``GET`` of the same URL without its body (RFC 9110 §9.3.2), and
+    give every 405 an ``Allow`` header naming all the methods of the path.
 
     FastAPI registers ``GET`` routes for ``GET`` only, so ``HEAD`` answered 405; the rewrite here
-    covers every route, mount and error alike. A 405 whose ``Allow`` lists ``GET`` also lists
-    ``HEAD``.
+    covers every route, mount and error alike. FastAPI's own ``Allow`` names only the methods of
+    the first route whose path matched (``PATCH /articles`` said ``GET``, hiding ``POST``), so
+    the header is rebuilt from ``routes``.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, routes: Sequence[Route]) -> None:
         self.app = app
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run ``GET`` for ``HEAD`` (dropping the body); fix ``Allow`` on 405s."""
+        """Run ``GET`` for ``HEAD`` (dropping the body); rebuild ``Allow`` on 405s."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"
 
-        async def send_headers_only(message: Message) -> None:
+        async def send_fixed(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 405:
-                message = {**message, "headers": _allow_head(message.get("headers", []))}
+                allow = self.allowed(scope)
+                if allow:
+                    headers = message.get("headers", [])
+                    kept = [(k, v) for k, v in headers if k.lower() != b"allow"]
+                    message = {**message, "headers": [*kept, (b"allow", allow)]}
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
 
         inner = {**scope, "method": "GET"} if head else scope
-        await self.app(inner, receive, send_headers_only)
+        await self.app(inner, receive, send_fixed)
 
-
-def _allow_head(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """``headers`` with ``HEAD`` added to an ``Allow`` header that lists ``GET``."""
-    fixed = []
-    for name, value in headers:
-        if name.lower() == b"allow":
-            methods = [m.strip() for m in value.split(b",") if m.strip()]
-            if b"GET" in methods and b"HEAD" not in methods:
-                methods.append(b"HEAD")
-            value = b", ".join(sorted(methods))
-        fixed.append((name, value))
-    return fixed
+    def allowed(self, scope: Scope) -> bytes:
+        """The ``Allow`` value for the path of ``scope`` (empty if no route has the path)."""
+        methods: set[str] = set()
+        for route in self.routes:
+            if route.methods and route.matches(scope)[0] is not Match.NONE:
+                methods |= route.methods
+        if "GET" in methods:
+            methods.add("HEAD")
+        return ", ".join(sorted(methods)).encode()
 
 
 class ConcurrencyLimit:
