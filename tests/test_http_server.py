@@ -32,6 +32,7 @@ pytestmark = pytest.mark.e2e
 HEAD_TIMEOUT_S = 2.0
 BODY_TIMEOUT_S = 2.0
 SMALL_CAP = 64
+KEEP_ALIVE_S = 3
 SMALL_CONCURRENCY = 8
 MARGIN_S = 1.5
 STARTUP_TIMEOUT_S = 60.0
@@ -93,6 +94,7 @@ def patient_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with _serve(
         tmp_path_factory.mktemp("patient"),
         request_head_timeout_s="120",
+        keep_alive_timeout_s=str(KEEP_ALIVE_S),
         max_connections=str(SMALL_CAP),
         max_concurrent_requests=str(SMALL_CONCURRENCY),
     ) as url:
@@ -177,6 +179,16 @@ def test_the_head_deadline_applies_again_on_a_kept_alive_connection(base_url: st
         trickle = b"GET /health HTTP/1.1\r\nX-Slow: " + b"a" * 200
         waited = _seconds_until_closed(sock, HEAD_TIMEOUT_S + MARGIN_S, trickle)
     assert waited <= HEAD_TIMEOUT_S + MARGIN_S
+
+
+def test_an_idle_kept_alive_connection_closes_after_the_keep_alive_timeout(
+    patient_url: str,
+) -> None:
+    with _connect(patient_url) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        waited = _seconds_until_closed(sock, KEEP_ALIVE_S + MARGIN_S)
+    assert waited >= KEEP_ALIVE_S - 0.5
 
 
 def test_a_stalled_request_body_gets_the_connection_dropped(base_url: str) -> None:
