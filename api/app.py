@@ -11,8 +11,11 @@ from pathlib import Path
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
 
 from api.deps import backend_config
+from api.docs import install_docs
+from api.guards import ConcurrencyLimit, HeadAsGet
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
 from api.security import KeyRing, require_read_access
@@ -59,7 +62,9 @@ def load_example_articles(backends: Backends, examples_dir: Path) -> None:
     log.info("loaded %d example article(s) from %s", len(report.articles), examples_dir)
 
 
-def _include_routers(app: FastAPI) -> None:
+def _include_routers(app: FastAPI) -> list[Route]:
+    """Include the routers of :data:`ROUTERS`; return their routes."""
+    routes: list[Route] = []
     for name in ROUTERS:
         try:
             module = import_module(name)
@@ -70,6 +75,8 @@ def _include_routers(app: FastAPI) -> None:
         # Health and readiness stay open so that probes work when reads need a key.
         guard = [] if name == "api.routers.meta" else [Depends(require_read_access)]
         app.include_router(module.router, dependencies=guard)
+        routes += [route for route in module.router.routes if isinstance(route, Route)]
+    return routes
 
 
 def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
@@ -97,6 +104,9 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         license_info={"name": "Apache-2.0"},
+        # Served from packaged assets by install_docs, not from CDNs.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.keyring = KeyRing.from_settings(settings)
@@ -104,10 +114,15 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_methods=["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
         allow_headers=["*"],
         expose_headers=["Content-Disposition", "Retry-After", "Link"],
     )
     install_problem_handlers(app)
-    _include_routers(app)
+    install_docs(app)
+    routes = _include_routers(app)
+    # Added last, so outermost: a refused request costs nothing; HEAD is GET for everything.
+    app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
+    own_routes = [route for route in app.router.routes if isinstance(route, Route)]
+    app.add_middleware(HeadAsGet, routes=[*own_routes, *routes])
     return app

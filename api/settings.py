@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     read_requires_key: bool = False
     max_body_bytes: int = Field(default=5_000_000, gt=0)
 
+    # The HTTP server (api/httpserver.py): slow clients and idle sockets cannot hold it.
+    request_head_timeout_s: float = Field(default=10.0, gt=0)
+    request_body_timeout_s: float = Field(default=30.0, gt=0)
+    keep_alive_timeout_s: int = Field(default=5, ge=1)
+    max_connections: int = Field(default=256, ge=1)
+    max_concurrent_requests: int = Field(default=64, ge=1)
+
     query_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_cap: int = Field(default=10_000, gt=0)
     cypher_row_cap: int = Field(default=1_000, gt=0)

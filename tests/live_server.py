@@ -1,4 +1,5 @@
-"""Run an ASGI app (FastAPI) under uvicorn in a background thread, for tests over real HTTP.
+"""Run the app of ``create_app`` under uvicorn in a background thread, for tests over real HTTP,
+with the uvicorn config of ``diplograph serve`` (``api.httpserver.uvicorn_config``).
 
 Usage (``tests/`` has no ``__init__.py``, so pytest puts ``tests/`` itself on ``sys.path``)::
 
@@ -31,6 +32,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
+
+from api.httpserver import uvicorn_config
 
 __all__ = ["LiveServerError", "live_server"]
 
@@ -78,13 +81,14 @@ def live_server(
     """Serve ``app`` on ``host`` and a free port; yield the base URL (no trailing slash)."""
     sock = _bind(host)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
+    # The config of ``diplograph serve`` (its protocol, timeouts and limits), on a test port.
+    config = uvicorn_config(
         app,
+        app.state.settings,
         host=host,
         port=port,
         log_level=log_level,
         access_log=access_log,
-        lifespan="auto",
         timeout_graceful_shutdown=max(1, int(shutdown_timeout) - 2),
     )
     server = _ThreadServer(config)

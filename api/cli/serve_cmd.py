@@ -28,13 +28,17 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Start uvicorn with the app built from ``settings``."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
 
     from api.app import create_app
+    from api.httpserver import uvicorn_config
 
     if args.host:
         settings.host = args.host
     if args.port:
         settings.port = args.port
     app = create_app(settings, load_examples=args.load_examples)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
-    return 0
+    server = uvicorn.Server(uvicorn_config(app, settings))
+    server.run()
+    # As uvicorn.run: a server that never started (port taken, lifespan failed) is a failure.
+    return 0 if server.started else STARTUP_FAILURE
