@@ -67,8 +67,17 @@ class ArticleGraph:
         return len(self.graph)
 
 
-NAME_PREDICATES = {DG.name: "name", DG.alias: "alias"}
-"""Literals held to the name limit of :mod:`ontology.identifiers` (the stores index names)."""
+NAME_KEYS = frozenset({"name", "alias", "isocode", "wikidata", "label", "preflabel"})
+"""Local names (any case, any namespace: ``dg:name``, ``schema:name``, ``skos:prefLabel``…) of
+predicates whose literals are held to the name limit of :mod:`ontology.identifiers`: the
+Neo4j projection turns them into indexed properties, whose keys must stay under 8 KB."""
+
+
+def _name_key(predicate: object) -> str | None:
+    """The local name of ``predicate`` if its literals are names, else None."""
+    text = str(predicate)
+    local = text[max(text.rfind("#"), text.rfind("/")) + 1 :]
+    return local if local.lower() in NAME_KEYS else None
 
 
 def identifier_problems(article: ArticleGraph) -> list[Problem]:
@@ -81,8 +90,8 @@ def identifier_problems(article: ArticleGraph) -> list[Problem]:
             if not seen and (problem := iri_problem(str(node))):
                 problems[str(node)] = _located(article, node, problem)
         subject, predicate, value = triple
-        what = NAME_PREDICATES.get(predicate)  # type: ignore[call-overload]
-        if what and isinstance(value, Literal) and (problem := name_problem(str(value), what)):
+        what = _name_key(predicate) if isinstance(value, Literal) else None
+        if what and (problem := name_problem(str(value), what)):
             problems[str(value)] = _located(article, subject, problem)
     return list(problems.values())
 

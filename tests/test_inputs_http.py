@@ -371,3 +371,27 @@ def test_an_rdf_article_typed_as_an_entity_is_refused(http: httpx.Client) -> Non
     iri = "https://example.org/article/1"
     body = f'<{iri}> a <{DG}Article>, <{DG}Country> ; <{DG}title> "two things" .'
     assert "also names a dg:Country" in refused(http, body, TURTLE)["detail"]
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    [
+        f"{DG}name",
+        f"{DG}alias",
+        "https://schema.org/name",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+    ],
+)
+def test_an_over_long_name_in_rdf_is_422(http: httpx.Client, predicate: str) -> None:
+    """Names become indexed Neo4j properties (keys under 8 KB): 10,000 characters is refused."""
+    body = f'<{ID}article/n> a <{DG}Article> .\n<{ID}person/x> <{predicate}> "{"N" * 10_000}" .'
+    assert "10,000 characters long; the limit is 500" in refused(http, body, TURTLE)["detail"]
+
+
+def test_a_million_character_path_is_a_4xx(http: httpx.Client) -> None:
+    """httpx refuses such URLs: a raw request, answered 4xx by the server, never 500."""
+    host, port = str(http.base_url).removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(f"GET /entities/{'x' * 1_000_000} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        status = conn.recv(64).split(b" ")[1]
+    assert status.startswith(b"4"), status
