@@ -32,10 +32,14 @@ IriText = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", max_length=MAX_IRI_LENGTH),
 ]
-Ref = Annotated[str, Field(description="Reference to the local `id` of an entry of this sheet.")]
+Ref = Annotated[
+    str,
+    StringConstraints(max_length=MAX_ID_LENGTH),
+    Field(description="Reference to the local `id` of an entry of this sheet."),
+]
 Notation = Annotated[
     str,
-    StringConstraints(min_length=1),
+    StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH),
     Field(description="A notation of a SKOS scheme, or a new label with spaces or capitals."),
 ]
 
@@ -155,7 +159,7 @@ class Article(Model):
 
     id: Slug
     title: Text | None = None
-    url: Text | None = None
+    url: Annotated[str, StringConstraints(min_length=1, max_length=MAX_IRI_LENGTH)] | None = None
     published: PartialDate | None = None
     publisher: Ref | None = None
     authors: list[Ref] = []

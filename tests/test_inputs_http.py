@@ -219,6 +219,9 @@ ARTICLE_ID = "defensescoop-2025-01-us-algeria-mou"
         (f"id: {ARTICLE_ID}", "id: " + "a" * 1_000_000, "1,000,000 characters long"),
         (f"id: {ARTICLE_ID}", "id: " + "a" * 201, "at most 200 characters"),
         ("name: Algeria", "name: " + "A" * 10_000, "at most 500 characters"),
+        ("parties: [", "parties: [" + "z" * 100_000 + ", ", "at most 200 characters"),
+        ("areas: [", "areas: [" + "Z z" * 30_000 + ", ", "at most 500 characters"),
+        (f"id: {ARTICLE_ID}", f"id: {ARTICLE_ID}\n  url: https://" + "u" * 10**5, "at most 2,000"),
     ],
 )
 def test_over_long_ids_and_names_in_a_fact_sheet_are_422(
