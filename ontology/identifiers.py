@@ -11,7 +11,10 @@ never echoes the whole value back.
 * **IRIs** (the IRI of an RDF article, every IRI in its graph, an entity or article id given to
   the API as a short id ``country/DZA`` or a full IRI): at most :data:`MAX_IRI_LENGTH`
   characters, no spaces, control characters nor ``<>"{}|\\^``` (RFC 3987). An IRI needs a scheme.
-* **Names and aliases** of entities: at most :data:`MAX_NAME_LENGTH` characters.
+* **Names**: entity and post names, aliases, notations, and in RDF every literal of a predicate
+  named like a name (``loaders.article.NAME_KEYS``): at most :data:`MAX_NAME_LENGTH` characters.
+
+``docs/fact-sheets.md`` ("Limits") documents them for users.
 
 The limits keep every key well under Neo4j's 8 KB index-key limit (four bytes per character at
 worst) and make ids usable in URLs, on the command line and in logs.
