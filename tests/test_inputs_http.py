@@ -398,3 +398,43 @@ def test_a_million_character_path_is_a_4xx(http: httpx.Client) -> None:
         conn.sendall(f"GET /entities/{'x' * 1_000_000} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         status = conn.recv(64).split(b" ")[1]
     assert status.startswith(b"4"), status
+
+
+NEO4J_SHEET = """article:
+  id: {article}
+entities:
+  - id: someone
+    type: person
+    name: {name}
+events:
+  - kind: meeting
+    participants: [someone]
+    evidence:
+      quote: "They met."
+"""
+
+
+@pytest.mark.neo4j
+def test_ids_at_their_limits_work_with_neo4j(
+    neo4j_connection: tuple[str, str, str], clean_neo4j: Any
+) -> None:
+    """At the limits (four-byte characters: the most bytes a key can take) Neo4j's index keys
+    stay under 8 KB: the load, the reads and the retraction answer, none is a 500."""
+    uri, user, password = neo4j_connection
+    article = "a" * 200
+    name = "\U0001d538" * 500  # 𝔸, four bytes in UTF-8
+    long_iri = "https://example.org/" + "\U0001d538" * 1_980
+    for client in serve(settings(neo4j_uri=uri, neo4j_user=user, neo4j_password=password)):
+        sheet = NEO4J_SHEET.format(article=article, name=name)
+        created = client.post("/articles", content=sheet, headers=WRITE_YAML)
+        assert created.status_code == 201, created.text
+        turtle = f'<{long_iri}> a <{DG}Article> ; <{DG}title> "at the limit" .'
+        created = client.post("/articles", content=turtle, headers=TURTLE)
+        assert created.status_code == 201, created.text
+        assert client.get(f"/entities/{long_iri}").status_code == 404
+        assert client.get(f"/entities/person/{'x' * 1_990}").status_code == 404
+        assert_problem(client.get(f"/entities/{'x' * 9_000}"), 422)
+        assert_problem(client.get(f"/links?a={'x' * 9_000}&b=country/DZA"), 422)
+        assert client.delete(f"/articles/{article}", headers=key(KEY_A)).status_code == 200
+        deleted = client.delete(f"/articles/{long_iri}", headers=key(KEY_A))
+        assert deleted.status_code == 200, deleted.text
