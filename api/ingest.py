@@ -14,12 +14,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from graph.errors import QueryError
 from graph.graphstore import GraphStore, WriteResult
 from graph.stores import EntityRecord as StoredEntity
 from loaders.article import ArticleGraph
 from loaders.batch import expand_paths, load_document, load_paths
 from loaders.errors import LoadError, Problem
 from loaders.index import EntityIndex, EntityRecord, EntityType
+from ontology.identifiers import reference_problem
 from ontology.namespace import DG, ID
 
 FileProgress = Callable[[str, int, int], None]
@@ -119,5 +121,8 @@ def article_iri(article: str) -> str:
 
 
 def retract(store: GraphStore, article: str) -> WriteResult:
-    """Drop one article's graph from both stores (``NotFound`` if it is not loaded)."""
+    """Drop one article's graph from both stores (``NotFound`` if it is not loaded,
+    ``QueryError`` if ``article`` is beyond the id limits of :mod:`ontology.identifiers`)."""
+    if problem := reference_problem(article, "article id"):
+        raise QueryError(problem)
     return store.retract_article(article_iri(article))

@@ -34,7 +34,6 @@ lexical form of literals), fed by SPARQL SELECT against the RDF store (see
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import itertools
 from collections import defaultdict
@@ -43,6 +42,7 @@ from dataclasses import dataclass
 
 from rdflib.namespace import RDF
 
+from ontology.identifiers import days_in_month
 from ontology.namespace import DG, ID
 
 Quad = tuple[str, str, str, str]
@@ -161,7 +161,7 @@ def last_day(date: str | None) -> str | None:
         return f"{text}-12-31"
     if len(text) == 7:
         year, month = int(text[:4]), int(text[5:7])
-        return f"{text}-{calendar.monthrange(year, month)[1]:02d}"
+        return f"{text}-{days_in_month(year, month):02d}"
     return text
 
 

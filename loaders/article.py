@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
 from loaders.errors import Problem
 from loaders.index import EntityRecord
+from ontology.identifiers import iri_problem, name_problem
 from ontology.namespace import DG, ID, ORG, PROV, SCHEMA, VOCAB, WD
 
 PREFIXES = {
@@ -64,3 +65,38 @@ class ArticleGraph:
 
     def __len__(self) -> int:
         return len(self.graph)
+
+
+NAME_KEYS = frozenset({"name", "alias", "isocode", "wikidata", "label", "preflabel"})
+"""Local names (any case, any namespace: ``dg:name``, ``schema:name``, ``skos:prefLabel``…) of
+predicates whose literals are held to the name limit of :mod:`ontology.identifiers`: the
+Neo4j projection turns them into indexed properties, whose keys must stay under 8 KB."""
+
+
+def _name_key(predicate: object) -> str | None:
+    """The local name of ``predicate`` if its literals are names, else None."""
+    text = str(predicate)
+    local = text[max(text.rfind("#"), text.rfind("/")) + 1 :]
+    return local if local.lower() in NAME_KEYS else None
+
+
+def identifier_problems(article: ArticleGraph) -> list[Problem]:
+    """Every IRI of the article (article IRI included) and every name or alias over the limits
+    of :mod:`ontology.identifiers`, checked before anything is written; one problem per value."""
+    problems: dict[str, Problem] = {}
+    for triple in article.graph:
+        for node in triple:
+            seen = not isinstance(node, URIRef) or str(node) in problems
+            if not seen and (problem := iri_problem(str(node))):
+                problems[str(node)] = _located(article, node, problem)
+        subject, predicate, value = triple
+        what = _name_key(predicate) if isinstance(value, Literal) else None
+        if what and (problem := name_problem(str(value), what)):
+            problems[str(value)] = _located(article, subject, problem)
+    return list(problems.values())
+
+
+def _located(article: ArticleGraph, node: object, message: str) -> Problem:
+    """A problem at the sheet entry that minted ``node`` when known (fact sheets)."""
+    path, line = article.origins.get(node, ("", None)) if isinstance(node, URIRef) else ("", None)
+    return Problem(article.source, line, path, message)

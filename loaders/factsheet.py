@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from loaders.article import ArticleGraph
+from loaders.article import ArticleGraph, identifier_problems
 from loaders.checks import check_sheet
 from loaders.errors import InvalidInputError, raise_if_errors
 from loaders.index import EntityIndex
@@ -45,6 +45,7 @@ def load_factsheet_text(
     problems = [*doc.problems, *check_sheet(sheet, doc), *resolution.problems]
     warnings = raise_if_errors(problems, InvalidInputError)
     article = build_article(sheet, doc, resolution, warnings)
+    raise_if_errors(identifier_problems(article), InvalidInputError)
     if shacl:
         check_article(article)
     return article

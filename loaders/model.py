@@ -21,16 +21,25 @@ from pydantic import (
 )
 
 from loaders.dates import DATE_PATTERN, MEETING_WORDS, check_partial_date, duration_text
+from ontology.identifiers import MAX_ID_LENGTH, MAX_IRI_LENGTH, MAX_NAME_LENGTH, SLUG_PATTERN
 
-SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-"""A local id: lower-case letters, digits and hyphens."""
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
+"""A local id: lower-case letters, digits and hyphens, at most ``MAX_ID_LENGTH`` characters."""
 Text = Annotated[str, StringConstraints(min_length=1)]
-Ref = Annotated[str, Field(description="Reference to the local `id` of an entry of this sheet.")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH)]
+"""An entity name or alias (names are index keys and mint IRIs)."""
+IriText = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", max_length=MAX_IRI_LENGTH),
+]
+Ref = Annotated[
+    str,
+    StringConstraints(max_length=MAX_ID_LENGTH),
+    Field(description="Reference to the local `id` of an entry of this sheet."),
+]
 Notation = Annotated[
     str,
-    StringConstraints(min_length=1),
+    StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH),
     Field(description="A notation of a SKOS scheme, or a new label with spaces or capitals."),
 ]
 
@@ -100,10 +109,12 @@ class EntityBase(Model):
     """Fields every entity has."""
 
     id: Slug
-    name: Text
-    aliases: list[Text] = []
-    wikidata: Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]*$")] | None = None
-    same_as: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")]] = []
+    name: Name
+    aliases: list[Name] = []
+    wikidata: Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]*$", max_length=20)] | None = (
+        None
+    )
+    same_as: list[IriText] = []
 
 
 class CountryEntity(EntityBase):
@@ -148,7 +159,7 @@ class Article(Model):
 
     id: Slug
     title: Text | None = None
-    url: Text | None = None
+    url: Annotated[str, StringConstraints(min_length=1, max_length=MAX_IRI_LENGTH)] | None = None
     published: PartialDate | None = None
     publisher: Ref | None = None
     authors: list[Ref] = []
@@ -158,7 +169,7 @@ class Post(Model):
     """A position in an organisation or state."""
 
     id: Slug
-    name: Text
+    name: Name
     in_: Ref | None = Field(default=None, alias="in")
 
 

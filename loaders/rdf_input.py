@@ -12,19 +12,23 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from xml.parsers import expat
 
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from loaders.article import ArticleGraph, new_dataset
+from loaders.article import ArticleGraph, identifier_problems, new_dataset
 from loaders.errors import InvalidInputError, LoadError, ParseError, Problem, ShapeError
 from loaders.index import records_from_graph
+from loaders.jsonld import load_jsonld
 from loaders.names import did_you_mean
 from loaders.shacl import check_article, compact
 from loaders.source import read_text
-from ontology.namespace import DG, ID
+from ontology.identifiers import iri_problem
+from ontology.namespace import DG, ID, SCHEMA
 
 RDF_SUFFIXES: dict[str, str] = {
     ".ttl": "turtle",
@@ -63,7 +67,7 @@ def load_rdf_text(text: str, *, file: str, fmt: str, shacl: bool = True) -> list
     problems: list[Problem] = []
     articles = [a for a in _split(dataset, file, problems) if a is not None]
     for article in articles:
-        problems += _check_terms(article)
+        problems += identifier_problems(article) + _check_terms(article)
     if problems:
         raise InvalidInputError(problems)
     if shacl:
@@ -95,11 +99,22 @@ def _quiet_rdflib() -> Iterator[None]:
 
 
 def parse_rdf(text: str, file: str, fmt: str) -> Dataset:
-    """Parse RDF text into a Dataset; raise :class:`ParseError` with the line when known."""
+    """Parse RDF text into a Dataset; raise :class:`ParseError` with the line when known.
+
+    Nothing is fetched: JSON-LD contexts must be inline (:mod:`loaders.jsonld`) and RDF/XML may
+    not declare a DTD (:func:`check_xml`). Turtle, TriG, N-Triples and N-Quads never load
+    anything (``@base`` and ``@prefix`` only name IRIs).
+    """
+    source: Any = text
+    if fmt == "json-ld":
+        data = load_jsonld(text, file)  # the checked object is what rdflib parses
+        source = data if isinstance(data, dict) else {"@graph": data}  # JSON-LD: the same
+    elif fmt == "xml":
+        check_xml(text, file)
     dataset = Dataset()
     try:
         with _quiet_rdflib():
-            dataset.parse(data=text, format=fmt, publicID=f"file:///{Path(file).name}")
+            dataset.parse(data=source, format=fmt, publicID=f"file:///{Path(file).name}")
     except BadSyntax as exc:
         message = f"malformed {fmt}: {exc._why}"
         raise ParseError([Problem(file, exc.lines + 1, "", message)]) from exc
@@ -108,6 +123,30 @@ def parse_rdf(text: str, file: str, fmt: str) -> Dataset:
         line = getattr(exc, "lineno", None) or _line_in(text, detail)
         raise ParseError([Problem(file, line, "", f"malformed {fmt}: {detail}")]) from exc
     return dataset
+
+
+class _Refused(Exception):
+    """A DTD in RDF/XML (raised from an expat handler)."""
+
+
+def _refuse_dtd(*_: object) -> None:
+    raise _Refused
+
+
+def check_xml(text: str, file: str) -> None:
+    """Raise :class:`ParseError` if the XML declares a DTD (the home of external entities and
+    entity expansion: RDF/XML needs neither) or is not well-formed, read by expat itself."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    try:
+        parser.Parse(text, True)
+    except _Refused as exc:
+        message = "RDF/XML may not declare a DTD (<!DOCTYPE …>) nor entities"
+        raise ParseError([Problem(file, parser.CurrentLineNumber, "", message)]) from exc
+    except expat.ExpatError as exc:
+        message = f"malformed xml: {expat.ErrorString(exc.code)}"
+        raise ParseError([Problem(file, exc.lineno, "", message)]) from exc
 
 
 def _line_in(text: str, message: str) -> int | None:
@@ -158,11 +197,33 @@ def _article(graph: Graph, name: object, file: str, problems: list[Problem]) -> 
     target = dataset.graph(iri)
     for triple in graph:
         target.add(triple)
+    if problem := _not_an_article_iri(graph, iri):
+        problems.append(Problem(file, None, compact(iri), problem))
+        return None
     warnings = []
     if not str(iri).startswith(f"{ID}article/"):
         message = f"article IRI is not under {ID}article/"
         warnings.append(Problem(file, None, compact(iri), message, "warning"))
     return ArticleGraph(iri, dataset, file, warnings, records_from_graph(target))
+
+
+ARTICLE_TYPES = frozenset({DG.Article, SCHEMA.NewsArticle, SCHEMA.Article})
+"""Types an article node may have (anything else makes it an entity)."""
+
+
+def _not_an_article_iri(graph: Graph, iri: URIRef) -> str | None:
+    """Why ``iri`` cannot name an article: it is over the IRI limits, it lies in the
+    namespace of minted ids outside ``id:article/`` (``id:country/DZA`` is Algeria, and its
+    graph would take Algeria's IRI), or the graph also types it as something else."""
+    if problem := iri_problem(str(iri), "article IRI"):
+        return problem
+    text = str(iri)
+    if text.startswith(str(ID)) and not text.startswith(f"{ID}article/"):
+        return f"the article IRI must be under {ID}article/: {compact(iri)} names an entity"
+    others = sorted(compact(t) for t in graph.objects(iri, RDF.type) if t not in ARTICLE_TYPES)
+    if others:
+        return f"the article IRI also names a {', '.join(others)}: give the article its own IRI"
+    return None
 
 
 def _check_terms(article: ArticleGraph) -> list[Problem]:

@@ -20,11 +20,17 @@ def shapes_graph() -> Graph:
     return Graph().parse(ontology_path("shapes.ttl"), format="turtle")
 
 
+COMPACT_LENGTH = 120
+"""Longest node name in a message (an over-long IRI is cut, never echoed whole)."""
+
+
 def compact(node: Node | None) -> str:
     """``dg:party``, ``id:agreement/…`` for known namespaces, ``<iri>`` otherwise."""
     if node is None:
         return ""
     text = str(node)
+    if len(text) > COMPACT_LENGTH:
+        text = text[:COMPACT_LENGTH] + "…"
     for prefix, namespace in PREFIXES.items():
         if text.startswith(str(namespace)):
             return f"{prefix}:{text[len(str(namespace)) :]}"

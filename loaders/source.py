@@ -10,6 +10,7 @@ strings (``2025-02-30`` must reach the date check instead of failing inside the 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -33,7 +34,12 @@ MAX_VALUES = 1_000_000
 the code that reads the tree visits an aliased value once per alias."""
 TOO_BIG = f"aliases expand the document to more than {MAX_VALUES:,} values"
 
+MAX_NUMBER_LENGTH = 100
+"""Longest number literal accepted, in characters (no field needs more; Python refuses to
+convert integers of more than 4,300 digits, and such numbers only cost time and memory)."""
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 
 
@@ -51,6 +57,26 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+def _number_problem(literal: str) -> str | None:
+    """Why a number literal is refused (too long), or None."""
+    if len(literal) > MAX_NUMBER_LENGTH:
+        return (
+            f"number {literal[:20]}… is {len(literal):,} characters long; "
+            f"the limit is {MAX_NUMBER_LENGTH}"
+        )
+    return None
+
+
+def _construct_int(loader: yaml.SafeLoader, node: ScalarNode) -> Any:
+    """YAML integers, refusing the ones too long to convert (a marked, located error)."""
+    if problem := _number_problem(str(node.value)):
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
+_Loader.add_constructor(_INT, _construct_int)
 
 
 @dataclass
@@ -165,15 +191,54 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
     return Problem(file, line, "", f"malformed YAML: {what}")
 
 
-def parse_json(text: str, file: str) -> Document:
-    """Parse JSON text; lines come from re-reading the text as YAML (JSON is a subset)."""
+class _BadNumber(ValueError):
+    """A JSON number the loaders refuse; carries the literal and why."""
+
+    def __init__(self, literal: str, why: str) -> None:
+        super().__init__(why)
+        self.literal = literal
+
+
+def _json_int(literal: str) -> int:
+    if problem := _number_problem(literal):
+        raise _BadNumber(literal, problem)
+    return int(literal)
+
+
+def _json_float(literal: str) -> float:
+    if problem := _number_problem(literal):
+        raise _BadNumber(literal, problem)
+    value = float(literal)
+    if math.isinf(value):
+        raise _BadNumber(literal, f"number {literal} is out of range")
+    return value
+
+
+def _json_constant(literal: str) -> Any:
+    raise _BadNumber(literal, f"{literal} is not a JSON number")
+
+
+def load_json(text: str, file: str) -> Any:
+    """``json.loads`` for untrusted input: numbers longer than :data:`MAX_NUMBER_LENGTH`,
+    numbers out of range (``1e999``) and ``NaN``/``Infinity`` (not JSON) are problems located
+    by line, as is malformed JSON and nesting the decoder cannot follow."""
     try:
-        data = json.loads(text)
+        return json.loads(
+            text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant
+        )
+    except _BadNumber as exc:
+        line = text.count("\n", 0, max(text.find(exc.literal), 0)) + 1
+        raise ParseError([Problem(file, line, "", f"malformed JSON: {exc}")]) from exc
     except json.JSONDecodeError as exc:
         problem = Problem(file, exc.lineno, "", f"malformed JSON: {exc.msg} (column {exc.colno})")
         raise ParseError([problem]) from exc
     except RecursionError as exc:  # the decoder's own guard, near 1,000 levels
         raise ParseError([Problem(file, 1, "", TOO_DEEP)]) from exc
+
+
+def parse_json(text: str, file: str) -> Document:
+    """Parse JSON text; lines come from re-reading the text as YAML (JSON is a subset)."""
+    data = load_json(text, file)
     doc = Document(file, data, {(): 1})
     loader = _Loader(text.replace("\t", " "))
     try:

@@ -10,9 +10,10 @@ from pydantic_core import ErrorDetails
 
 from loaders import model
 from loaders.errors import InvalidInputError, Problem
-from loaders.model import SLUG_PATTERN, FactSheet
+from loaders.model import FactSheet
 from loaders.names import did_you_mean
 from loaders.source import Document, Path
+from ontology.identifiers import SLUG_PATTERN, preview
 
 _TYPE_NAMES = {
     "str": "a string",
@@ -91,8 +92,13 @@ def _message(error: ErrorDetails, path: Path) -> str:
         return f"missing field 'type' ({_ENTITY_TYPES})"
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        text = str(error["input"])
+        return f"{preview(text)} is {len(text):,} characters long: at most {limit:,} characters"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_PATTERN:
-        return f"{error['input']!r} is not a valid id: use lower-case letters, digits and hyphens"
+        text = preview(str(error["input"]))
+        return f"{text} is not a valid id: use lower-case letters, digits and hyphens"
     if kind == "string_pattern_mismatch" and field == "wikidata":
         return f"{error['input']!r} is not a Wikidata id (Q followed by digits)"
     if kind == "too_short" and field == "evidence":

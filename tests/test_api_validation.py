@@ -27,7 +27,7 @@ MY_PREFIXES = ("/entities", "/links", "/paths", "/brokers", "/influences", "/agr
         (f"{LINKS}&k=5", "k", "more than 4"),
         (f"{LINKS}&k=three", "k", "integer"),
         (f"{LINKS}&since=2025-13-45", "since", "month 13"),
-        (f"{LINKS}&since=2025-02-30", "since", "day 30"),
+        (f"{LINKS}&since=2025-02-30", "since", "February 2025 has 28 days"),
         (f"{LINKS}&until=yesterday", "until", "YYYY-MM-DD"),
         (f"{LINKS}&since=2025&until=2024-12", "until", "before since"),
         (f"{LINKS}&relation=friendship", "relation", "unknown relation"),
@@ -77,9 +77,9 @@ def test_relations_and_types_repeat_or_use_commas(nx_client: TestClient) -> None
     assert relations <= {"influence", "agreement"}
 
 
-def test_a_malformed_id_is_a_bad_query(nx_client: TestClient) -> None:
-    body = problem(nx_client.get("/entities/not an id"), 400)
-    assert "not an entity id" in body["detail"]
+def test_a_malformed_id_is_a_422_naming_the_parameter(nx_client: TestClient) -> None:
+    body = problem(nx_client.get("/entities/not an id"), 422)
+    assert "entity_id" in named_parameters(body) and "U+0020" in body["detail"]
 
 
 def test_an_iri_with_a_folded_double_slash_resolves(nx_client: TestClient) -> None:

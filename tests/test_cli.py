@@ -69,6 +69,12 @@ def test_a_data_dir_in_use_gives_a_message_not_a_traceback(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
+def test_retracting_an_over_long_id_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("retract", "a" * 100_000, data_dir=tmp_path)
+    assert result.returncode != 0
+    assert "the limit is 2,000" in result.stderr and len(result.stderr) < 2_000
+
+
 def test_retracting_an_unknown_article_is_an_error(tmp_path: Path) -> None:
     result = run("retract", "no-such-article", data_dir=tmp_path)
     assert result.returncode == 3

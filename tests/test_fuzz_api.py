@@ -196,3 +196,69 @@ def test_neo4j_read_routes_never_fail_on_bad_input(
     neo4j_schema: Any, method: str, path: str
 ) -> None:
     fuzz(neo4j_schema, method, path)
+
+
+# ------------------------------------------------------- hostile dates and over-long ids
+
+HOSTILE_DATES = st.one_of(
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}(-[0-9]{2})?\Z"),  # month 00..99, day 00..99
+    st.from_regex(r"\A-?[0-9]{1,6}(-[0-9]{1,3}){0,3}\Z"),
+    st.text(alphabet=st.characters(categories=["Nd"]), min_size=4, max_size=10),  # ٢٠٢٥
+    st.sampled_from(["2025-00", "2025-13", "2025-02-30", "2025-13-45", "0000-02", "2024-02-29"]),
+    st.text(max_size=12),
+)
+"""Partial dates that look right and are not (month 13, 30 February, non-ASCII digits)."""
+LONG_IDS = st.one_of(
+    st.integers(min_value=2_001, max_value=30_000).map(lambda n: "x" * n),
+    st.integers(min_value=2_001, max_value=8_000).map(lambda n: "country/" + "é" * n),
+    st.text(min_size=1, max_size=40),
+)
+"""Ids over the 2,000-character limit (httpx refuses URLs over 64 KiB) and ids of junk."""
+DATE_PARAMETERS = frozenset({"since", "until", "signed_after", "signed_before"})
+ID_PARAMETERS = frozenset(
+    {"a", "b", "seed", "link", "party", "signatory", "influencer", "influenced", "kind", "area"}
+    | {"entity_id", "agreement_id", "article_id"}
+)
+
+
+def parameters() -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(name, location) of the date and id parameters of every operation that has some."""
+    document = create_app(fuzz_settings()).openapi()
+    found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            names = [
+                (p["name"], p["in"])
+                for p in op.get("parameters", [])
+                if p["name"] in DATE_PARAMETERS | ID_PARAMETERS
+            ]
+            if names:
+                found[(method.upper(), path)] = names
+    return found
+
+
+HOSTILE = parameters()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(HOSTILE), ids=[f"{m} {p}" for m, p in sorted(HOSTILE)]
+)
+def test_hostile_dates_and_long_ids_are_4xx(embedded_schema: Any, method: str, path: str) -> None:
+    """Valid requests whose date and id parameters are replaced by hostile ones: never a 500
+    (``/export`` answered 500 to ``until=2025-13`` and accepted ``since=2025-02-30``)."""
+    operation = embedded_schema[path][method]
+
+    @FUZZ_SETTINGS
+    @given(case=operation.as_strategy(GenerationMode.POSITIVE), date=HOSTILE_DATES, ident=LONG_IDS)
+    def run(case: Any, date: str, ident: str) -> None:
+        for name, where in HOSTILE[(method, path)]:
+            value = date if name in DATE_PARAMETERS else ident
+            if where == "path":
+                case.path_parameters = {**(case.path_parameters or {}), name: value}
+            else:
+                case.query = {**(case.query or {}), name: value}
+        response = call_and_check(case)
+        if any(len(v) > 2_000 for v in (case.query or {}).values() if isinstance(v, str)):
+            assert response.status_code == 422, case.query
+
+    run()

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from api.schemas.agreements import AgreementDetailOut, AgreementList
 from api.schemas.common import MOU_ID, json_response
 from api.schemas.params import (
+    Id,
     Limit,
     Offset,
     Queries,
@@ -41,12 +42,12 @@ def _actor(description: str, example: str, label: str) -> Any:
 @router.get("", response_model=AgreementList, summary="List agreements", responses=ERRORS)
 async def list_agreements(
     queries: Queries,
-    party: Annotated[str | None, _actor("a party", "country/DZA", "Algeria")] = None,
+    party: Annotated[Id | None, _actor("a party", "country/DZA", "Algeria")] = None,
     signatory: Annotated[
-        str | None, _actor("a signatory", "person/said-chanegriha", "Saïd Chanegriha")
+        Id | None, _actor("a signatory", "person/said-chanegriha", "Saïd Chanegriha")
     ] = None,
     area: Annotated[
-        str | None,
+        Id | None,
         Query(
             description="a cooperation area (notation or IRI): counterterrorism, "
             "maritime-search-and-rescue, military-training, military-healthcare…",
@@ -85,7 +86,7 @@ async def list_agreements(
 )
 async def agreement(
     agreement_id: Annotated[
-        str,
+        Id,
         Path(
             description="Short id (`agreement/…`) or IRI of the agreement.",
             openapi_examples={"mou": {"summary": "the U.S.-Algeria MOU", "value": MOU_ID}},

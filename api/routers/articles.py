@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_backends
 from api.ingest import article_iri, ingest_text, retract
+from api.schemas.params import Id
 from api.security import require_key
 from graph.errors import NotFound
 
@@ -26,6 +27,12 @@ BODY_FORMATS = {
     "application/n-quads": "nquads",
     "application/n-triples": "nt",
 }
+
+
+ArticleId = Annotated[
+    Id,
+    Path(description="Article id (`defensescoop-2025-01-us-algeria-mou`) or article IRI."),
+]
 
 
 class ArticleOut(BaseModel):
@@ -76,7 +83,7 @@ async def list_articles(backends: Annotated[Any, Depends(get_backends)]) -> Arti
 
 @router.get("/{article_id:path}", response_model=ArticleOut, summary="One article")
 async def get_article(
-    article_id: str, backends: Annotated[Any, Depends(get_backends)]
+    article_id: ArticleId, backends: Annotated[Any, Depends(get_backends)]
 ) -> ArticleOut:
     """One article by id (`defensescoop-2025-01-us-algeria-mou`) or IRI; 404 if not loaded."""
     iri = article_iri(article_id)
@@ -140,7 +147,7 @@ async def load_article(
     dependencies=[Depends(require_key)],
 )
 async def retract_article(
-    article_id: str, backends: Annotated[Any, Depends(get_backends)]
+    article_id: ArticleId, backends: Annotated[Any, Depends(get_backends)]
 ) -> RetractResult:
     """Drop the article's named graph from the RDF store and recompute the Neo4j projection of
     what it touched; facts other articles also state stay. 404 if not loaded."""

@@ -21,6 +21,7 @@ from api.schemas.params import (
     MAX_DEPTH,
     Format,
     GraphFormat,
+    Id,
     Limit,
     Offset,
     Queries,
@@ -38,7 +39,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 EntityId = Annotated[
-    str,
+    Id,
     Path(
         description="Short id (`country/DZA`) or full IRI of the entity.",
         openapi_examples={

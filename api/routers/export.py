@@ -4,7 +4,9 @@ The query parameters mirror ``diplograph export``: no ``seed`` and no ``link`` i
 graph; ``seed`` (repeatable) the ego network to ``depth``; ``link=A&link=B`` the links between
 two actors in at most ``k`` steps; ``type``, ``relation``, ``since``/``until`` filter every
 shape. The selection is read before the response starts (errors are problem+json), then the
-file streams with its media type and a ``Content-Disposition`` attachment name.
+file streams with its media type and a ``Content-Disposition`` attachment name. The parameters
+are the graph API's own types (:mod:`api.schemas.params`), so a bad date, type, relation or id
+is the same 422 naming the parameter as on every other route.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_backends, get_settings
-from api.schemas.params import invalid
+from api.schemas.params import Ids, Relations, Since, Types, Until, check_window, invalid
 from graph.errors import QueryError
 from graph.export import FORMATS, Export, Selection, export_service_for
 
@@ -80,22 +82,15 @@ async def export(
     request: Request,
     format: Annotated[ExportFormatName, Path(description="File format")],
     seed: Annotated[
-        list[str] | None,
-        Query(description="Ego network seed (repeatable)", examples=["country/DZA"]),
+        Ids, Query(description="Ego network seed (repeatable)", examples=["country/DZA"])
     ] = None,
     depth: Annotated[int, Query(ge=1, description="Ego network depth")] = 1,
-    link: Annotated[
-        list[str] | None, Query(description="Links between two actors: link=A&link=B")
-    ] = None,
+    link: Annotated[Ids, Query(description="Links between two actors: link=A&link=B")] = None,
     k: Annotated[int, Query(ge=1, description="Longest path, in steps, for link")] = 3,
-    type: Annotated[
-        list[str] | None, Query(description="Node types (Country, Organization, Person, Official)")
-    ] = None,
-    relation: Annotated[
-        list[str] | None, Query(description="Relation kinds (agreement, influence, tenure…)")
-    ] = None,
-    since: Annotated[str | None, Query(description="Date window start (YYYY[-MM[-DD]])")] = None,
-    until: Annotated[str | None, Query(description="Date window end (YYYY[-MM[-DD]])")] = None,
+    types: Types = None,
+    relation: Relations = None,
+    since: Since = None,
+    until: Until = None,
     max_nodes: Annotated[
         int | None,
         Query(ge=1, description="Node cap (default and ceiling: the server's export_node_cap)"),
@@ -110,8 +105,9 @@ async def export(
     if max_nodes is not None and max_nodes > cap:
         message = f"max_nodes={max_nodes} is more than {cap} (export_node_cap)"
         invalid("max_nodes", message, max_nodes)
+    check_window(since, until, ("since", "until"))
     nodes = max_nodes or cap
-    selection = selection_of(seed, depth, link, k, type, relation, since, until, nodes, hub_cap)
+    selection = selection_of(seed, depth, link, k, types, relation, since, until, nodes, hub_cap)
     service = export_service_for(get_backends(request))
     result: Export = await run_in_threadpool(
         service.export, str(format.value), selection, mixed=mixed

@@ -29,6 +29,8 @@ from api.schemas.params import (
     MAX_DEPTH,
     Format,
     GraphFormat,
+    Id,
+    Ids,
     Limit,
     Offset,
     Queries,
@@ -60,8 +62,8 @@ def _end(name: str, example: str, label: str) -> Any:
     )
 
 
-A = Annotated[str, _end("One end", "country/DZA", "Algeria")]
-B = Annotated[str, _end("The other end", "country/RUS", "Russia")]
+A = Annotated[Id, _end("One end", "country/DZA", "Algeria")]
+B = Annotated[Id, _end("The other end", "country/RUS", "Russia")]
 MaxPaths = Annotated[
     int | None,
     Query(ge=1, description="most paths to enumerate (default and ceiling: the server's cap)"),
@@ -154,7 +156,7 @@ async def brokers(
     queries: Queries,
     flt: Filter,
     seed: Annotated[
-        list[str] | None,
+        Ids,
         Query(
             description="actors whose ego network is scored (repeatable); none: the whole graph",
             openapi_examples={"algeria": {"summary": "around Algeria", "value": ["country/DZA"]}},
@@ -185,12 +187,12 @@ def _actor(description: str, example: str) -> Any:
 @router.get("/influences", response_model=InfluenceList, summary="Influences", responses=ERRORS)
 async def influences(
     queries: Queries,
-    influencer: Annotated[str | None, _actor("who exerts the influence", "country/RUS")] = None,
+    influencer: Annotated[Id | None, _actor("who exerts the influence", "country/RUS")] = None,
     influenced: Annotated[
-        str | None, _actor("who (or which region) undergoes it", "country/DZA")
+        Id | None, _actor("who (or which region) undergoes it", "country/DZA")
     ] = None,
     kind: Annotated[
-        str | None,
+        Id | None,
         Query(
             description="influence kind (notation or IRI): arms-supply, military-presence, "
             "diplomatic-alignment, energy, destabilization…",

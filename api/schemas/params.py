@@ -8,8 +8,6 @@ of ``{parameter, in, message}``. Dates are partial ISO dates (``YYYY``, ``YYYY-M
 
 from __future__ import annotations
 
-import calendar
-import re
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
 
@@ -22,9 +20,8 @@ from graph.queries import GraphQueries, QueryLimits
 from graph.queries.entities import ENTITY_CLASSES
 from graph.queries.filters import StepFilter
 from graph.steps import RELATIONS, first_day, last_day
+from ontology.identifiers import DATE_PATTERN, check_partial_date, reference_problem
 
-_DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_PAGE = QueryLimits.max_page
 """Largest ``limit`` of a page (the services' cap)."""
 MAX_DEPTH = QueryLimits.max_depth
@@ -59,20 +56,10 @@ def invalid(parameter: str, message: str, value: Any = None, where: str = "query
     )
 
 
-def check_partial_date(value: str) -> str:
-    """``value`` if it is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and a real date."""
-    found = _DATE_RX.match(value.strip())
-    if found is None:
-        raise ValueError(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(p) if p else None for p in found.groups())
-    assert year is not None
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"{value!r} is not a date: month {month} is not 01..12")
-    if month is not None and day is not None:
-        days = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= days:
-            raise ValueError(f"{value!r} is not a date: day {day} is not 01..{days:02d}")
-    return value.strip()
+def check_date(value: str) -> str:
+    """``value`` (spaces around it dropped) if it is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
+    and a real date (:func:`ontology.identifiers.check_partial_date`)."""
+    return check_partial_date(value.strip())
 
 
 def _split(values: list[str]) -> list[str]:
@@ -110,6 +97,20 @@ def clean_id(value: str) -> str:
     return text
 
 
+def check_id(value: str) -> str:
+    """An entity or article id (short id or IRI) within the limits of
+    :mod:`ontology.identifiers`, cleaned by :func:`clean_id`; ``ValueError`` otherwise."""
+    text = clean_id(value)
+    if problem := reference_problem(text):
+        raise ValueError(problem)
+    return text
+
+
+def check_ids(values: list[str] | None) -> list[str] | None:
+    """Every id of a repeated parameter (see :func:`check_id`)."""
+    return None if values is None else [check_id(v) for v in values]
+
+
 # ------------------------------------------------------------------ reusable parameter types
 
 RELATION_DOC = (
@@ -122,6 +123,11 @@ TYPE_DOC = (
     + ", ".join(f"`{t}`" for t in ENTITY_CLASSES)
     + ". The fixed ends of a query are exempt."
 )
+
+Id = Annotated[str, AfterValidator(check_id)]
+"""An entity or article id in a path or query: short id or IRI, checked and cleaned."""
+Ids = Annotated[list[str] | None, AfterValidator(check_ids)]
+"""A repeated id parameter (``seed=…&seed=…``)."""
 
 Relations = Annotated[
     list[str] | None,
@@ -147,22 +153,22 @@ def _date_query(what: str, example: str) -> Any:
 Since = Annotated[
     str | None,
     _date_query("Keep steps whose period ends on or after this date (undated steps stay)", "2020"),
-    AfterValidator(check_partial_date),
+    AfterValidator(check_date),
 ]
 Until = Annotated[
     str | None,
     _date_query("Keep steps whose period starts on or before this date", "2025-01"),
-    AfterValidator(check_partial_date),
+    AfterValidator(check_date),
 ]
 SignedAfter = Annotated[
     str | None,
     _date_query("Agreements signed on or after this date", "2024"),
-    AfterValidator(check_partial_date),
+    AfterValidator(check_date),
 ]
 SignedBefore = Annotated[
     str | None,
     _date_query("Agreements signed on or before this date", "2025-12-31"),
-    AfterValidator(check_partial_date),
+    AfterValidator(check_date),
 ]
 Format = Annotated[
     GraphFormat,

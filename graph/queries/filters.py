@@ -22,6 +22,7 @@ from typing import Any
 from graph.errors import QueryError
 from graph.queries.entities import ENTITY_CLASSES
 from graph.steps import RELATIONS, Step, first_day, last_day, overlaps
+from ontology.identifiers import check_partial_date
 
 LINK_FILTER = """
 ($relations IS NULL OR l.relation IN $relations
@@ -36,13 +37,14 @@ NODE_FILTER = "($types IS NULL OR any(x IN labels({node}) WHERE x IN $types))"
 
 
 def _check_date(value: str | None, name: str) -> None:
-    """Raise QueryError unless ``value`` is None or a partial ISO date."""
+    """Raise QueryError unless ``value`` is None or a real partial ISO date (the rule of
+    :func:`ontology.identifiers.check_partial_date`, which the API and the loaders share)."""
     if value is None:
         return
-    parts = value.split("-")
-    ok = 1 <= len(parts) <= 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)
-    if not ok or any(len(p) != 2 for p in parts[1:]):
-        raise QueryError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    try:
+        check_partial_date(value)
+    except ValueError as error:
+        raise QueryError(f"{name}: {error}") from error
 
 
 def normalise_types(types: Iterable[str] | None) -> frozenset[str] | None:
