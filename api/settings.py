@@ -66,6 +66,12 @@ class Settings(BaseSettings):
 
     query_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_cap: int = Field(default=10_000, gt=0)
+    sparql_workers: int = Field(default=4, ge=1, le=64)
+    sparql_worker_memory_mb: int = Field(default=2048, ge=0)
+    sparql_max_query_chars: int = Field(default=100_000, gt=0)
+    sparql_max_depth: int = Field(default=400, gt=0)
+    sparql_max_chain: int = Field(default=500, gt=0)
+    sparql_max_nodes: int = Field(default=50_000, gt=0)
     cypher_row_cap: int = Field(default=1_000, gt=0)
     max_path_hops: int = Field(default=4, ge=1, le=8)
     max_paths: int = Field(default=500, gt=0)
