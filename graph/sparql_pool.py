@@ -281,6 +281,11 @@ class WorkerPool:
         for slot in slots:
             threading.Thread(target=self._replace, args=(slot,), daemon=True).start()
 
+    def pids(self) -> list[int]:
+        """Process ids of the running workers (idle ones; a busy one is not listed)."""
+        slots = list(self._idle.queue)
+        return [s.process.pid for s in slots if s.process is not None and s.process.pid]
+
     def stats(self) -> dict[str, Any]:
         """Worker counts and isolation, for ``/ready`` and the benchmark."""
         return {

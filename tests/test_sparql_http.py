@@ -44,10 +44,14 @@ def build_app(store: ox.Store, **settings: object) -> FastAPI:
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
     )
     app.include_router(sparql_router)
-    service = GraphSparqlService(store, max_concurrent=2)
+    app.state.settings = Settings(**settings)  # type: ignore[arg-type]
+    service = GraphSparqlService(
+        store,
+        max_concurrent=min(app.state.settings.sparql_workers, 3),
+        memory_bytes=app.state.settings.sparql_worker_memory_mb * 1024 * 1024,
+    )
     service.pool.warm()
     app.state.backends = SimpleNamespace(sparql=service, cypher=None)
-    app.state.settings = Settings(**settings)  # type: ignore[arg-type]
     return app
 
 
