@@ -108,7 +108,6 @@ def open_backends(config: BackendConfig) -> Backends:
         data_dir=config.data_dir,
         generation=lambda: rdf.generation,
     )
-    sparql.pool.warm()
     closers: list[Any] = [rdf.flush, sparql.close]
     if not config.neo4j_uri:
         store = GraphStore(rdf)

@@ -174,6 +174,11 @@ class GraphSparqlService:
         self.pool = WorkerPool(max_concurrent, config, self._snapshots, self._remember)
         self._finalizer = weakref.finalize(self, _shut, self.pool, self._snapshots)
 
+    def start(self) -> None:
+        """Start the worker processes in the background (the server calls it at start-up, so
+        that the first queries do not wait for them; otherwise they start on first use)."""
+        self.pool.warm()
+
     def close(self) -> None:
         """Stop the workers and delete the snapshots."""
         self._finalizer()

@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -204,11 +204,13 @@ class WorkerPool:
             conn.send(job)
             while True:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not conn.poll(remaining):
+                if remaining <= 0 or not _readable(conn, slot.process, remaining):
                     self._discard(slot, previous)
                     raise errors.QueryTimeout(
                         f"the query did not finish within {timeout:g} s", timeout=timeout
                     )
+                if not conn.poll(0):  # the worker ended without a word
+                    raise EOFError
                 kind, payload = conn.recv()
                 if kind == "checked":
                     self._on_checked(job.text, payload)
@@ -235,10 +237,13 @@ class WorkerPool:
         process.daemon = True
         process.start()
         child.close()
-        if not parent.poll(START_TIMEOUT_S):
+        if not _readable(parent, process, START_TIMEOUT_S):
             process.kill()
+            parent.close()
             raise errors.StoreUnavailable("a SPARQL worker did not start in time")
         try:
+            if not parent.poll(0):
+                raise EOFError
             _, note = parent.recv()
         except (EOFError, OSError):
             raise errors.StoreUnavailable("a SPARQL worker failed to start") from None
@@ -302,6 +307,13 @@ class WorkerPool:
             except queue.Empty:
                 return
             self._discard(slot, None)
+
+
+def _readable(conn: Connection, process: BaseProcess | None, timeout: float) -> bool:
+    """Wait until ``conn`` has a message or the process ended (then reading it fails at once:
+    the forkserver may hold the other end of the pipe, so a dead worker is no EOF)."""
+    waitables: list[Any] = [conn] if process is None else [conn, process.sentinel]
+    return bool(wait(waitables, timeout))
 
 
 def _exit(code: int | None) -> str:

@@ -50,7 +50,7 @@ def build_app(store: ox.Store, **settings: object) -> FastAPI:
         max_concurrent=min(app.state.settings.sparql_workers, 3),
         memory_bytes=app.state.settings.sparql_worker_memory_mb * 1024 * 1024,
     )
-    service.pool.warm()
+    service.start()
     app.state.backends = SimpleNamespace(sparql=service, cypher=None)
     return app
 
