@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -159,12 +161,55 @@ def test_a_timed_out_query_is_really_stopped(
     normal_query_is_served(client, endpoint)
 
 
-def test_a_worker_that_dies_costs_one_query(
-    app_and_url: tuple[object, str], client: httpx.Client, endpoint: str
-) -> None:
-    """A memory blow-up past the worker's RLIMIT_AS ends that worker, not the server: the
-    caller gets 422 (or 504 if the limit is not reached in time), the next query is served."""
-    query = ATTACKS["concat-blowup"]
-    response = client.get(endpoint, params={"query": query})
-    assert response.status_code in (422, 504), response.text
-    normal_query_is_served(client, endpoint)
+@pytest.mark.parametrize("name", ["concat-blowup", "cross-product-sort"])
+def test_a_worker_that_dies_costs_one_query(client: httpx.Client, name: str) -> None:
+    """A memory blow-up past the worker's RLIMIT_AS aborts that worker, not the server: the
+    caller gets a 422 problem saying so, and the next query is served."""
+    app = build_app(
+        attack_store(), query_timeout_s=60, sparql_workers=2, sparql_worker_memory_mb=640
+    )
+    with live_server(app) as url:
+        response = client.get(f"{url}/sparql", params={"query": ATTACKS[name]})
+        assert response.status_code == 422, response.text
+        assert "limits" in response.json()["detail"]
+        assert app.state.backends.sparql.stats()["replaced"] == 1
+        normal_query_is_served(client, f"{url}/sparql")
+
+
+ENGINE_SERVICE = """
+import sys
+import pyoxigraph
+from graph.sparql_worker import drop_network
+
+note = drop_network()
+if note:
+    print(note)
+    sys.exit(3)
+query = "SELECT * {{ SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}"
+try:
+    list(pyoxigraph.Store().query(query))
+except OSError as error:
+    print(error)
+    sys.exit(0)
+sys.exit(1)
+"""
+
+
+def test_a_worker_has_no_network_even_if_service_reached_the_engine() -> None:
+    """The second layer: past the parser check, pyoxigraph's SERVICE client in a process that
+    called the workers' ``drop_network`` cannot connect (unshare CLONE_NEWNET)."""
+    listener = Listener()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", ENGINE_SERVICE.format(port=listener.port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if result.returncode == 3:
+            pytest.skip(f"no network namespaces here: {result.stdout.strip()}")
+        assert result.returncode == 0, result.stdout + result.stderr
+        time.sleep(0.2)
+        assert listener.connections == 0
+    finally:
+        listener.close()
