@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -140,7 +140,6 @@ class _Slot:
     process: BaseProcess | None = None
     conn: Connection | None = None
     holding: Snapshot | None = None
-    note: str | None = field(default=None)
 
 
 class WorkerPool:
@@ -254,7 +253,7 @@ class WorkerPool:
                 note,
             )
         self.isolation = note
-        slot.process, slot.conn, slot.note = process, parent, note
+        slot.process, slot.conn = process, parent
         return parent
 
     def _discard(self, slot: _Slot, previous: Snapshot | None) -> int | None:
