@@ -158,8 +158,10 @@ class WorkerPool:
         self._snapshots = snapshots
         self._on_checked = on_checked
         self._idle: queue.LifoQueue[_Slot] = queue.LifoQueue()
-        for number in reversed(range(size)):
-            self._idle.put(_Slot(number))
+        self._slots = [_Slot(number) for number in range(size)]
+        for slot in reversed(self._slots):
+            self._idle.put(slot)
+        self._closed = False
         self.isolation: str | None = None
         """Why workers could not leave the network, or None when they did (or none started)."""
         self.replaced = 0
@@ -185,7 +187,8 @@ class WorkerPool:
     def _replace(self, slot: _Slot) -> None:
         """Start a worker in ``slot``, then make the slot available again."""
         try:
-            self._started(slot)
+            if not self._closed:
+                self._started(slot)
         except errors.GraphError as error:  # the next query that gets the slot tries again
             log.warning("could not start a SPARQL worker: %s", error)
         finally:
@@ -229,6 +232,14 @@ class WorkerPool:
             return slot.conn
         if slot.process is not None:
             self._discard(slot, slot.holding)
+        conn = self._start(slot)
+        if self._closed:  # closed while it started: do not leave it behind
+            self._discard(slot, None)
+            raise errors.StoreUnavailable("the SPARQL service is shutting down")
+        return conn
+
+    def _start(self, slot: _Slot) -> Connection:
+        """Start a worker process in ``slot`` and wait until it is ready."""
         parent, child = self._context.Pipe()
         process = self._context.Process(
             target=serve, args=(child, self._config), name=f"sparql-worker-{slot.number}"
@@ -238,6 +249,7 @@ class WorkerPool:
         child.close()
         if not _readable(parent, process, START_TIMEOUT_S):
             process.kill()
+            process.join(1)
             parent.close()
             raise errors.StoreUnavailable("a SPARQL worker did not start in time")
         try:
@@ -245,6 +257,9 @@ class WorkerPool:
                 raise EOFError
             _, note = parent.recv()
         except (EOFError, OSError):
+            process.kill()
+            process.join(1)
+            parent.close()
             raise errors.StoreUnavailable("a SPARQL worker failed to start") from None
         if note and self.isolation is None:
             log.warning(
@@ -299,12 +314,9 @@ class WorkerPool:
         }
 
     def close(self) -> None:
-        """Stop every worker (those busy are killed once they are handed back)."""
-        while True:
-            try:
-                slot = self._idle.get_nowait()
-            except queue.Empty:
-                return
+        """Stop every worker, idle or busy (at shutdown); no new ones start after this."""
+        self._closed = True
+        for slot in self._slots:
             self._discard(slot, None)
 
 
