@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     sparql_result_cap: int = Field(default=10_000, gt=0)
     sparql_workers: int = Field(default=4, ge=1, le=64)
     sparql_worker_memory_mb: int = Field(default=2048, ge=0)
+    """0 (no limit) or at least 768: a worker needs about 650 MB of address space idle."""
     sparql_max_query_chars: int = Field(default=100_000, gt=0)
     sparql_max_depth: int = Field(default=400, gt=0)
     sparql_max_chain: int = Field(default=500, gt=0)
@@ -77,3 +78,12 @@ class Settings(BaseSettings):
     max_paths: int = Field(default=500, gt=0)
     hub_expansion_cap: int = Field(default=200, gt=0)
     export_node_cap: int = Field(default=100_000, gt=0)
+
+    @field_validator("sparql_worker_memory_mb")
+    @classmethod
+    def _worker_memory(cls, value: int) -> int:
+        """A SPARQL worker's address space holds ~650 MB before any query (a 256 MiB stack, the
+        engine's buffers): below 768 MB every query would abort."""
+        if 0 < value < 768:
+            raise ValueError("must be 0 (no limit) or at least 768 (MB)")
+        return value

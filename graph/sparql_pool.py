@@ -190,7 +190,8 @@ class WorkerPool:
             if not self._closed:
                 self._started(slot)
         except errors.GraphError as error:  # the next query that gets the slot tries again
-            log.warning("could not start a SPARQL worker: %s", error)
+            if not self._closed:
+                log.warning("could not start a SPARQL worker: %s", error)
         finally:
             self._idle.put(slot)
 

@@ -166,7 +166,7 @@ def test_a_worker_that_dies_costs_one_query(client: httpx.Client, name: str) -> 
     """A memory blow-up past the worker's RLIMIT_AS aborts that worker, not the server: the
     caller gets a 422 problem saying so, and the next query is served."""
     app = build_app(
-        attack_store(), query_timeout_s=60, sparql_workers=2, sparql_worker_memory_mb=640
+        attack_store(), query_timeout_s=60, sparql_workers=2, sparql_worker_memory_mb=768
     )
     with live_server(app) as url:
         response = client.get(f"{url}/sparql", params={"query": ATTACKS[name]})
