@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -20,6 +21,7 @@ from graph.errors import (
     StoreUnavailable,
     WriteRejected,
 )
+from graph.rdf_store import OxigraphStore
 from graph.sparql import GraphSparqlService, Negotiated, QueryForm
 from graph.sparql_check import CheckLimits, check_query
 
@@ -343,3 +345,28 @@ def test_running_queries_are_bounded() -> None:
         assert timed_out
     finally:
         service.close()
+
+
+def test_on_disk_store_is_queried_through_a_fresh_snapshot_after_each_write(tmp_path: Path) -> None:
+    """Workers read a checkpoint of the on-disk store, remade after a write; the old one goes."""
+    rdf = OxigraphStore(tmp_path / "data")
+    rdf.replace_graph(A1, Graph().parse(data=f"<{ID}x> <{DG}name> 'one' .", format="turtle"))
+    service = GraphSparqlService(
+        rdf.pyoxigraph_store,
+        data_dir=tmp_path / "data",
+        generation=lambda: rdf.generation,
+        max_concurrent=1,
+    )
+    try:
+        count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+        assert b'"value":"1"' in service.query(count).body
+        snapshots = tmp_path / "data" / "sparql-snapshots"
+        first = sorted(snapshots.iterdir())
+        assert len(first) == 1
+        rdf.replace_graph(A2, Graph().parse(data=f"<{ID}y> <{DG}name> 'two' .", format="turtle"))
+        assert b'"value":"2"' in service.query(count).body
+        assert sorted(snapshots.iterdir()) != first and len(list(snapshots.iterdir())) == 1
+    finally:
+        service.close()
+        rdf.flush()
+    assert not (tmp_path / "data" / "sparql-snapshots").exists()
