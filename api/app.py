@@ -86,6 +86,7 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         backends = await run_in_threadpool(open_backends, backend_config(settings))
         app.state.backends = backends
+        backends.sparql.start()  # worker processes for /sparql, in the background
         try:
             if backends.neo4j_enabled:
                 try:

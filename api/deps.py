@@ -8,6 +8,7 @@ from fastapi import Request
 
 from api.settings import Settings
 from graph.backends import BackendConfig
+from graph.sparql_check import CheckLimits
 
 
 def get_settings(request: Request) -> Settings:
@@ -32,6 +33,14 @@ def backend_config(settings: Settings) -> BackendConfig:
         neo4j_database=settings.neo4j_database,
         query_timeout_s=settings.query_timeout_s,
         sparql_result_cap=settings.sparql_result_cap,
+        sparql_workers=settings.sparql_workers,
+        sparql_worker_memory_mb=settings.sparql_worker_memory_mb,
+        sparql_max_query_chars=settings.sparql_max_query_chars,
+        sparql_limits=CheckLimits(
+            max_depth=settings.sparql_max_depth,
+            max_chain=settings.sparql_max_chain,
+            max_nodes=settings.sparql_max_nodes,
+        ),
         cypher_row_cap=settings.cypher_row_cap,
         max_path_hops=settings.max_path_hops,
         max_paths=settings.max_paths,

@@ -43,6 +43,11 @@ PROBLEM_TABLE: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (graph_errors.WriteRejected, ProblemKind(403, "write-rejected", "Write rejected")),
     (graph_errors.ResultTooLarge, ProblemKind(413, "result-too-large", "Result too large")),
     (graph_errors.QueryError, ProblemKind(400, "bad-query", "Bad query")),
+    (
+        graph_errors.QueryAborted,
+        ProblemKind(422, "query-aborted", "Query exceeded the engine's limits"),
+    ),
+    (graph_errors.NotAcceptable, ProblemKind(406, "not-acceptable", "Not acceptable")),
     (graph_errors.InvalidData, ProblemKind(422, "invalid-data", "Invalid data")),
     (graph_errors.ConflictError, ProblemKind(409, "conflict", "Conflicting write", 1)),
     (loader_errors.LoadError, ProblemKind(422, "invalid-input", "Invalid input")),

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -79,8 +79,24 @@ class Settings(BaseSettings):
 
     query_timeout_s: float = Field(default=10.0, gt=0)
     sparql_result_cap: int = Field(default=10_000, gt=0)
+    sparql_workers: int = Field(default=4, ge=1, le=64)
+    sparql_worker_memory_mb: int = Field(default=2048, ge=0)
+    """0 (no limit) or at least 768: a worker needs about 650 MB of address space idle."""
+    sparql_max_query_chars: int = Field(default=100_000, gt=0)
+    sparql_max_depth: int = Field(default=400, gt=0)
+    sparql_max_chain: int = Field(default=500, gt=0)
+    sparql_max_nodes: int = Field(default=50_000, gt=0)
     cypher_row_cap: int = Field(default=1_000, gt=0)
     max_path_hops: int = Field(default=4, ge=1, le=8)
     max_paths: int = Field(default=500, gt=0)
     hub_expansion_cap: int = Field(default=200, gt=0)
     export_node_cap: int = Field(default=100_000, gt=0)
+
+    @field_validator("sparql_worker_memory_mb")
+    @classmethod
+    def _worker_memory(cls, value: int) -> int:
+        """A SPARQL worker's address space holds ~650 MB before any query (a 256 MiB stack, the
+        engine's buffers): below 768 MB every query would abort."""
+        if 0 < value < 768:
+            raise ValueError("must be 0 (no limit) or at least 768 (MB)")
+        return value

@@ -17,7 +17,7 @@ from graph.export.service import ExportService
 from graph.graphstore import GraphStore
 from graph.queries import GraphQueries, QueryLimits, neo4j_queries, nx_queries
 from graph.rdf_store import OxigraphStore
-from graph.sparql import GraphSparqlService
+from graph.sparql import CheckLimits, GraphSparqlService
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,10 @@ class BackendConfig:
     neo4j_database: str = "neo4j"
     query_timeout_s: float = 10.0
     sparql_result_cap: int = 10_000
+    sparql_workers: int = 4
+    sparql_worker_memory_mb: int = 2048
+    sparql_max_query_chars: int = 100_000
+    sparql_limits: CheckLimits = field(default_factory=CheckLimits)
     cypher_row_cap: int = 1_000
     max_path_hops: int = 4
     max_paths: int = 500
@@ -92,13 +96,19 @@ def open_backends(config: BackendConfig) -> Backends:
     from graph.queries.neo4j_links import LinkExtension
 
     rdf = OxigraphStore(config.data_dir)
-    closers: list[Any] = [rdf.flush]
     limits = query_limits(config)
     sparql = GraphSparqlService(
         rdf.pyoxigraph_store,
         timeout_s=config.query_timeout_s,
         result_cap=config.sparql_result_cap,
+        max_concurrent=config.sparql_workers,
+        memory_bytes=config.sparql_worker_memory_mb * 1024 * 1024,
+        max_query_chars=config.sparql_max_query_chars,
+        limits=config.sparql_limits,
+        data_dir=config.data_dir,
+        generation=lambda: rdf.generation,
     )
+    closers: list[Any] = [rdf.flush, sparql.close]
     if not config.neo4j_uri:
         store = GraphStore(rdf)
         queries = nx_queries(rdf, limits)

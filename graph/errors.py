@@ -8,6 +8,8 @@ pyoxigraph, rdflib and the neo4j driver into these, so callers (the API maps the
     ├── StoreUnavailable   a store is down or unreachable; retry after ``retry_after`` seconds
     ├── QueryError         the query does not parse or cannot be evaluated (parser's message)
     ├── QueryTimeout       the query ran out of time
+    ├── QueryAborted       the query exceeded the engine's limits (memory, stack): its worker died
+    ├── NotAcceptable      the result cannot be written in any format the client accepts
     ├── NotFound           the thing asked for does not exist (an article, an entity)
     ├── ResultTooLarge     the result exceeds the configured limit
     ├── WriteRejected      a write through a read path (an update sent as a query, read-only Cypher)
@@ -49,6 +51,14 @@ class QueryTimeout(GraphError):
         super().__init__(message)
         self.timeout = timeout
         """The limit that was exceeded, in seconds, when known."""
+
+
+class QueryAborted(GraphError):
+    """The query exceeded the engine's limits (memory, stack): the process evaluating it died."""
+
+
+class NotAcceptable(GraphError):
+    """The query's result cannot be written in any media type the client accepts."""
 
 
 class NotFound(GraphError):

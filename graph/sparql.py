@@ -1,67 +1,69 @@
-"""Read-only SPARQL 1.1 queries over the embedded Oxigraph store (pyoxigraph's own engine).
+"""Read-only SPARQL 1.1 queries from untrusted clients, evaluated out of the API process.
 
 :class:`GraphSparqlService` is what ``/sparql`` calls. It evaluates one query and returns the
 serialised result; the HTTP layer only parses the protocol and negotiates the media type.
 
 Guarantees
 ----------
-* **Read-only.** Only ``Store.query`` is ever called, and it evaluates queries, never updates. Text
-  that uses a SPARQL Update keyword (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``, ``DROP``…) is
-  refused with :class:`~graph.errors.WriteRejected` before it reaches the engine.
-* **No outbound requests.** pyoxigraph evaluates ``SERVICE`` by making HTTP requests *from the
-  server*; a query that uses ``SERVICE`` is refused (:class:`~graph.errors.QueryError`).
+* **The API process never parses a query.** It checks the text's length, then hands the query
+  to a worker process (:mod:`graph.sparql_pool`, :mod:`graph.sparql_worker`) that holds a
+  read-only snapshot of the store, has no network and a memory limit. A query that crashes the
+  engine (stack overflow, abort on a failed allocation) costs that worker only:
+  :class:`~graph.errors.QueryAborted`, and the worker is replaced.
+* **Checked by a real parser.** In the worker, before pyoxigraph sees it, the query is parsed by
+  rdflib's SPARQL grammar (:mod:`graph.sparql_check`): SPARQL Update is
+  :class:`~graph.errors.WriteRejected`, ``SERVICE`` anywhere and parse trees over the limits
+  (depth, chain length, node count) are :class:`~graph.errors.QueryError`. The verdict on a text
+  is cached here, so a repeated query is not parsed twice.
+* **Time limit, for real.** At the deadline the worker is killed (pyoxigraph cannot cancel a
+  query) and replaced: :class:`~graph.errors.QueryTimeout`, and no CPU is spent on it after.
+  At most ``max_concurrent`` queries run at once; a query that finds every worker busy waits
+  within its own time limit, then gets :class:`~graph.errors.StoreUnavailable`.
 * **Dataset.** Without a dataset in the request, the default graph is the union of every article
-  graph (``use_default_graph_as_union``) and ``GRAPH ?g`` ranges over the articles. The query's own
-  ``FROM``/``FROM NAMED`` replace that, and the protocol's ``default-graph-uri`` /
-  ``named-graph-uri`` replace both (SPARQL 1.1 Protocol §2.1.4).
-* **Time limit.** pyoxigraph cannot cancel a running query. The query runs in a daemon worker
-  thread (pyoxigraph releases the GIL while it evaluates) and the caller stops waiting at the
-  deadline (:class:`~graph.errors.QueryTimeout`). The worker checks a cancel flag between two
-  solutions, so a query that streams stops right away; one that is stuck inside a single step of
-  the engine (a sort, an aggregate, a huge join with no match) runs on in the background but
-  keeps its slot: at most ``max_concurrent`` queries run at once, and when every slot is taken a
-  new query waits within its own time limit, then gets :class:`~graph.errors.StoreUnavailable`.
+  graph and ``GRAPH ?g`` ranges over the articles. The query's own ``FROM``/``FROM NAMED`` replace
+  that, and the protocol's ``default-graph-uri``/``named-graph-uri`` replace both.
 * **Result cap.** At most ``result_cap`` solutions (or triples) are taken from the engine; one
-  more and the query fails with :class:`~graph.errors.ResultTooLarge` (add a ``LIMIT``). Results are
-  serialised only from that bounded list, so a runaway result cannot exhaust memory.
+  more and the query fails with :class:`~graph.errors.ResultTooLarge` (add a ``LIMIT``).
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
+from pyoxigraph import NamedNode, Store
 
-from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable, WriteRejected
-from graph.sparql_formats import (
-    GRAPH_MEDIA_TYPES,
-    SOLUTION_MEDIA_TYPES,
-    pick,
-    write_boolean,
-    write_solutions,
-    write_triples,
+from graph.errors import (
+    GraphError,
+    NotAcceptable,
+    QueryAborted,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+    WriteRejected,
 )
+from graph.sparql_check import CheckedQuery, CheckLimits
+from graph.sparql_formats import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES
+from graph.sparql_pool import Snapshots, WorkerPool
+from graph.sparql_worker import Job, Outcome, Snapshot, WorkerConfig
 
 __all__ = [
     "GRAPH_MEDIA_TYPES",
     "SOLUTION_MEDIA_TYPES",
+    "CheckLimits",
     "GraphSparqlService",
     "QueryForm",
-    "QueryShape",
     "SparqlResult",
-    "analyse_query",
 ]
-
-T = TypeVar("T")
-
 
 DEFAULT_PREFIXES: dict[str, str] = {
     "dg": "https://w3id.org/diplograph/ontology#",
@@ -72,6 +74,22 @@ DEFAULT_PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
 }
 """Prefixes used when writing Turtle (with those the query declares)."""
+
+VERDICTS = 4096
+"""Parser-check verdicts remembered (by SHA-256 of the text)."""
+
+_ERRORS: dict[str, type[GraphError]] = {
+    cls.__name__: cls
+    for cls in (
+        QueryError,
+        WriteRejected,
+        ResultTooLarge,
+        StoreUnavailable,
+        NotAcceptable,
+        QueryAborted,
+        QueryTimeout,
+    )
+}
 
 
 class QueryForm(StrEnum):
@@ -88,80 +106,6 @@ class QueryForm(StrEnum):
         return self in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE)
 
 
-# ------------------------------------------------------------------------------------------------
-# Looking at the query text (without parsing it: pyoxigraph's parser has the last word)
-# ------------------------------------------------------------------------------------------------
-
-_OPAQUE = re.compile(
-    r"""'''(?:[^\\]|\\.)*?'''|\"\"\"(?:[^\\]|\\.)*?\"\"\"      # long strings
-    |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*"              # strings
-    |<[^<>"{}|^`\\\x00-\x20]*>                                # IRIs
-    |\#[^\n\r]*                                               # comments""",
-    re.VERBOSE | re.DOTALL,
-)
-# A bare word: not part of a variable (?x $x), prefixed name (ex:x x:), blank node label (_:x) or
-# language tag (@en-GB). A false positive only refuses a query; it never lets one through.
-_WORD = re.compile(r"(?<![\w:?$@-])[A-Za-z]+(?![\w:-])")
-_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
-MAX_NESTING = 100
-"""Deepest nesting of ``{``, ``(`` and ``[`` accepted. pyoxigraph's parser recurses once per
-level without a limit: about 2,500 nested groups overflow the stack and kill the process."""
-_OPENERS = frozenset("{([")
-_CLOSERS = frozenset("})]")
-
-
-@dataclass(frozen=True)
-class QueryShape:
-    """What the query text says about itself, found by a lexical scan."""
-
-    form: QueryForm | None
-    """The query form, or None when none was found (the parser will say what is wrong)."""
-    update_keyword: str | None = None
-    """The first SPARQL Update keyword in the text, if any."""
-    uses_service: bool = False
-    has_dataset_clause: bool = False
-    """The query has FROM or FROM NAMED."""
-    prefixes: dict[str, str] = field(default_factory=dict)
-    nesting: int = 0
-    """The deepest nesting of brackets outside strings and comments."""
-
-
-def _keep_iri_brackets(match: re.Match[str]) -> str:
-    """What stands for an opaque token when measuring nesting: the brackets of an IRI-looking
-    token (``<`` may be a less-than whose operand the parser reads), nothing else."""
-    token = match.group(0)
-    return "".join(c for c in token if c in _OPENERS or c in _CLOSERS) if token[0] == "<" else " "
-
-
-def _nesting(text: str) -> int:
-    """The deepest bracket nesting of ``text`` (closers never take it below zero)."""
-    depth = deepest = 0
-    for char in _OPAQUE.sub(_keep_iri_brackets, text):
-        if char in _OPENERS:
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in _CLOSERS:
-            depth = max(0, depth - 1)
-    return deepest
-
-
-def analyse_query(text: str) -> QueryShape:
-    """Scan ``text`` (ignoring strings, IRIs and comments) for its form and risky keywords."""
-    words = [match.group(0).upper() for match in _WORD.finditer(_OPAQUE.sub(" ", text))]
-    form = next((QueryForm(word) for word in words if word in QueryForm.__members__), None)
-    return QueryShape(
-        form=form,
-        update_keyword=next((word for word in words if word in _UPDATE_KEYWORDS), None),
-        uses_service="SERVICE" in words,
-        has_dataset_clause="FROM" in words,
-        prefixes={prefix or "": iri for prefix, iri in _PREFIX_DECLARATION.findall(text)},
-        nesting=_nesting(text),
-    )
-
-
 @dataclass(frozen=True)
 class SparqlResult:
     """A serialised query result."""
@@ -173,75 +117,36 @@ class SparqlResult:
     """Solutions (SELECT), triples (CONSTRUCT, DESCRIBE) or 1 (ASK)."""
 
 
-# ------------------------------------------------------------------------------------------------
-# The service
-# ------------------------------------------------------------------------------------------------
-
-
-class _Cancelled(Exception):
-    """The caller gave up waiting; the worker stops at the next solution."""
-
-
-def _take(items: Iterable[T], cap: int, cancel: threading.Event) -> list[T]:
-    """At most ``cap`` items; ResultTooLarge on one more, _Cancelled once ``cancel`` is set."""
-    taken: list[T] = []
-    for item in items:
-        if cancel.is_set():
-            raise _Cancelled
-        if len(taken) == cap:
-            raise ResultTooLarge(
-                f"the query has more than {cap} results; add a LIMIT (at most {cap})", limit=cap
-            )
-        taken.append(item)
-    return taken
-
-
 @dataclass(frozen=True)
-class _Job:
-    """One query to evaluate in a worker thread."""
+class Negotiated:
+    """The media type the client accepts for each result family (None: none acceptable)."""
 
-    text: str
-    options: dict[str, Any]
-    media_type: str | None
-    cap: int
-    prefixes: dict[str, str]
-    form: QueryForm | None
-    cancel: threading.Event = field(default_factory=threading.Event)
+    solutions: str | None
+    graph: str | None
 
 
-def _detached(error: BaseException) -> BaseException:
-    """``error`` without tracebacks (also on its cause and context).
-
-    pyoxigraph's result iterators are "unsendable": dropping one on another thread than the one
-    that made it aborts the process. A traceback keeps the worker's frames, and so the iterator,
-    alive; stripping it lets the iterator die in the worker, where it was made.
-    """
-    seen: set[int] = set()
-    pending = [error]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        current.__traceback__ = None
-        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-    return error
-
-
-def _graph_list(uris: Sequence[str], what: str) -> list[NamedNode]:
+def _graph_list(uris: Sequence[str], what: str) -> list[str]:
     """The graph IRIs of a protocol parameter; QueryError on an invalid IRI."""
-    try:
-        return [NamedNode(uri) for uri in uris]
-    except ValueError as error:
-        raise QueryError(f"invalid {what}: {error}") from error
+    for uri in uris:
+        try:
+            NamedNode(uri)
+        except ValueError as error:
+            raise QueryError(f"invalid {what}: {error}") from error
+    return list(uris)
+
+
+def _raise(outcome: Outcome) -> None:
+    """Re-raise a worker's error as the graph error it was."""
+    if outcome.error is not None:
+        raise _ERRORS.get(outcome.error, QueryError)(outcome.message, **outcome.attributes)
 
 
 class GraphSparqlService:
     """SPARQL 1.1 queries over a pyoxigraph ``Store`` whose named graphs are the articles.
 
-    ``timeout_s`` and ``result_cap`` are defaults; :meth:`query` may override them per call
-    (the router passes the values from the settings). ``max_concurrent`` bounds the worker
-    threads, including those of timed-out queries the engine is still evaluating.
+    ``store`` is snapshotted for the workers whenever ``generation()`` changes: an on-disk store
+    (``data_dir`` given) as a RocksDB checkpoint, an in-memory one as an N-Quads dump.
+    ``timeout_s`` and ``result_cap`` are defaults that :meth:`query` may override per call.
     """
 
     def __init__(
@@ -250,14 +155,33 @@ class GraphSparqlService:
         *,
         timeout_s: float = 10.0,
         result_cap: int = 10_000,
-        max_concurrent: int = 8,
+        max_concurrent: int = 4,
+        memory_bytes: int = 2 * 1024**3,
+        max_query_chars: int = 100_000,
+        limits: CheckLimits | None = None,
+        data_dir: Path | None = None,
+        generation: Callable[[], int] | None = None,
         prefixes: Mapping[str, str] | None = None,
     ) -> None:
-        self._store = store
         self._timeout_s = timeout_s
         self._result_cap = result_cap
-        self._slots = threading.BoundedSemaphore(max_concurrent)
+        self._max_query_chars = max_query_chars
         self._prefixes = dict(DEFAULT_PREFIXES if prefixes is None else prefixes)
+        self._verdicts: OrderedDict[bytes, CheckedQuery] = OrderedDict()
+        self._verdict_lock = threading.Lock()
+        self._snapshots = Snapshots(store, generation or (lambda: 0), data_dir)
+        config = WorkerConfig(memory_bytes=memory_bytes, limits=limits or CheckLimits())
+        self.pool = WorkerPool(max_concurrent, config, self._snapshots, self._remember)
+        self._finalizer = weakref.finalize(self, _shut, self.pool, self._snapshots)
+
+    def start(self) -> None:
+        """Start the worker processes in the background (the server calls it at start-up, so
+        that the first queries do not wait for them; otherwise they start on first use)."""
+        self.pool.warm()
+
+    def close(self) -> None:
+        """Stop the workers and delete the snapshots."""
+        self._finalizer()
 
     @staticmethod
     def media_types(form: QueryForm | None) -> tuple[str, ...]:
@@ -265,119 +189,81 @@ class GraphSparqlService:
         offered = GRAPH_MEDIA_TYPES if form and form.returns_graph else SOLUTION_MEDIA_TYPES
         return tuple(offered)
 
-    def offered_media_types(self, text: str) -> tuple[str, ...]:
-        """The media types this query's result can be written in, preferred first."""
-        return self.media_types(analyse_query(text).form)
+    def stats(self) -> dict[str, Any]:
+        """Worker and snapshot figures (network isolation, replacements, last snapshot cost)."""
+        return {**self.pool.stats(), "snapshot_s": round(self._snapshots.last_cost_s, 4)}
 
     def query(
         self,
         text: str,
         *,
         media_type: str | None = None,
+        negotiated: Negotiated | None = None,
         default_graph_uris: Sequence[str] = (),
         named_graph_uris: Sequence[str] = (),
         timeout_s: float | None = None,
         result_cap: int | None = None,
     ) -> SparqlResult:
         """Evaluate ``text`` and serialise the result as ``media_type`` (the form's default if
-        None or not offered for the form the query turns out to have).
+        None or not offered for the form), or as ``negotiated`` says for the query's form.
 
-        Raises WriteRejected (an update), QueryError (malformed, SERVICE, bad graph IRI),
-        QueryTimeout, ResultTooLarge, StoreUnavailable (store error, or too many queries).
+        Raises WriteRejected (an update), QueryError (malformed, SERVICE, over a limit, bad graph
+        IRI), NotAcceptable, QueryTimeout, QueryAborted (the engine's limits), ResultTooLarge,
+        StoreUnavailable (store error, or every worker busy).
         """
-        shape = analyse_query(text)
-        self._refuse_unsafe(shape)
-        options = self._dataset_options(shape, default_graph_uris, named_graph_uris)
-        timeout = self._timeout_s if timeout_s is None else timeout_s
-        job = _Job(
-            text=text,
-            options=options,
-            media_type=media_type,
-            cap=self._result_cap if result_cap is None else result_cap,
-            prefixes={**self._prefixes, **shape.prefixes},
-            form=shape.form,
-        )
-        return self._run_bounded(lambda: self._evaluate(job), timeout, job.cancel)
-
-    @staticmethod
-    def _refuse_unsafe(shape: QueryShape) -> None:
-        """WriteRejected for SPARQL Update, QueryError for SERVICE and for deep nesting."""
-        if shape.nesting > MAX_NESTING:
+        if len(text) > self._max_query_chars:
             raise QueryError(
-                f"the query nests brackets {shape.nesting} levels deep; at most {MAX_NESTING} "
-                "levels of {}, () and [] are accepted"
+                f"the query is {len(text)} characters long; at most {self._max_query_chars} are "
+                "accepted (limit sparql_max_query_chars)"
             )
-        if shape.update_keyword:
-            raise WriteRejected(
-                f"SPARQL Update ({shape.update_keyword}) is not accepted: this endpoint is "
-                "read-only and answers SELECT, ASK, CONSTRUCT and DESCRIBE queries"
-            )
-        if shape.uses_service:
-            raise QueryError("SERVICE (federated query) is disabled on this endpoint")
-
-    @staticmethod
-    def _dataset_options(
-        shape: QueryShape, default_graph_uris: Sequence[str], named_graph_uris: Sequence[str]
-    ) -> dict[str, Any]:
-        """pyoxigraph's dataset arguments: protocol dataset > FROM clauses > union of graphs."""
+        options: dict[str, Any] = {}
         if default_graph_uris or named_graph_uris:
-            return {
+            options = {
                 "default_graph": _graph_list(default_graph_uris, "default-graph-uri"),
                 "named_graphs": _graph_list(named_graph_uris, "named-graph-uri"),
             }
-        if shape.has_dataset_clause:
-            return {}
-        return {"use_default_graph_as_union": True}
+        timeout = self._timeout_s if timeout_s is None else timeout_s
+        cap = self._result_cap if result_cap is None else result_cap
+        verdict = self._verdict(text)
 
-    def _run_bounded(
-        self, job: Callable[[], SparqlResult], timeout: float, cancel: threading.Event
-    ) -> SparqlResult:
-        """Run ``job`` in a daemon worker; stop waiting (and flag it) at the deadline."""
-        deadline = time.monotonic() + timeout
-        if not self._slots.acquire(timeout=timeout):
-            raise StoreUnavailable(
-                "too many SPARQL queries are running; retry in a few seconds", retry_after=5.0
+        def job(snapshot: Snapshot) -> Job:
+            return Job(
+                text=text,
+                snapshot=snapshot,
+                cap=cap,
+                options=options,
+                prefixes=self._prefixes,
+                media_type=media_type,
+                negotiated=None if negotiated is None else (negotiated.solutions, negotiated.graph),
+                checked=verdict,
             )
-        future: Future[SparqlResult] = Future()
 
-        def work() -> None:
-            try:
-                future.set_result(job())
-            except BaseException as error:  # handed to the waiting caller
-                future.set_exception(_detached(error))
-            finally:
-                self._slots.release()
+        outcome = self.pool.run(job, time.monotonic() + timeout, timeout)
+        _raise(outcome)
+        form = QueryForm(outcome.form)
+        return SparqlResult(outcome.body, outcome.media_type, form, outcome.count)
 
-        threading.Thread(target=work, name="sparql-query", daemon=True).start()
-        try:
-            return future.result(timeout=max(0.0, deadline - time.monotonic()))
-        except FutureTimeout:
-            cancel.set()
-            raise QueryTimeout(
-                f"the query did not finish within {timeout:g} s", timeout=timeout
-            ) from None
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
-    def _evaluate(self, job: _Job) -> SparqlResult:
-        """Run the query in the engine, take at most ``job.cap`` results, serialise them."""
-        try:
-            results = self._store.query(job.text, **job.options)
-            if isinstance(results, QueryBoolean):
-                fmt, mime = pick(SOLUTION_MEDIA_TYPES, job.media_type)
-                return SparqlResult(write_boolean(bool(results), fmt), mime, QueryForm.ASK, 1)
-            if isinstance(results, QuerySolutions):
-                variables = [variable.value for variable in results.variables]
-                rows = [list(solution) for solution in _take(results, job.cap, job.cancel)]
-                fmt, mime = pick(SOLUTION_MEDIA_TYPES, job.media_type)
-                body = write_solutions(variables, rows, fmt)
-                return SparqlResult(body, mime, QueryForm.SELECT, len(rows))
-            triples = _take(results, job.cap, job.cancel)
-            rdf_format, mime = pick(GRAPH_MEDIA_TYPES, job.media_type)
-            body = write_triples(triples, rdf_format, job.prefixes)
-            form = job.form if job.form and job.form.returns_graph else QueryForm.CONSTRUCT
-            return SparqlResult(body, mime, form, len(triples))
-        except SyntaxError as error:
-            raise QueryError(f"malformed SPARQL query: {error.msg}") from None
-        except ValueError as error:
-            raise QueryError(str(error)) from None
-        except OSError as error:
-            raise StoreUnavailable(f"the RDF store failed: {error}") from error
+    def _verdict(self, text: str) -> CheckedQuery | None:
+        """The cached parser verdict on ``text``, if any."""
+        key = self._key(text)
+        with self._verdict_lock:
+            found = self._verdicts.get(key)
+            if found is not None:
+                self._verdicts.move_to_end(key)
+            return found
+
+    def _remember(self, text: str, checked: CheckedQuery) -> None:
+        """Cache a worker's verdict that ``text`` passed the parser check."""
+        with self._verdict_lock:
+            self._verdicts[self._key(text)] = checked
+            while len(self._verdicts) > VERDICTS:
+                self._verdicts.popitem(last=False)
+
+
+def _shut(pool: WorkerPool, snapshots: Snapshots) -> None:
+    pool.close()
+    snapshots.close()

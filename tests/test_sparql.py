@@ -6,14 +6,24 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable, WriteRejected
-from graph.sparql import GRAPH_MEDIA_TYPES, GraphSparqlService, QueryForm, analyse_query
+from graph.errors import (
+    NotAcceptable,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreUnavailable,
+    WriteRejected,
+)
+from graph.rdf_store import OxigraphStore
+from graph.sparql import GraphSparqlService, Negotiated, QueryForm
+from graph.sparql_check import CheckLimits, check_query
 
 DG = "https://w3id.org/diplograph/ontology#"
 ID = "https://w3id.org/diplograph/id/"
@@ -54,8 +64,10 @@ def store() -> ox.Store:
 
 
 @pytest.fixture
-def service(store: ox.Store) -> GraphSparqlService:
-    return GraphSparqlService(store, timeout_s=5, result_cap=100)
+def service(store: ox.Store) -> Iterator[GraphSparqlService]:
+    service = GraphSparqlService(store, timeout_s=5, result_cap=100, max_concurrent=1)
+    yield service
+    service.close()
 
 
 def select(service: GraphSparqlService, query: str, **kwargs: object) -> list[dict[str, str]]:
@@ -63,16 +75,6 @@ def select(service: GraphSparqlService, query: str, **kwargs: object) -> list[di
     result = service.query(query, media_type="application/sparql-results+json", **kwargs)  # type: ignore[arg-type]
     document = json.loads(result.body)
     return [{k: v["value"] for k, v in b.items()} for b in document["results"]["bindings"]]
-
-
-@pytest.fixture(autouse=True)
-def no_leftover_workers() -> Iterator[None]:
-    """Wait (bounded) for timed-out queries still running in the engine, so tests stay isolated."""
-    yield
-    deadline = time.monotonic() + 60
-    while any(t.name == "sparql-query" for t in threading.enumerate()):
-        assert time.monotonic() < deadline, "a SPARQL worker thread never finished"
-        time.sleep(0.05)
 
 
 # --------------------------------------------------------------------------------------- dataset
@@ -204,10 +206,13 @@ def test_wrong_family_media_type_falls_back_to_the_forms_default(
     assert result.media_type == "text/turtle"
 
 
-def test_offered_media_types_depend_on_the_form(service: GraphSparqlService) -> None:
-    assert service.offered_media_types(COUNTRIES)[0] == "application/sparql-results+json"
-    describe = service.offered_media_types("DESCRIBE <http://x>")
-    assert describe == tuple(GRAPH_MEDIA_TYPES)
+def test_negotiated_media_type_follows_the_form(service: GraphSparqlService) -> None:
+    both = Negotiated(solutions="text/csv", graph="application/n-triples")
+    assert service.query(COUNTRIES, negotiated=both).media_type == "text/csv"
+    describe = service.query(f"DESCRIBE <{ID}country/USA>", negotiated=both)
+    assert describe.media_type == "application/n-triples"
+    with pytest.raises(NotAcceptable, match="acceptable: text/turtle"):
+        service.query("DESCRIBE <http://x>", negotiated=Negotiated("text/csv", None))
 
 
 # ------------------------------------------------------------------------------------- refusals
@@ -253,26 +258,19 @@ def test_service_is_refused(service: GraphSparqlService, query: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "form", "update", "service", "dataset"),
+    ("text", "form", "dataset"),
     [
-        ("SELECT * { ?s ?p ?o }", "SELECT", None, False, False),
-        ("prefix select: <http://x/> ASK { ?s select:construct ?o }", "ASK", None, False, False),
-        ("# SELECT\nCONSTRUCT WHERE { ?s ?p 'DESCRIBE' }", "CONSTRUCT", None, False, False),
-        ("DESCRIBE <http://x/SELECT#INSERT>", "DESCRIBE", None, False, False),
-        ("SELECT ?service { ?service ?p 'SERVICE' } # SERVICE", "SELECT", None, False, False),
-        ("SELECT * FROM <http://g> { ?s ?p ?o }", "SELECT", None, False, True),
-        ('SELECT * { ?s ?p """\nSERVICE""" . ?s ?p "y"@en-SERVICE }', "SELECT", None, False, False),
-        ("SELECT * { ?s ?p ?o FILTER(?o<3 && ?o>1) SERVICE <x> {} }", "SELECT", None, True, False),
-        ("INSERT DATA { <a:b> <a:c> 'SELECT' }", None, "INSERT", False, False),
-        ("junk", None, None, False, False),
+        ("SELECT * { ?s ?p ?o }", "SELECT", False),
+        ("prefix select: <http://x/> ASK { ?s select:construct ?o }", "ASK", False),
+        ("# SELECT\nCONSTRUCT WHERE { ?s ?p 'DESCRIBE' }", "CONSTRUCT", False),
+        ("DESCRIBE <http://x/SELECT#INSERT>", "DESCRIBE", False),
+        ("SELECT ?service { ?service ?p 'SERVICE' } # SERVICE", "SELECT", False),
+        ("SELECT * FROM <http://g> { ?s ?p ?o }", "SELECT", True),
     ],
 )
-def test_analyse_query(
-    text: str, form: str | None, update: str | None, service: bool, dataset: bool
-) -> None:
-    shape = analyse_query(text)
-    assert (shape.form, shape.update_keyword) == (form and QueryForm(form), update)
-    assert (shape.uses_service, shape.has_dataset_clause) == (service, dataset)
+def test_check_query(text: str, form: str, dataset: bool) -> None:
+    checked = check_query(text, CheckLimits())
+    assert (checked.form, checked.has_dataset_clause) == (form, dataset)
 
 
 # --------------------------------------------------------------------------------------- limits
@@ -313,30 +311,62 @@ def test_timeout_of_a_long_single_step() -> None:
     assert caught.value.timeout == 0.2
 
 
-def test_timeout_stops_a_streaming_query_at_once() -> None:
-    service = GraphSparqlService(big_store(3000), result_cap=10**9)
-    with pytest.raises(QueryTimeout):
-        service.query(STREAM, timeout_s=0.2)
-    deadline = time.monotonic() + 1.0
-    while any(t.name == "sparql-query" for t in threading.enumerate()):
-        assert time.monotonic() < deadline, "the cancelled worker kept streaming"
-        time.sleep(0.01)
+def test_timeout_kills_the_worker_and_frees_its_slot() -> None:
+    service = GraphSparqlService(big_store(700), result_cap=10**9, max_concurrent=1)
+    try:
+        with pytest.raises(QueryTimeout):
+            service.query(SLOW_SORT, timeout_s=0.3)
+        assert service.stats()["replaced"] == 1
+        # the only worker was killed and replaced: the next query is served
+        assert service.query("ASK { ?s ?p ?o }", timeout_s=5).body == b'{"head":{},"boolean":true}'
+    finally:
+        service.close()
 
 
 def test_running_queries_are_bounded() -> None:
     service = GraphSparqlService(big_store(700), result_cap=10**9, max_concurrent=1)
-    with pytest.raises(QueryTimeout):
-        service.query(SLOW_SORT, timeout_s=0.1)
-    # the sort still runs in the engine and holds the only slot
-    with pytest.raises(StoreUnavailable, match="too many") as caught:
-        service.query("ASK {}", timeout_s=0.1)
-    assert caught.value.retry_after
+    try:
+        service.query("ASK {}", timeout_s=30)  # the worker is up
+        timed_out: list[QueryTimeout] = []
+
+        def run_slow() -> None:
+            try:
+                service.query(SLOW_SORT, timeout_s=2)
+            except QueryTimeout as error:
+                timed_out.append(error)
+
+        slow = threading.Thread(target=run_slow)
+        slow.start()
+        time.sleep(0.3)
+        with pytest.raises(StoreUnavailable, match="busy") as caught:
+            service.query("ASK {}", timeout_s=0.2)
+        assert caught.value.retry_after
+        slow.join()
+        assert timed_out
+    finally:
+        service.close()
 
 
-def test_small_queries_still_answer_while_one_runs_away() -> None:
-    service = GraphSparqlService(big_store(700), result_cap=10**9, max_concurrent=4)
-    with pytest.raises(QueryTimeout):
-        service.query(SLOW_SORT, timeout_s=0.1)
-    started = time.monotonic()
-    assert service.query("ASK { ?s ?p ?o }", timeout_s=2).body == b'{"head":{},"boolean":true}'
-    assert time.monotonic() - started < 0.5
+def test_on_disk_store_is_queried_through_a_fresh_snapshot_after_each_write(tmp_path: Path) -> None:
+    """Workers read a checkpoint of the on-disk store, remade after a write; the old one goes."""
+    rdf = OxigraphStore(tmp_path / "data")
+    rdf.replace_graph(A1, Graph().parse(data=f"<{ID}x> <{DG}name> 'one' .", format="turtle"))
+    service = GraphSparqlService(
+        rdf.pyoxigraph_store,
+        data_dir=tmp_path / "data",
+        generation=lambda: rdf.generation,
+        max_concurrent=1,
+    )
+    try:
+        count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+        assert b'"value":"1"' in service.query(count).body
+        snapshots = tmp_path / "data" / "sparql-snapshots"
+        first = sorted(snapshots.iterdir())
+        assert len(first) == 1
+        rdf.replace_graph(A2, Graph().parse(data=f"<{ID}y> <{DG}name> 'two' .", format="turtle"))
+        assert b'"value":"2"' in service.query(count).body
+        assert sorted(snapshots.iterdir()) != first and len(list(snapshots.iterdir())) == 1
+    finally:
+        service.close()
+        rdf.flush()
+    assert not (tmp_path / "data" / "sparql-snapshots").exists()

@@ -19,7 +19,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_backends, get_settings
 from graph.errors import QueryError, WriteRejected
-from graph.sparql import GraphSparqlService, SparqlResult
+from graph.sparql import (
+    GRAPH_MEDIA_TYPES,
+    SOLUTION_MEDIA_TYPES,
+    GraphSparqlService,
+    Negotiated,
+    SparqlResult,
+)
 
 router = APIRouter(tags=["sparql"])
 
@@ -66,11 +72,13 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
             "application/rdf+xml": {},
         },
     },
-    400: {"description": "Malformed query (the parser's message), or SERVICE"},
+    400: {"description": "Malformed query (the parser's message), SERVICE, or over a limit"},
     403: {"description": "SPARQL Update sent to the query endpoint"},
     406: {"description": "No acceptable result format for this query form"},
     413: {"description": "More results than the configured cap"},
     415: {"description": "POST body of an unsupported media type"},
+    422: {"description": "The query exceeded the engine's limits (memory, stack)"},
+    503: {"description": "Every SPARQL worker is busy"},
     504: {"description": "The query did not finish in time"},
 }
 
@@ -171,21 +179,22 @@ def _decode(body: bytes) -> str:
 
 
 async def _answer(request: Request, protocol: ProtocolRequest) -> Response:
-    """Negotiate the format, evaluate in a worker thread, and wrap the bytes."""
+    """Negotiate the format for either result family, evaluate in a worker, wrap the bytes.
+
+    The form of the query is only known once a worker has parsed it (the API process never
+    parses untrusted SPARQL), so the worker picks the family's format (406 if it is None).
+    """
     service: GraphSparqlService = get_backends(request).sparql
     settings = get_settings(request)
-    offered = service.offered_media_types(protocol.query)
-    media_type = negotiate(request.headers.get("accept"), offered)
-    if media_type is None:
-        raise HTTPException(
-            406,
-            f"cannot answer this query as {request.headers.get('accept')};"
-            f" acceptable: {', '.join(offered)}",
-        )
+    accept = request.headers.get("accept")
+    negotiated = Negotiated(
+        solutions=negotiate(accept, tuple(SOLUTION_MEDIA_TYPES)),
+        graph=negotiate(accept, tuple(GRAPH_MEDIA_TYPES)),
+    )
     result: SparqlResult = await run_in_threadpool(
         service.query,
         protocol.query,
-        media_type=media_type,
+        negotiated=negotiated,
         default_graph_uris=protocol.default_graph_uris,
         named_graph_uris=protocol.named_graph_uris,
         timeout_s=settings.query_timeout_s,
