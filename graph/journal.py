@@ -4,7 +4,7 @@
   to replace, made durable before the store is touched. Oxigraph's bulk loader is not
   transactional, so a process killed in the middle of one leaves part of the batch; when the
   store is opened again, a journal still present means such a load never finished, and the
-  graphs are put back as the journal says (one transaction), then the journal is deleted.
+  graphs are put back as the journal says, then the journal is deleted.
 * :class:`StaleMarker` (``projection.stale``): written before a write changes the RDF store and
   cleared once the projection (Neo4j) holds the same change. Present at start-up, it means the
   projection may disagree with the RDF store: it is rebuilt (``GraphStore.sync``).

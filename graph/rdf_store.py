@@ -12,11 +12,11 @@ Replacing graphs is all or nothing, even if the process is killed (SIGKILL) at a
   content of the target graphs is written and fsynced to ``replace.undo`` in the data directory
   BEFORE the store is touched; then the graphs are dropped and bulk-loaded, the store flushed,
   and the journal deleted (the commit point). Opening the store with a journal present (any
-  entry point: serve, load, sync) puts those graphs back as they were, in one transaction,
-  then deletes the journal. Recovery is idempotent: it drops the graphs and inserts their
-  former content, so a crash during recovery is recovered again. An undo (not a redo) journal
-  costs nothing for new articles (only their names are written) and replays content that the
-  store itself produced, so a replay cannot fail on bad input.
+  entry point: serve, load, sync) puts those graphs back as they were (dropped, then their
+  former content loaded), flushes, then deletes the journal. Recovery is idempotent and the
+  journal stays until it is done, so a crash during recovery is recovered again. An undo (not
+  a redo) journal costs nothing for new articles (only their names are written) and replays
+  content that the store itself produced, so a replay cannot fail on bad input.
 
 The new triples are written as N-Triples/N-Quads by our own term writer (rdflib's serialiser
 is three times slower). If adding fails in process, the former content is put back before the
@@ -299,7 +299,7 @@ class OxigraphStore:
             len(snapshot.graphs),
         )
         started = time.monotonic()
-        self.restore(snapshot)
+        self._put_back(snapshot)
         self.flush()
         self._journal.clear()
         log.warning("recovered in %.2f s", time.monotonic() - started)
@@ -342,6 +342,20 @@ class OxigraphStore:
         return self._store
 
     # ------------------------------------------------------------------ writes
+
+    def _put_back(self, snapshot: GraphSnapshot) -> None:
+        """:meth:`restore` for the recovery: the graphs dropped in one transaction, then their
+        content loaded by ``Store.load`` (not one transaction with the drop, but the journal
+        stays until it is done, so a crash repeats it; 3-4x faster than ``INSERT DATA``)."""
+        self._update(
+            [f"DROP SILENT GRAPH <{_node(iri).value}>" for iri in snapshot.graphs],
+            "recovering graphs",
+        )
+        with _store_errors("recovering graphs"):
+            for iri, data in snapshot.graphs.items():
+                if data is not None:
+                    self._store.add_graph(_node(iri))
+                    self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=_node(iri))
 
     def replace_graph(self, iri: str, graph: Graph) -> GraphSnapshot:
         """Replace (or create) one article graph; returns what it held before."""
