@@ -1,9 +1,10 @@
 """A writer the crash tests kill: ``python tests/crash_child.py DATA_DIR FILE...``.
 
 Opens the stores with the production wiring (``open_backends``; Neo4j when
-``DIPLOGRAPH_NEO4J_URI`` is set), parses the files, prints ``go`` just before the one store write
-(``GraphStore.load_graphs``, as the API and ``diplograph load`` do), then ``done``. The test sends
-SIGKILL at a random moment after ``go``; nothing here is instrumented.
+``DIPLOGRAPH_NEO4J_URI`` is set), parses the files, prints ``ready``, waits for a line on stdin,
+then makes the one store write (``GraphStore.load_graphs``, as the API and ``diplograph load``
+do) and prints ``done``. The test sends SIGKILL at a random moment after the line it wrote;
+nothing in the stores is instrumented.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def main(data_dir: str, *files: str) -> None:
         batch = load_paths(expand_paths(files), entity_index(backends.store), shacl=False)
         assert not batch.failed, batch.failed
         graphs = {str(a.iri): a.graph for a in batch.articles}
-        print("go", flush=True)
+        print("ready", flush=True)
+        sys.stdin.readline()
         backends.store.load_graphs(graphs)
         print("done", flush=True)
     finally:

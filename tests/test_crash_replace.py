@@ -154,16 +154,23 @@ class Child:
         self.data_dir = data_dir
         self.process = subprocess.Popen(
             [sys.executable, str(CHILD), str(data_dir), *map(str, scenario.files)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
         )
         self.went = 0.0
 
-    def wait_go(self) -> None:
-        """Wait until the child is about to write."""
+    def wait_ready(self) -> None:
+        """Wait until the child has parsed the files and waits to write."""
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
-        assert line == b"go\n", f"the child did not start its write: {line!r}"
+        assert line == b"ready\n", f"the child did not get ready: {line!r}"
+
+    def go(self) -> None:
+        """Let the child write; delays count from now."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"go\n")
+        self.process.stdin.flush()
         self.went = time.monotonic()
 
     def kill_at(self, delay: float) -> bool:
@@ -190,7 +197,8 @@ def child_env(connection: Neo4jConnection | None = None) -> dict[str, str]:
 def calibrate(scenario: Scenario, data_dir: Path, env: dict[str, str]) -> float:
     """Seconds from go to the end of an unkilled run (which must give the new version)."""
     child = Child(scenario, data_dir, env)
-    child.wait_go()
+    child.wait_ready()
+    child.go()
     assert child.process.stdout is not None
     assert child.process.stdout.readline() == b"done\n"
     seconds = time.monotonic() - child.went
@@ -219,8 +227,9 @@ def kill_trials(
         group = list(enumerate(delays))[start : start + PARALLEL]
         children = [(d, Child(scenario, root / f"kill-{i}", env)) for i, d in group]
         for _, child in children:
-            child.wait_go()
-        for delay, child in sorted(children, key=lambda pair: pair[0]):
+            child.wait_ready()
+        for delay, child in children:  # one at a time: the others wait to be told to write
+            child.go()
             if child.kill_at(delay):
                 yield delay, child.data_dir
 
@@ -283,7 +292,8 @@ def test_after_a_killed_replacement_the_api_rebuilds_the_stale_projection(
             base.with_name(f"k-{trial}"),
             settings_env,
         )
-        child.wait_go()
+        child.wait_ready()
+        child.go()
         child.kill_at(rng.uniform(0.0, 0.15))
         data_dir = child.data_dir
         stale = (data_dir / STALE_FILE).exists()
