@@ -276,7 +276,11 @@ class GraphStore:
             ):
                 # computed while the RDF store loads (its bulk loader does not hold the GIL)
                 touching = pool.submit(_graphs_touched, list((new or {}).values()))
-                snapshot = change_rdf()
+                try:
+                    snapshot = change_rdf()
+                except InvalidData:
+                    self._agreed()  # refused before anything was written
+                    raise
                 try:
                     touched = snapshot_touched(snapshot) | touching.result()
                     projected = self._apply(sorted(touched))
