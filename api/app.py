@@ -21,6 +21,7 @@ from api.problems import install_problem_handlers
 from api.security import KeyRing, require_read_access
 from api.settings import Settings
 from graph.backends import Backends, open_backends
+from graph.repair import ProjectionRepair
 
 log = logging.getLogger("diplograph.api")
 
@@ -87,16 +88,20 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
         backends = await run_in_threadpool(open_backends, backend_config(settings))
         app.state.backends = backends
         backends.sparql.start()  # worker processes for /sparql, in the background
+        # an interrupted write left the projection stale: rebuilt while serving (/ready: 503)
+        repair = ProjectionRepair(backends.store)
         try:
             if backends.neo4j_enabled:
                 try:
                     await run_in_threadpool(backends.store.ensure_schema)
                 except Exception as error:  # Neo4j may come up later; /ready says so
                     log.warning("Neo4j schema not created yet: %s", error)
+            repair.start()
             if load_examples:
                 await run_in_threadpool(load_example_articles, backends, settings.examples_dir)
             yield
         finally:
+            repair.stop()
             await run_in_threadpool(backends.close)
 
     app = FastAPI(

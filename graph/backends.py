@@ -15,6 +15,7 @@ from typing import Any
 from graph.cypher import GraphCypherService
 from graph.export.service import ExportService
 from graph.graphstore import GraphStore
+from graph.journal import StaleMarker
 from graph.queries import GraphQueries, QueryLimits, neo4j_queries, nx_queries
 from graph.rdf_store import OxigraphStore
 from graph.sparql import CheckLimits, GraphSparqlService
@@ -95,7 +96,8 @@ def open_backends(config: BackendConfig) -> Backends:
     from graph.neo4j_store import Neo4jProjection
     from graph.queries.neo4j_links import LinkExtension
 
-    rdf = OxigraphStore(config.data_dir)
+    rdf = OxigraphStore(config.data_dir)  # undoes a bulk load a crash interrupted
+    marker = StaleMarker(config.data_dir)
     limits = query_limits(config)
     sparql = GraphSparqlService(
         rdf.pyoxigraph_store,
@@ -110,14 +112,14 @@ def open_backends(config: BackendConfig) -> Backends:
     )
     closers: list[Any] = [rdf.flush, sparql.close]
     if not config.neo4j_uri:
-        store = GraphStore(rdf)
+        store = GraphStore(rdf, marker=marker)
         queries = nx_queries(rdf, limits)
         exporter = ExportService(queries, rdf)
         return Backends(config, rdf, store, sparql, queries, exporter, _closers=closers)
     driver = _neo4j_driver(config)
     closers.append(driver.close)
     projection = Neo4jProjection(driver, config.neo4j_database, extensions=[LinkExtension(rdf)])
-    store = GraphStore(rdf, projection)
+    store = GraphStore(rdf, projection, marker=marker)
     queries = neo4j_queries(driver, config.neo4j_database, limits)
     cypher = GraphCypherService(
         driver,

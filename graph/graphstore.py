@@ -5,6 +5,16 @@ the records of every subject the change touches from the union of all article gr
 applies them to the projection in one transaction. If the projection fails, the RDF store is
 restored to exactly its previous content and the error is raised: nothing is half-written.
 Writes are serialised by a lock; reads may run concurrently.
+
+A crash (SIGKILL, power loss) between the two stores' commits cannot be undone in process, so a
+durable :class:`graph.journal.StaleMarker` is set before the RDF store changes and cleared once
+both stores committed (or the RDF change was undone). Found at start-up, it means the projection
+may disagree with the RDF store: :meth:`GraphStore.sync` rebuilds it (the API does so in the
+background, ``/ready`` answering 503 "projection stale" until it is done; CLI commands before
+they run). A full rebuild rather than the touched subjects: they are only known once the RDF
+change is made, and a rebuild is correct whatever was interrupted (a sync, a restore).
+A write without a projection sets the marker too and leaves it: a projection of that data
+directory elsewhere (Neo4j configured later) is behind.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from graph.errors import GraphError, InvalidData, NotFound
+from graph.journal import StaleMarker
 from graph.projection import (
     EVIDENCE_CLASS,
     REL_SUBJECT,
@@ -177,12 +188,31 @@ class GraphStore:
     """The RDF store of record plus an optional projection (Neo4j), written together."""
 
     def __init__(
-        self, rdf: RDFStore, projection: Projection | None = None, *, sync_batch: int = SYNC_BATCH
+        self,
+        rdf: RDFStore,
+        projection: Projection | None = None,
+        *,
+        sync_batch: int = SYNC_BATCH,
+        marker: StaleMarker | None = None,
     ) -> None:
         self.rdf = rdf
         self.projection = projection
         self.sync_batch = sync_batch
+        self.marker = marker if marker is not None else StaleMarker(None)
+        self._stale = self.marker.present
         self._lock = threading.RLock()
+
+    @property
+    def projection_stale(self) -> bool:
+        """Whether the projection may disagree with the RDF store until :meth:`sync` rebuilds
+        it: a write or sync was interrupted (marker found at start-up), or failed half-way."""
+        return self.projection is not None and self._stale
+
+    def repair(self) -> ProjectionCounts | None:
+        """Rebuild the projection when it may be stale (:meth:`sync`); None when it is not."""
+        if not self.projection_stale:
+            return None
+        return self.sync()
 
     def ensure_schema(self) -> None:
         """Create the projection's constraints and indexes (no-op without a projection)."""
@@ -235,22 +265,30 @@ class GraphStore:
         """
         with self._lock, paused_gc():
             if self.projection is None:
+                self.marker.set("written without the projection")
                 change_rdf()
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
+            self.marker.set("a write to both stores began")
             with (
                 self._cached_reads(),
                 ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool,
             ):
                 # computed while the RDF store loads (its bulk loader does not hold the GIL)
                 touching = pool.submit(_graphs_touched, list((new or {}).values()))
-                snapshot = change_rdf()
+                try:
+                    snapshot = change_rdf()
+                except InvalidData:
+                    self._agreed()  # refused before anything was written
+                    raise
                 try:
                     touched = snapshot_touched(snapshot) | touching.result()
                     projected = self._apply(sorted(touched))
                 except BaseException as error:
                     self._restore(snapshot, error)
+                    self._agreed()  # the projection's transaction was rolled back
                     raise
+                self._agreed()
         return WriteResult(
             tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
         )
@@ -296,11 +334,17 @@ class GraphStore:
         )
         return cached() if cached is not None else nullcontext()
 
+    def _agreed(self) -> None:
+        """Both stores hold the same content (unless a failed sync left the projection stale)."""
+        if not self._stale:
+            self.marker.clear()
+
     def _restore(self, snapshot: GraphSnapshot, cause: BaseException) -> None:
         """Put the RDF store back; if even that fails, say the stores may disagree."""
         try:
             self.rdf.restore(snapshot)
         except Exception as error:
+            self._stale = True
             raise GraphError(
                 f"the projection failed ({cause}) and restoring the RDF store failed too "
                 f"({error}); the stores may disagree: fix the cause and run `diplograph sync`"
@@ -327,6 +371,8 @@ class GraphStore:
         ):
             projection.check()
             projection.ensure_schema()
+            self.marker.set("a sync began")
+            self._stale = True  # until it ends: a failure leaves the projection partial
             clearing = writer.submit(projection.clear)  # while the first batch is computed
             subjects = self.rdf.subjects()
             folded = self._folded()
@@ -347,6 +393,8 @@ class GraphStore:
             if pending is not None:
                 _written(pending, total, on_progress)
             projection.rebuilt()
+            self._stale = False
+            self.marker.clear()
             return projection.counts()
 
     def _folded(self) -> set[str]:

@@ -19,13 +19,32 @@ out_console = Console(highlight=False)
 
 
 @contextmanager
-def opened(settings: Settings) -> Iterator[Backends]:
-    """The backends for one command, closed at the end."""
+def opened(settings: Settings, *, repair: bool = True) -> Iterator[Backends]:
+    """The backends for one command, closed at the end.
+
+    Opening the RDF store undoes a bulk load a crash interrupted; with ``repair``, a Neo4j
+    projection that an interrupted write left stale is rebuilt first (a Neo4j that does not
+    answer is reported, and the command goes on: it may not need Neo4j).
+    """
     backends = open_backends(backend_config(settings))
     try:
+        if repair and backends.store.projection_stale:
+            _repair(backends)
         yield backends
     finally:
         backends.close()
+
+
+def _repair(backends: Backends) -> None:
+    """Rebuild a stale projection, saying so on stderr."""
+    err_console.print(
+        "[yellow]warning[/yellow]: the Neo4j projection may be stale (a write or sync was "
+        "interrupted): rebuilding it from the RDF store"
+    )
+    try:
+        backends.store.repair()
+    except GraphError as error:
+        err_console.print(f"[yellow]warning[/yellow]: the rebuild failed: {error}", soft_wrap=True)
 
 
 def report_error(error: Exception) -> int:

@@ -156,7 +156,7 @@ def run_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_sync(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild Neo4j from the RDF store."""
-    with opened(settings) as backends, _progress() as progress:
+    with opened(settings, repair=False) as backends, _progress() as progress:
         if not backends.neo4j_enabled:
             err_console.print("error: no Neo4j configured (set DIPLOGRAPH_NEO4J_URI)")
             return 2

@@ -55,6 +55,12 @@ async def health() -> Health:
     return Health(status="ok")
 
 
+PROJECTION_STALE = (
+    "projection stale: a write or sync was interrupted, so Neo4j may disagree with the RDF "
+    "store; it is being rebuilt (or run `diplograph sync`)"
+)
+
+
 def _readiness(backends: Any) -> Readiness:
     stores: dict[str, StoreState] = {}
     try:
@@ -71,6 +77,8 @@ def _readiness(backends: Any) -> Readiness:
             stores["neo4j"] = StoreState(ready=True)
         except GraphError as error:
             stores["neo4j"] = StoreState(ready=False, detail=str(error))
+        if stores["neo4j"].ready and backends.store.projection_stale:
+            stores["neo4j"] = StoreState(ready=False, detail=PROJECTION_STALE)
     return Readiness(ready=all(s.ready for s in stores.values()), stores=stores)
 
 
@@ -82,7 +90,8 @@ def _readiness(backends: Any) -> Readiness:
 )
 async def ready(backends: Annotated[Any, Depends(get_backends)], response: Response) -> Readiness:
     """Check that the RDF store and, when configured, Neo4j answer. 503 (with `Retry-After`)
-    while any configured store is down; it recovers by itself when the store comes back."""
+    while any configured store is down, or while the Neo4j projection is stale (rebuilt after
+    an interrupted write); it recovers by itself when the store comes back."""
     result = await run_in_threadpool(_readiness, backends)
     if not result.ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
