@@ -50,7 +50,7 @@ class Snapshots:
     def __init__(
         self, store: ox.Store, generation: Callable[[], int], data_dir: Path | None
     ) -> None:
-        self._store = store
+        self._store: ox.Store | None = store
         self._generation = generation
         self._on_disk = data_dir is not None
         if data_dir is not None:
@@ -77,6 +77,8 @@ class Snapshots:
             return self._current
 
     def _make(self) -> Snapshot:
+        if self._store is None:
+            raise errors.StoreUnavailable("the SPARQL service is closed")
         started = time.perf_counter()
         self._next_id += 1
         path = self.directory / f"{self._next_id}{'' if self._on_disk else '.nq'}"
@@ -121,8 +123,17 @@ class Snapshots:
             _remove(Path(snapshot.path))
 
     def close(self) -> None:
-        """Delete every snapshot."""
+        """Delete every snapshot and let go of the store: the caller may open its data
+        directory again at once (RocksDB allows one open store per directory and process)."""
+        with self._lock:
+            self._store = None
+            self._generation = _closed
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _closed() -> int:
+    """The generation of a closed service's store (never used to make a snapshot)."""
+    return -1
 
 
 def _remove(path: Path) -> None:
