@@ -10,6 +10,7 @@ pyoxigraph, rdflib and the neo4j driver into these, so callers (the API maps the
     ├── QueryTimeout       the query ran out of time
     ├── NotFound           the thing asked for does not exist (an article, an entity)
     ├── ResultTooLarge     the result exceeds the configured limit
+    ├── MemoryLimitExceeded  the query needed more memory than the store allows it
     ├── WriteRejected      a write through a read path (an update sent as a query, read-only Cypher)
     ├── InvalidData        the store refused the data it was given (an IRI it cannot parse…)
     └── ConflictError      a concurrent write got in the way (deadlock, constraint); retry
@@ -62,6 +63,11 @@ class ResultTooLarge(GraphError):
         super().__init__(message)
         self.limit = limit
         """The limit that was exceeded, when known."""
+
+
+class MemoryLimitExceeded(GraphError):
+    """The query needed more memory than the store allows one query (Neo4j's transaction
+    memory limits); the store refused it and stays up."""
 
 
 class WriteRejected(GraphError):

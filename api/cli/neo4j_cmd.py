@@ -72,6 +72,11 @@ def run_start(args: argparse.Namespace, settings: Settings) -> int:
             timeout=args.timeout,
             heap_size=settings.neo4j_local_heap,
             pagecache_size=settings.neo4j_local_pagecache,
+            limits=neo4j_local.TransactionLimits(
+                memory=settings.neo4j_local_tx_memory,
+                total_memory=settings.neo4j_local_tx_total_memory,
+                timeout_s=settings.neo4j_local_tx_timeout_s,
+            ),
         )
     except neo4j_local.Neo4jLocalError as error:
         return _fail(error)
