@@ -99,7 +99,7 @@ def check_shape(
     found = tokens(text)
     if len(found) > limits.max_tokens:
         raise QueryError(
-            f"the query has {len(found)} tokens; at most {limits.max_tokens} are accepted"
+            f"the query has {len(found):,} tokens; at most {limits.max_tokens:,} are accepted"
         )
     _Walk(found, limits, parameters or {}).run()
 
@@ -157,7 +157,11 @@ class _Walk:
     def open(self, index: int) -> None:
         self.brackets += 1
         if self.brackets > self.limits.max_nesting:
-            self.fail(index, f"brackets nest more than {self.limits.max_nesting} levels deep")
+            self.fail(
+                index,
+                f"the query nests brackets more than {self.limits.max_nesting} levels deep; at "
+                f"most {self.limits.max_nesting} levels of (), [] and {{}} are accepted",
+            )
         self.stack.append(_Frame())
         self.prefix = 0
         self.expect_operand = True
@@ -174,7 +178,9 @@ class _Walk:
     def open_case(self, index: int) -> None:
         self.cases += 1
         if self.cases > self.limits.max_case_depth:
-            self.fail(index, f"CASE expressions nest more than {self.limits.max_case_depth} deep")
+            self.fail(
+                index, f"CASE expressions nest deeper than at most {self.limits.max_case_depth}"
+            )
         self.stack.append(_Frame(case=True))
         self.prefix = 0
         self.expect_operand = True
@@ -184,14 +190,16 @@ class _Walk:
         frame.whens += 1
         frame.chain = 0
         if frame.whens > self.limits.max_chain:
-            self.fail(index, f"a CASE has more than {self.limits.max_chain} WHEN branches")
+            self.fail(index, f"a CASE has more WHEN branches than at most {self.limits.max_chain}")
         self.expect_operand = True
 
     def clause(self, index: int, word: str) -> None:
         if word == "UNION":
             self.unions += 1
             if self.unions >= self.limits.max_unions:
-                self.fail(index, f"more than {self.limits.max_unions} parts joined by UNION")
+                self.fail(
+                    index, f"more parts joined by UNION than at most {self.limits.max_unions}"
+                )
         self.stack[-1].chain = 0
         self.prefix = 0
         self.expect_operand = True
@@ -203,13 +211,15 @@ class _Walk:
         frame = self.stack[-1]
         frame.chain += 1
         if frame.chain > self.limits.max_chain:
-            self.fail(index, f"more than {self.limits.max_chain} operators in one chain")
+            self.fail(index, f"more operators in one chain than at most {self.limits.max_chain}")
         self.expect_operand = True
 
     def prefixed(self, index: int) -> None:
         self.prefix += 1
         if self.prefix > self.limits.max_prefix:
-            self.fail(index, f"more than {self.limits.max_prefix} prefix operators in a row")
+            self.fail(
+                index, f"more prefix operators in a row than at most {self.limits.max_prefix}"
+            )
         self.expect_operand = True
 
     def separator(self, index: int, text: str) -> None:
@@ -218,7 +228,10 @@ class _Walk:
         if text == ",":
             frame.items += 1
             if frame.items > self.limits.max_items:
-                self.fail(index, f"a list, map or call has more than {self.limits.max_items} items")
+                self.fail(
+                    index,
+                    f"a list, map or call has more items than at most {self.limits.max_items}",
+                )
         self.expect_operand = True
 
     def operand(self, index: int, kind: str, word: str) -> None:
