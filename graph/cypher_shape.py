@@ -97,11 +97,11 @@ def check_shape(
 ) -> None:
     """Raise :class:`QueryError` (what and where) when ``text`` exceeds one of ``limits``."""
     found = tokens(text)
+    _Walk(found, limits, parameters or {}).run()  # first: its errors say where and what
     if len(found) > limits.max_tokens:
         raise QueryError(
             f"the query has {len(found):,} tokens; at most {limits.max_tokens:,} are accepted"
         )
-    _Walk(found, limits, parameters or {}).run()
 
 
 class _Walk:
@@ -141,6 +141,8 @@ class _Walk:
                 self.expect_operand = False
             elif kind == "word" and upper == "WHEN" and self.stack[-1].case:
                 self.when(index)
+            elif kind == "word" and upper == "WITH" and self.after_starts_or_ends(index):
+                continue  # STARTS WITH, ENDS WITH: one operator, counted at STARTS or ENDS
             elif kind == "word" and upper in _CLAUSES:
                 self.clause(index, upper)
             elif (kind == "op" and text in _BINARY_SYMBOLS) or (
@@ -153,6 +155,9 @@ class _Walk:
                 self.separator(index, text)
             else:
                 self.operand(index, kind, upper)
+
+    def after_starts_or_ends(self, index: int) -> bool:
+        return index > 0 and self.found[index - 1][1].upper() in ("STARTS", "ENDS")
 
     def open(self, index: int) -> None:
         self.brackets += 1
