@@ -15,7 +15,7 @@ only one way to nest, so :func:`check_shape` counts the token stream:
   row (``NOT NOT …``, ``- - …``: ``max_prefix``), items of one list, map or argument list
   (``max_items``), ``UNION`` parts (``max_unions``);
 * ``range()`` whose bounds are integer literals or integer parameters spanning more than
-  ``max_range`` values.
+  ``max_range`` values, except directly after ``UNWIND`` (which streams it row by row).
 
 Strings, quoted names and comments are single tokens, so nothing hides in them.
 """
@@ -242,7 +242,9 @@ class _Walk:
     def operand(self, index: int, kind: str, word: str) -> None:
         self.prefix = 0
         self.expect_operand = False
-        if kind == "word" and word == "RANGE" and self.next_is(index, "("):
+        # UNWIND range(…) streams the range row by row (lazily, timeout checked): allowed.
+        unwound = index > 0 and self.found[index - 1][1].upper() == "UNWIND"
+        if kind == "word" and word == "RANGE" and self.next_is(index, "(") and not unwound:
             self.check_range(index)
 
     def next_is(self, index: int, text: str) -> bool:

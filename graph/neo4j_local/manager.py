@@ -205,7 +205,11 @@ def _size(count: int) -> str:
 
 
 def _write_conf(
-    paths: Paths, port: int, heap_size: str, pagecache_size: str, limits: TransactionLimits
+    paths: Paths,
+    port: int,
+    heap_size: str,
+    pagecache_size: str,
+    limits: TransactionLimits | None = None,
 ) -> None:
     """Render the packaged ``neo4j.conf`` template into the Neo4j home."""
     template = Template(resources.files(PACKAGE).joinpath("neo4j.conf").read_text())
@@ -213,7 +217,7 @@ def _write_conf(
         bolt_port=port,
         heap_size=heap_size,
         pagecache_size=pagecache_size,
-        **limits.resolved(heap_size),
+        **(limits or TransactionLimits()).resolved(heap_size),
     )
     paths.conf_dir.mkdir(parents=True, exist_ok=True)
     (paths.conf_dir / "neo4j.conf").write_text(text)
@@ -312,7 +316,7 @@ def start(
         _, password = _credentials(paths)
         chosen = choose_port(port, progress)
         _write_state(paths, {"port": chosen})
-        _write_conf(paths, chosen, heap_size, pagecache_size, limits or TransactionLimits())
+        _write_conf(paths, chosen, heap_size, pagecache_size, limits)
         if not (paths.home / "data" / "databases" / "system").exists():
             process.set_initial_password(paths, java, password)
         instance = _instance(paths, process.launch(paths, java, heap_size), reused=False)
