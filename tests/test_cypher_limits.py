@@ -23,7 +23,9 @@ from test_cypher import seeded  # noqa: F401 (the seeded fixture)
 from test_cypher_http import build_app, problem
 
 from graph.cypher import GraphCypherService
+from graph.errors import MemoryLimitExceeded, QueryTimeout
 from graph.neo4j_local import TransactionLimits
+from graph.queries.neo4j_source import Neo4jSource
 
 TIMEOUT_S = 2.0
 MARGIN_S = 3.0
@@ -249,3 +251,26 @@ def test_a_result_nested_too_deep_for_json_is_a_400(client: httpx.Client, base_u
     response = post(client, base_url, "RETURN reduce(l = [], x IN range(1, 2000) | [l]) AS deep")
     assert response.status_code == 400, response.text
     assert "nested too deep" in json.dumps(problem(response))
+
+
+# ------------------------------------------------------------------- graph routes' reads
+
+
+@pytest.mark.neo4j
+def test_graph_route_reads_stop_in_neo4j_at_their_timeout_and_map_memory_errors(
+    neo4j_driver: Driver, neo4j_database: str
+) -> None:
+    """Neo4jSource.read (every graph route's query) carries a server-enforced timeout, and
+    Neo4j's memory errors are MemoryLimitExceeded (422), not a QueryError or a 500."""
+    source = Neo4jSource(neo4j_driver, neo4j_database, timeout=1.0)
+    marker = f"m{uuid.uuid4().hex}"
+    with pytest.raises(QueryTimeout):
+        source.read(SLOW + f" AND '{marker}' <> '' RETURN count(*) AS n")
+    deadline = time.monotonic() + 5.0
+    while (left := running(neo4j_driver, marker)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left
+    big = "a" * 3000
+    with pytest.raises(MemoryLimitExceeded):
+        source.read(f"UNWIND range(1, 100000) AS a RETURN size(collect(toString(a) + '{big}'))")
+    assert source.read("RETURN 1 AS one")[0]["one"] == 1
