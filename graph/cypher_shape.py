@@ -72,13 +72,16 @@ _CLAUSES = frozenset(
 """Words that end an operator chain (a new clause or part of an expression starts)."""
 
 
-def tokens(text: str) -> list[tuple[str, str]]:
-    """``(kind, text)`` of every token of ``text`` but blanks and comments."""
+def tokens(text: str, limit: int | None = None) -> list[tuple[str, str]]:
+    """``(kind, text)`` of the tokens of ``text`` but blanks and comments (the first ``limit``
+    of them when given: the work stays bounded whatever the text's length)."""
     found: list[tuple[str, str]] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "op"
         if kind not in ("space", "comment"):
             found.append((kind, match.group()))
+            if limit is not None and len(found) >= limit:
+                break
     return found
 
 
@@ -96,11 +99,12 @@ def check_shape(
     text: str, limits: CypherLimits, parameters: Mapping[str, Any] | None = None
 ) -> None:
     """Raise :class:`QueryError` (what and where) when ``text`` exceeds one of ``limits``."""
-    found = tokens(text)
+    found = tokens(text, limit=limits.max_tokens + 1)
     _Walk(found, limits, parameters or {}).run()  # first: its errors say where and what
     if len(found) > limits.max_tokens:
         raise QueryError(
-            f"the query has {len(found):,} tokens; at most {limits.max_tokens:,} are accepted"
+            f"the query has more than {limits.max_tokens:,} tokens; at most "
+            f"{limits.max_tokens:,} are accepted"
         )
 
 

@@ -177,7 +177,7 @@ def test_shapes_neo4j_chokes_on_are_a_quick_400(
     elapsed = time.monotonic() - started
     assert response.status_code == 400, response.text
     assert "at most" in problem(response)["detail"]
-    assert elapsed < 1.0, f"{shape}: {elapsed:.1f} s"
+    assert elapsed < 2.0, f"{shape}: {elapsed:.1f} s"  # it was a hang, or seconds of planning
 
 
 @pytest.mark.neo4j
