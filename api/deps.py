@@ -8,6 +8,7 @@ from fastapi import Request
 
 from api.settings import Settings
 from graph.backends import BackendConfig
+from graph.cypher_shape import CypherLimits
 from graph.sparql_check import CheckLimits
 
 
@@ -45,4 +46,11 @@ def backend_config(settings: Settings) -> BackendConfig:
         max_path_hops=settings.max_path_hops,
         max_paths=settings.max_paths,
         hub_expansion_cap=settings.hub_expansion_cap,
+        cypher_limits=CypherLimits(
+            max_tokens=settings.cypher_max_tokens,
+            max_case_depth=settings.cypher_max_case_depth,
+            max_chain=settings.cypher_max_chain,
+            max_unions=settings.cypher_max_unions,
+            max_range=settings.cypher_max_range,
+        ),
     )

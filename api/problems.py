@@ -42,6 +42,10 @@ PROBLEM_TABLE: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (graph_errors.StoreUnavailable, ProblemKind(503, "store-unavailable", "Store unavailable", 5)),
     (graph_errors.WriteRejected, ProblemKind(403, "write-rejected", "Write rejected")),
     (graph_errors.ResultTooLarge, ProblemKind(413, "result-too-large", "Result too large")),
+    (
+        graph_errors.MemoryLimitExceeded,
+        ProblemKind(422, "memory-limit", "Query exceeds the memory limit"),
+    ),
     (graph_errors.QueryError, ProblemKind(400, "bad-query", "Bad query")),
     (
         graph_errors.QueryAborted,

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     maven_repository: str = Field(
         default="https://repo.maven.apache.org/maven2/", pattern=r"^https?://[^\s/]+(/\S*)?$"
     )
+    neo4j_local_tx_memory: str | None = Field(default=None, pattern=r"^[1-9][0-9]*[kmg]$")
+    neo4j_local_tx_total_memory: str | None = Field(default=None, pattern=r"^[1-9][0-9]*[kmg]$")
+    neo4j_local_tx_timeout_s: int = Field(default=900, gt=0)
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -87,6 +90,11 @@ class Settings(BaseSettings):
     sparql_max_chain: int = Field(default=500, gt=0)
     sparql_max_nodes: int = Field(default=50_000, gt=0)
     cypher_row_cap: int = Field(default=1_000, gt=0)
+    cypher_max_tokens: int = Field(default=3_000, gt=0)
+    cypher_max_case_depth: int = Field(default=8, gt=0)
+    cypher_max_chain: int = Field(default=100, gt=0)
+    cypher_max_unions: int = Field(default=16, gt=0)
+    cypher_max_range: int = Field(default=100_000, gt=0)
     max_path_hops: int = Field(default=4, ge=1, le=8)
     max_paths: int = Field(default=500, gt=0)
     hub_expansion_cap: int = Field(default=200, gt=0)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.cypher import GraphCypherService
+from graph.cypher_shape import CypherLimits
 from graph.export.service import ExportService
 from graph.graphstore import GraphStore
 from graph.journal import StaleMarker
@@ -41,6 +42,8 @@ class BackendConfig:
     max_path_hops: int = 4
     max_paths: int = 500
     hub_expansion_cap: int = 200
+    cypher_limits: CypherLimits = field(default_factory=CypherLimits)
+    """Shape limits on ``/cypher`` queries (``graph.cypher_shape``)."""
 
 
 @dataclass
@@ -126,6 +129,7 @@ def open_backends(config: BackendConfig) -> Backends:
         config.neo4j_database,
         timeout_s=config.query_timeout_s,
         row_cap=config.cypher_row_cap,
+        limits=config.cypher_limits,
     )
     exporter = ExportService(queries, rdf)
     return Backends(config, rdf, store, sparql, queries, exporter, cypher, _closers=closers)

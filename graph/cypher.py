@@ -15,12 +15,16 @@ layers, each enough on its own against the writes we know of:
 4. **Parameters** are sent separately and bound by the server, never spliced into the text; one
    statement per request (the server refuses ``…; …``).
 
-Limits: the transaction has a server-side timeout (:class:`~graph.errors.QueryTimeout` past it).
-Neo4j does not apply it while it parses and plans, and a parser stack overflow (a ``CASE``
-nested 300 deep) leaves the Bolt request unanswered for the connection's 120 s read timeout, so
-the query also runs in a worker thread that the caller stops waiting for shortly after the limit
-(at most ``max_concurrent`` such workers at once), and text nested more than ``MAX_NESTING``
-brackets deep is refused before it is sent. At most ``row_cap`` rows are pulled
+Limits: the transaction has a server-side timeout (:class:`~graph.errors.QueryTimeout` past it),
+and Neo4j's transaction memory limits turn a query that would exhaust the heap into
+:class:`~graph.errors.MemoryLimitExceeded`. Neo4j applies neither while it parses and plans, nor
+inside one expression's loops (a list comprehension, ``reduce``), and some shapes overflow its
+parser's stack, which leaves the Bolt request unanswered for the connection's 120 s read
+timeout; so the text is first checked by :func:`graph.cypher_shape.check_shape` (tokens, bracket
+and ``CASE`` nesting, operator chains, ``UNION`` parts, ``range()`` spans), and the query also
+runs in a worker thread that the caller stops waiting for shortly after the limit (at most
+``max_concurrent`` such workers at once). Parameters are checked for depth, size and values the
+driver cannot send. At most ``row_cap`` rows are pulled
 (:class:`~graph.errors.ResultTooLarge` on one more; the rest is discarded with the rollback).
 Values become plain JSON: a node is ``{id: elementId, labels, properties}``, a relationship
 ``{id, type, start, end, properties}``, a path ``{nodes, relationships}``, temporal values
@@ -34,34 +38,34 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, Result
+from neo4j.exceptions import Neo4jError
 from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
 
 from graph.cypher_guard import ALLOWED_PROCEDURES, check_plan
-from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable
+from graph.cypher_shape import CypherLimits, check_shape
+from graph.errors import GraphError, QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable
 from graph.neo4j_store import neo4j_errors
 
-__all__ = ["CypherResult", "GraphCypherService", "to_json"]
+__all__ = ["CypherLimits", "CypherResult", "GraphCypherService", "to_json"]
 
 EXPLAIN_PREFIX = "EXPLAIN "
 TX_METADATA = {"app": "diplograph", "endpoint": "cypher"}
 MAX_NESTING = 64
-"""Deepest nesting of ``(``, ``[`` and ``{`` sent to Neo4j: about 200 nested lists overflow its
-parser's stack, and Neo4j then never answers the request."""
+"""Deepest nesting of parameter values (lists and maps) sent to Neo4j."""
+MAX_PARAMETER_VALUES = 100_000
+"""Most values (list items, map entries, scalars) in all parameters together."""
 WAIT_GRACE_S = 1.0
 """How long past the time limit the caller waits for Neo4j's own timeout error."""
-_OPAQUE = re.compile(
-    r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n\r]*|/\*.*?\*/""", re.DOTALL
-)
-"""Strings, quoted names and comments, whose brackets do not nest."""
 _ZERO_FRACTION = re.compile(r"\.0{1,9}(?!\d)")
 """An all-zero fraction of a second, which Neo4j writes as ``.000000000``."""
 
@@ -91,7 +95,9 @@ class GraphCypherService:
         row_cap: int = 1_000,
         allowed_procedures: frozenset[str] = ALLOWED_PROCEDURES,
         max_concurrent: int = 8,
+        limits: CypherLimits | None = None,
     ) -> None:
+        self._limits = limits or CypherLimits()
         self._slots = threading.BoundedSemaphore(max_concurrent)
         self._driver = driver
         self._database = database
@@ -115,6 +121,7 @@ class GraphCypherService:
         text = _statement(query)
         params = dict(parameters or {})
         _check_parameters(params)
+        check_shape(text, self._limits, params)
         timeout = self._timeout_s if timeout_s is None else timeout_s
         cap = self._row_cap if row_cap is None else row_cap
         return self._run_bounded(lambda: self._run(text, params, timeout, cap), timeout)
@@ -147,6 +154,7 @@ class GraphCypherService:
     def _run(self, text: str, params: dict[str, Any], timeout: float, cap: int) -> CypherResult:
         """EXPLAIN check, then the query, in a READ transaction that is rolled back."""
         with (
+            _user_errors(),
             neo4j_errors("running a read-only Cypher query"),
             self._driver.session(
                 database=self._database,
@@ -173,12 +181,23 @@ def _statement(query: str) -> str:
     if not text:
         raise QueryError("the query is empty")
     _check_text(text, "the query")
-    if (nesting := _nesting(text)) > MAX_NESTING:
-        raise QueryError(
-            f"the query nests brackets {nesting} levels deep; at most {MAX_NESTING} levels of "
-            "(), [] and {} are accepted"
-        )
     return text
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Neo4j's other failures of a read-only query it accepted (a ``Neo.DatabaseError…`` such as
+    ``Statement.ExecutionFailed`` for ``allShortestPaths`` from a node to itself) are the
+    query's fault on this endpoint: QueryError (400), not a server error (500). So is a value
+    nested too deep for the driver to decode or for :func:`to_json` to convert."""
+    try:
+        yield
+    except RecursionError:
+        raise QueryError("the query returns a value nested too deep to send as JSON") from None
+    except GraphError as error:
+        if type(error) is GraphError and isinstance(error.__cause__, Neo4jError):
+            raise QueryError(error.message) from error
+        raise
 
 
 def _check_parameters(params: Mapping[str, Any]) -> None:
@@ -186,8 +205,12 @@ def _check_parameters(params: Mapping[str, Any]) -> None:
     RecursionError or UnicodeEncodeError): an integer beyond 64 bits, nesting deeper than
     ``MAX_NESTING``, text with a lone surrogate (JSON's ``"\\udcff"``)."""
     pending: list[tuple[Any, str, int]] = [(params, "parameters", 0)]
+    seen = 0
     while pending:
         value, where, depth = pending.pop()
+        seen += 1
+        if seen > MAX_PARAMETER_VALUES:
+            raise QueryError(f"the parameters hold more than {MAX_PARAMETER_VALUES} values")
         if depth > MAX_NESTING:
             raise QueryError(f"{where}: nested more than {MAX_NESTING} levels deep")
         if isinstance(value, bool | float) or value is None:
@@ -211,18 +234,6 @@ def _check_text(text: str, where: str) -> None:
         raise QueryError(
             f"{where}: not valid Unicode text ({error.reason} at position {error.start})"
         ) from None
-
-
-def _nesting(text: str) -> int:
-    """The deepest bracket nesting outside strings, quoted names and comments."""
-    depth = deepest = 0
-    for char in _OPAQUE.sub(" ", text):
-        if char in "([{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in ")]}":
-            depth = max(0, depth - 1)
-    return deepest
 
 
 def _collect(result: Result, cap: int) -> CypherResult:

@@ -12,6 +12,7 @@ pyoxigraph, rdflib and the neo4j driver into these, so callers (the API maps the
     ├── NotAcceptable      the result cannot be written in any format the client accepts
     ├── NotFound           the thing asked for does not exist (an article, an entity)
     ├── ResultTooLarge     the result exceeds the configured limit
+    ├── MemoryLimitExceeded  the query needed more memory than the store allows it
     ├── WriteRejected      a write through a read path (an update sent as a query, read-only Cypher)
     ├── InvalidData        the store refused the data it was given (an IRI it cannot parse…)
     └── ConflictError      a concurrent write got in the way (deadlock, constraint); retry
@@ -72,6 +73,11 @@ class ResultTooLarge(GraphError):
         super().__init__(message)
         self.limit = limit
         """The limit that was exceeded, when known."""
+
+
+class MemoryLimitExceeded(GraphError):
+    """The query needed more memory than the store allows one query (Neo4j's transaction
+    memory limits); the store refused it and stays up."""
 
 
 class WriteRejected(GraphError):

@@ -47,6 +47,7 @@ from graph.errors import (
     ConflictError,
     GraphError,
     InvalidData,
+    MemoryLimitExceeded,
     QueryError,
     QueryTimeout,
     ResultTooLarge,
@@ -180,7 +181,10 @@ def _translate_server_error(error: Neo4jError, action: str) -> GraphError:
     if "TimedOut" in code or "Timeout" in code:
         return QueryTimeout(f"{action}: {message}")
     if "MemoryPoolOutOfMemory" in code or "OutOfMemory" in code or "MemoryLimit" in code:
-        return ResultTooLarge(f"{action}: Neo4j ran out of transaction memory: {message}")
+        return MemoryLimitExceeded(
+            f"{action}: the query needs more memory than Neo4j allows one transaction "
+            f"(db.memory.transaction.max / db.memory.transaction.total.max): {message}"
+        )
     if isinstance(error, Forbidden | ForbiddenOnReadOnlyDatabase) or "AccessMode" in code:
         return WriteRejected(f"{action}: {message}")
     if isinstance(error, ConstraintError) or "DeadlockDetected" in code:

@@ -31,6 +31,7 @@ from pydantic import SecretStr
 from api.app import create_app
 from api.settings import Settings
 from graph.cypher import GraphCypherService
+from graph.cypher_shape import CypherLimits, check_shape
 from graph.errors import QueryError
 
 TIMEOUT_S = 2.0
@@ -510,3 +511,82 @@ def test_cypher_junk_is_answered_or_refused(
     response = cypher(client, neo4j_url, query, **parameters)
     answer_or_problem(response)
     assert response.status_code != 501
+
+
+# ------------------------------------------------------------------ Cypher shapes (issue 14)
+
+CHAIN_OPERATORS = ["+", "-", "*", "OR", "AND", "XOR", "=", "<>", "<", "CONTAINS", "STARTS WITH"]
+CHAIN_OPERANDS = ["1", "true", "'a'", "$p", "n.x", "[1]", "(1)", "`q`", "'//'", "'CASE'"]
+
+
+@st.composite
+def flat_chain(draw: st.DrawFn, length: int) -> str:
+    """``RETURN a op b op c …`` with ``length`` operators drawn from every family."""
+    ops = draw(st.lists(st.sampled_from(CHAIN_OPERATORS), min_size=length, max_size=length))
+    operands = draw(st.lists(st.sampled_from(CHAIN_OPERANDS), min_size=length + 1))
+    parts = [operands[0]]
+    for index, op in enumerate(ops):
+        parts += [op, operands[(index + 1) % len(operands)]]
+    return "RETURN " + " ".join(parts)
+
+
+def nested_case(depth: int, flavour: str) -> str:
+    """``CASE`` nested ``depth`` deep, in the condition, the result or the ELSE branch."""
+    if flavour == "then":
+        return "RETURN " + "CASE WHEN true THEN " * depth + "1" + " END" * depth
+    if flavour == "else":
+        return "RETURN " + "CASE WHEN false THEN 0 ELSE " * depth + "1" + " END" * depth
+    return "RETURN " + "CASE WHEN " * depth + "true" + " THEN 1 END" * depth
+
+
+HOSTILE_SHAPES = st.one_of(
+    st.integers(101, 5_000).flatmap(flat_chain),
+    st.builds(nested_case, st.integers(9, 400), st.sampled_from(["then", "else", "when"])),
+    st.builds(lambda n, w: "RETURN " + f"{w} " * n + "true", st.integers(17, 3_000),
+              st.sampled_from(["NOT", "-", "+"])),
+    st.builds(lambda n: "RETURN size([" + ",".join(["1"] * n) + "])", st.integers(1_001, 20_000)),
+    st.builds(lambda n: " UNION ".join(["RETURN 1 AS x"] * n), st.integers(17, 1_000)),
+    st.builds(lambda n: f"RETURN size([x IN range(1, {n}) | x])", st.integers(100_001, 10**12)),
+    st.builds(lambda n: f"RETURN size(reduce(s = '', x IN range(0, {n}, 1) | s + 'a'))",
+              st.integers(100_001, 10**9)),
+)  # fmt: skip
+"""Shapes that made Neo4j parse for seconds, overflow its parser, or build a list in one
+expression (memory it does not track, a loop its timeout does not stop)."""
+
+
+@FUZZ
+@given(query=HOSTILE_SHAPES)
+def test_cypher_hostile_shapes_are_query_errors_before_any_connection(query: str) -> None:
+    """Refused from the text alone: no driver is given to the service."""
+    service = GraphCypherService(None, "neo4j")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="at most"):
+        service.run(query, {"p": 1})
+
+
+@FUZZ
+@given(
+    length=st.integers(1, 100).flatmap(flat_chain),
+    depth=st.integers(1, 8),
+    flavour=st.sampled_from(["then", "else", "when"]),
+)
+def test_cypher_shapes_within_the_limits_pass_the_shape_check(
+    length: str, depth: int, flavour: str
+) -> None:
+    check_shape(length, CypherLimits(), {"p": 1})
+    check_shape(nested_case(depth, flavour), CypherLimits())
+    check_shape("RETURN [x IN range(1, $n) | x]", CypherLimits(), {"n": 100_000})
+
+
+@pytest.mark.neo4j
+@FUZZ
+@given(query=HOSTILE_SHAPES)
+def test_cypher_hostile_shapes_are_a_quick_400_and_neo4j_still_answers(
+    client: httpx.Client, neo4j_url: str, query: str
+) -> None:
+    if len(query) > BODY_LIMIT:
+        problem(cypher(client, neo4j_url, query), 413)
+        return
+    started = time.monotonic()
+    assert "at most" in problem(cypher(client, neo4j_url, query, p=1), 400)["detail"]
+    assert time.monotonic() - started < 1.0
+    assert cypher(client, neo4j_url, "RETURN 1 AS one").status_code == 200

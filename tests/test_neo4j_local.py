@@ -88,6 +88,10 @@ def test_conf_template_renders_loopback_bolt_with_auth(tmp_path: Path) -> None:
     assert settings["server.default_listen_address"] == "127.0.0.1"
     assert settings["dbms.security.auth_enabled"] == "true"
     assert settings["server.http.enabled"] == "false"
+    assert settings["db.memory.transaction.max"] == "256m"
+    assert settings["db.memory.transaction.total.max"] == "512m"
+    assert settings["dbms.memory.transaction.total.max"] == "512m"
+    assert settings["db.transaction.timeout"] == "900s"
     assert "$" not in text
 
 

@@ -92,6 +92,11 @@ def run_start(args: argparse.Namespace, settings: Settings) -> int:
             heap_size=settings.neo4j_local_heap,
             pagecache_size=settings.neo4j_local_pagecache,
             options=_options(settings, args.installer),
+            limits=neo4j_local.TransactionLimits(
+                memory=settings.neo4j_local_tx_memory,
+                total_memory=settings.neo4j_local_tx_total_memory,
+                timeout_s=settings.neo4j_local_tx_timeout_s,
+            ),
         )
     except neo4j_local.Neo4jLocalError as error:
         return _fail(error)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_backends, get_settings
-from graph.cypher import CypherResult, GraphCypherService
+from graph.cypher import MAX_NESTING, CypherResult, GraphCypherService
 from graph.errors import QueryError
 
 router = APIRouter(tags=["cypher"])
@@ -26,6 +26,8 @@ NEO4J_NOT_CONFIGURED = (
     "the server (or set DIPLOGRAPH_NEO4J_URI, _USER and _PASSWORD). SPARQL works without it: "
     "/sparql."
 )
+MAX_PARAMETER_DEPTH = MAX_NESTING + 1
+"""The parameters object itself is one level."""
 _EXAMPLE = "MATCH (c:Country) RETURN c.name AS name, c.isoCode AS iso ORDER BY name"
 
 
@@ -80,6 +82,11 @@ def _parse_parameters(raw: str | None) -> dict[str, Any]:
     """The ``parameters`` query parameter: a JSON object, or nothing."""
     if raw is None or not raw.strip():
         return {}
+    if (depth := _json_depth(raw)) > MAX_PARAMETER_DEPTH:
+        # json.loads recurses once per level and raises RecursionError near 1,000.
+        raise QueryError(
+            f"'parameters' nests {depth} levels deep; at most {MAX_PARAMETER_DEPTH} are accepted"
+        )
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as error:
@@ -87,6 +94,23 @@ def _parse_parameters(raw: str | None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise QueryError("'parameters' must be a JSON object")
     return value
+
+
+def _json_depth(raw: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` in JSON text, outside strings."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in raw:
+        if in_string:
+            escaped, in_string = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 async def _answer(request: Request, query: str, parameters: dict[str, Any]) -> CypherResponse:

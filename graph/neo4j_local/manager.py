@@ -44,6 +44,7 @@ __all__ = [
     "LocalNeo4j",
     "Neo4jLocalError",
     "Neo4jStatus",
+    "TransactionLimits",
     "choose_port",
     "ensure_installed",
     "log_tail",
@@ -166,10 +167,66 @@ def choose_port(requested: int | None, progress: Progress = print_progress) -> i
     return port
 
 
-def _write_conf(paths: Paths, port: int, heap_size: str, pagecache_size: str) -> None:
+@dataclass(frozen=True)
+class TransactionLimits:
+    """The server's own transaction limits (``neo4j.conf``), as Neo4j sizes and durations.
+
+    ``None`` sizes are derived from the heap by :meth:`resolved`: a quarter of it per
+    transaction, half of it for all transactions together (Neo4j's own default total is 70 %,
+    and it tracks only part of what a query allocates, so there must be headroom).
+    """
+
+    memory: str | None = None
+    """``db.memory.transaction.max``: one transaction."""
+    total_memory: str | None = None
+    """``db.memory.transaction.total.max`` (and the ``dbms.`` one): all transactions."""
+    timeout_s: int = 900
+    """``db.transaction.timeout``: transactions whose client sets no timeout of its own."""
+
+    def resolved(self, heap_size: str) -> dict[str, str]:
+        """The template's values for a server with ``heap_size`` of heap."""
+        heap = _bytes(heap_size)
+        return {
+            "tx_memory": self.memory or _size(heap // 4),
+            "tx_total_memory": self.total_memory or _size(heap // 2),
+            "tx_timeout": f"{self.timeout_s}s",
+        }
+
+
+_UNITS = {"k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _bytes(size: str) -> int:
+    """Bytes of a Neo4j size such as ``512m`` (k, m, g suffixes; none for bytes)."""
+    text = size.strip().lower()
+    try:
+        if text and text[-1] in _UNITS:
+            return int(text[:-1]) * _UNITS[text[-1]]
+        return int(text)
+    except ValueError:
+        raise Neo4jLocalError(f"not a memory size: {size!r} (expected e.g. 512m or 1g)") from None
+
+
+def _size(count: int) -> str:
+    """``count`` bytes as whole mebibytes (at least 1m)."""
+    return f"{max(1, count // 1024**2)}m"
+
+
+def _write_conf(
+    paths: Paths,
+    port: int,
+    heap_size: str,
+    pagecache_size: str,
+    limits: TransactionLimits | None = None,
+) -> None:
     """Render the packaged ``neo4j.conf`` template into the Neo4j home."""
     template = Template(resources.files(PACKAGE).joinpath("neo4j.conf").read_text())
-    text = template.substitute(bolt_port=port, heap_size=heap_size, pagecache_size=pagecache_size)
+    text = template.substitute(
+        bolt_port=port,
+        heap_size=heap_size,
+        pagecache_size=pagecache_size,
+        **(limits or TransactionLimits()).resolved(heap_size),
+    )
     paths.conf_dir.mkdir(parents=True, exist_ok=True)
     (paths.conf_dir / "neo4j.conf").write_text(text)
 
@@ -249,12 +306,14 @@ def start(
     heap_size: str = process.HEAP_SIZE,
     pagecache_size: str = process.PAGECACHE_SIZE,
     options: InstallOptions = DEFAULT_OPTIONS,
+    limits: TransactionLimits | None = None,
 ) -> LocalNeo4j:
     """Start the server unless it already runs; return once Bolt accepts the credentials.
 
     ``port``: None for 7687 (or a free port when 7687 is taken), 0 for any free port, else that
     port exactly. A running server is returned as it is, whatever ``port`` says.
-    ``heap_size`` and ``pagecache_size`` are Neo4j memory sizes such as ``1g`` or ``512m``.
+    ``heap_size`` and ``pagecache_size`` are Neo4j memory sizes such as ``1g`` or ``512m``;
+    ``limits`` the transaction memory and time limits (defaults: sized from the heap).
     ``options``: which Neo4j version, and how its jars are installed (see ``install``).
     """
     paths = Paths.of(cache_dir, options.version)
@@ -268,7 +327,7 @@ def start(
         _, password = _credentials(paths)
         chosen = choose_port(port, progress)
         _write_state(paths, {"port": chosen, "java": runtime.describe()})
-        _write_conf(paths, chosen, heap_size, pagecache_size)
+        _write_conf(paths, chosen, heap_size, pagecache_size, limits)
         if not (paths.home / "data" / "databases" / "system").exists():
             process.set_initial_password(paths, java, password)
         instance = _instance(paths, process.launch(paths, java, heap_size), reused=False)

@@ -24,7 +24,13 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph.errors import InvalidData, QueryError, QueryTimeout, StoreUnavailable
+from graph.errors import (
+    InvalidData,
+    MemoryLimitExceeded,
+    QueryError,
+    QueryTimeout,
+    StoreUnavailable,
+)
 from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
 from graph.queries.neo4j_links import step_from_link
@@ -120,8 +126,11 @@ COUNT = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in LABELS}
 
 def _translate(error: Exception, timeout: float | None) -> Exception:
     """The graph error for a driver error."""
-    if isinstance(error, ClientError) and "TransactionTimedOut" in (error.code or ""):
+    code = error.code if isinstance(error, Neo4jError) else None
+    if isinstance(error, ClientError) and "TransactionTimedOut" in (code or ""):
         return QueryTimeout(f"Neo4j query timed out: {error.message}", timeout=timeout)
+    if "OutOfMemory" in (code or ""):  # ...MemoryPoolOutOfMemoryError, TransactionOutOfMemory
+        return MemoryLimitExceeded(f"the query needs more memory than Neo4j allows: {error}")
     if isinstance(error, ServiceUnavailable | SessionExpired):
         return StoreUnavailable(f"Neo4j is unavailable: {error}")
     if isinstance(error, Neo4jError):
