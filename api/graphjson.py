@@ -38,7 +38,7 @@ from graph.queries.model import (
     PathsResult,
 )
 from graph.queries.refs import short_id
-from graph.steps import Step
+from graph.rules.steps import Step
 
 __all__ = [
     "edge_of",
@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 UNDIRECTED = frozenset(("agreement", "commitment", "event"))
-"""Relations whose steps have no direction (``graph.steps`` orders their endpoints by IRI)."""
+"""Relations whose steps have no direction (``graph.rules.steps`` orders their endpoints by IRI)."""
 
 Role = Literal["source", "target", "intermediary"]
 GraphAnswer = NeighbourhoodGraph | LinksGraph | PathsGraph

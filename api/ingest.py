@@ -14,8 +14,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph.graphstore import GraphStore, WriteResult
-from graph.stores import EntityRecord as StoredEntity
+from graph.model import EntityRecord as StoredEntity
+from graph.writer import GraphStore, WriteResult
 from loaders.article import ArticleGraph
 from loaders.batch import expand_paths, load_document, load_paths
 from loaders.errors import LoadError, Problem

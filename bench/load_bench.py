@@ -45,10 +45,10 @@ from rdflib import XSD, Graph, Literal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.graphstore import GraphStore  # noqa: E402
-from graph.neo4j_store import Neo4jProjection  # noqa: E402
-from graph.queries.neo4j_links import LinkExtension  # noqa: E402
-from graph.rdf_store import OxigraphStore  # noqa: E402
+from graph.neo4j.links import LinkExtension  # noqa: E402
+from graph.neo4j.projection import Neo4jProjection  # noqa: E402
+from graph.rdf.store import OxigraphStore  # noqa: E402
+from graph.writer import GraphStore  # noqa: E402
 from loaders.batch import load_paths  # noqa: E402
 from loaders.index import EntityIndex  # noqa: E402
 

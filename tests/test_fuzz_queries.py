@@ -30,8 +30,8 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.settings import Settings
-from graph.cypher import GraphCypherService
 from graph.errors import QueryError
+from graph.neo4j.cypher import GraphCypherService
 
 TIMEOUT_S = 2.0
 MARGIN_S = 3.0

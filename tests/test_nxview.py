@@ -5,11 +5,11 @@ from __future__ import annotations
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.graphstore import GraphStore
-from graph.nxview import NxView
-from graph.queries.rdf_steps import all_steps
-from graph.queries.sparql import SparqlReader
-from graph.rdf_store import OxigraphStore
+from graph.nx.view import NxView
+from graph.rdf.reader import SparqlReader
+from graph.rdf.store import OxigraphStore
+from graph.rules.step_reads import all_steps
+from graph.writer import GraphStore
 from ontology.namespace import DG, ID
 
 KIND = URIRef("https://w3id.org/diplograph/vocab/relation-kind/partner-of")

@@ -10,10 +10,7 @@ from neo4j import Driver
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.graphstore import GraphStore
-from graph.neo4j_store import Neo4jProjection
-from graph.projection import touched_subjects
-from graph.queries.neo4j_links import (
+from graph.neo4j.links import (
     LinkExtension,
     all_link_records,
     ensure_link_schema,
@@ -21,9 +18,12 @@ from graph.queries.neo4j_links import (
     refresh_links,
     replace_all_links,
 )
-from graph.queries.rdf_steps import SparqlSource, StoreSource, all_quads, step_delta
-from graph.queries.sparql import SparqlReader
-from graph.rdf_store import OxigraphStore
+from graph.neo4j.projection import Neo4jProjection
+from graph.rdf.reader import SparqlReader
+from graph.rdf.store import OxigraphStore
+from graph.rules.records import touched_subjects
+from graph.rules.step_reads import SparqlSource, StoreSource, all_quads, step_delta
+from graph.writer import GraphStore
 from loaders import EntityIndex, load_paths
 from ontology.namespace import DG, ID
 

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable, WriteRejected
-from graph.sparql import GRAPH_MEDIA_TYPES, GraphSparqlService, QueryForm, analyse_query
+from graph.rdf.sparql_service import GRAPH_MEDIA_TYPES, GraphSparqlService, QueryForm, analyse_query
 
 DG = "https://w3id.org/diplograph/ontology#"
 ID = "https://w3id.org/diplograph/id/"

@@ -1,10 +1,10 @@
-"""The step rules of ``graph.steps`` on hand-made quads."""
+"""The step rules of ``graph.rules.steps`` on hand-made quads."""
 
 from __future__ import annotations
 
 from rdflib.namespace import RDF
 
-from graph.steps import (
+from graph.rules.steps import (
     Evidence,
     Quad,
     derive_steps,

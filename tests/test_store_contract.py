@@ -16,7 +16,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import ServiceUnavailable
 from rdflib import Dataset
 
-from graph import graphstore
+from graph import writer as graphstore
 from graph.errors import (
     InvalidData,
     QueryError,
@@ -25,10 +25,10 @@ from graph.errors import (
     StoreUnavailable,
     WriteRejected,
 )
-from graph.graphstore import GraphStore
-from graph.neo4j_store import FULLTEXT_INDEX, Neo4jProjection
-from graph.rdf_store import OxigraphStore
-from graph.stores import Lit, SelectResult
+from graph.model import Lit, SelectResult
+from graph.neo4j.projection import FULLTEXT_INDEX, Neo4jProjection
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -234,7 +234,7 @@ def test_a_load_written_in_small_batches_equals_a_rebuild(
     store: GraphStore, projection: Neo4jProjection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Records computed and written batch by batch (in one transaction) make the same graph."""
-    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    monkeypatch.setattr("graph.writer.LOAD_BATCH", 3)
     store.load_articles(dataset(A1, A2))
     store.load_articles(dataset(A1))
     store.retract_article(str(A2.iri))
@@ -250,7 +250,7 @@ def test_a_failure_while_computing_batches_rolls_the_load_back(
     """The transaction writing the first batches is rolled back when a later one fails."""
     store.load_articles(dataset(A1))
     before = (nquads_lines(store.rdf.dump()), dump(projection))
-    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    monkeypatch.setattr("graph.writer.LOAD_BATCH", 3)
     real = graphstore.project_subjects
     calls: list[int] = []
 
@@ -261,7 +261,7 @@ def test_a_failure_while_computing_batches_rolls_the_load_back(
             raise InvalidData("simulated failure in the third batch")
         return real(subjects, fetch)
 
-    monkeypatch.setattr("graph.graphstore.project_subjects", failing)
+    monkeypatch.setattr("graph.writer.project_subjects", failing)
     with pytest.raises(InvalidData, match="third batch"):
         store.load_articles(dataset(A2))
     assert len(calls) == 3
@@ -278,7 +278,7 @@ class _FailingAtOnce(Neo4jProjection):
 def test_a_transaction_failing_while_batches_are_computed_fails_the_load(
     store: GraphStore, projection: Neo4jProjection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 2)
+    monkeypatch.setattr("graph.writer.LOAD_BATCH", 2)
     store.load_articles(dataset(A1))
     before = (nquads_lines(store.rdf.dump()), dump(projection))
     failing = _FailingAtOnce(projection.driver, projection.database, max_retry_time=0)

@@ -1,7 +1,7 @@
 """``diplograph neo4j start|stop|status|env``: a local Neo4j without Docker.
 
 The server runs from Neo4j Community jars fetched from Maven Central into the cache dir
-(``DIPLOGRAPH_CACHE_DIR``, default ``~/.cache/diplograph``); see ``graph.neo4j_local``.
+(``DIPLOGRAPH_CACHE_DIR``, default ``~/.cache/diplograph``); see ``graph.neo4j.local``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from typing import Any
 
 from api.settings import Settings
-from graph import neo4j_local
+from graph.neo4j import local as neo4j_local
 
 EXIT_NOT_RUNNING = 3
 """``status`` exit code when the server is not running (as LSB init scripts do)."""

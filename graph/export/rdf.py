@@ -22,7 +22,7 @@ from rdflib.namespace import OWL, RDFS, SKOS, XSD
 from rdflib.term import Node as RdfNode
 
 from graph.export.model import Subgraph
-from graph.stores import RDF_LANG_STRING, XSD_STRING, BNode, Lit, QuadRow, RDFStore, Term
+from graph.model import RDF_LANG_STRING, XSD_STRING, BNode, Lit, QuadRow, RDFStore, Term
 from ontology.namespace import DG, ID, PROV, SCHEMA, VOCAB
 
 MEDIA_TYPES = {

@@ -36,7 +36,7 @@ from graph.queries.filters import StepFilter
 from graph.queries.graphwalk import links, neighbourhood
 from graph.queries.refs import Refs, short_id
 from graph.queries.source import Described, GraphSource
-from graph.steps import Step, notation
+from graph.rules.steps import Step, notation
 
 DEFAULT_MAX_NODES = 50_000
 BATCH = 500

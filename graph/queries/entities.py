@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph.queries.sparql import SparqlReader
-from graph.steps import DG_NS
+from graph.rdf.reader import SparqlReader
+from graph.rules.steps import DG_NS
 from ontology.namespace import DG
 
 ENTITY_CLASSES = ("Country", "Organization", "Person", "Official", "Region")
@@ -61,7 +61,7 @@ def dg_types(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def choose(values: dict[str, set[str]]) -> str | None:
-    """The value stated by the most graphs, ties to the smallest (as ``graph.projection``)."""
+    """The value stated by the most graphs, ties to the smallest (as ``graph.rules.records``)."""
     if not values:
         return None
     return min(values, key=lambda v: (-len(values[v]), v))

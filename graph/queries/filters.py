@@ -1,6 +1,6 @@
 """Step filters shared by both backends: relation kinds, node types and a date window.
 
-* ``relations``: kinds from :data:`graph.steps.RELATIONS`; ``relation`` means every
+* ``relations``: kinds from :data:`graph.rules.steps.RELATIONS`; ``relation`` means every
   ``relation:<notation>``, ``relation:ruled`` one of them. None = all.
 * ``node_types``: dg entity types (``Country``, ``Organization``, ``Person``, ``Official``); a
   step is followed only when the actor it leads to has one of them (the fixed ends of a query are
@@ -21,7 +21,7 @@ from typing import Any
 
 from graph.errors import QueryError
 from graph.queries.entities import ENTITY_CLASSES
-from graph.steps import RELATIONS, Step, first_day, last_day, overlaps
+from graph.rules.steps import RELATIONS, Step, first_day, last_day, overlaps
 
 LINK_FILTER = """
 ($relations IS NULL OR l.relation IN $relations

@@ -16,7 +16,7 @@ from graph.queries.paths import (
 )
 from graph.queries.refs import Refs, fold
 from graph.queries.source import GraphSource
-from graph.steps import Step
+from graph.rules.steps import Step
 
 
 @dataclass

@@ -10,7 +10,7 @@ from graph.errors import NotFound, QueryError
 from graph.queries.entities import EntityInfo
 from graph.queries.model import Concept, EntityRef
 from graph.queries.source import GraphSource
-from graph.steps import notation
+from graph.rules.steps import notation
 from ontology.namespace import ID, VOCAB
 
 ID_BASE = str(ID)

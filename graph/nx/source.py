@@ -1,5 +1,5 @@
-"""The networkx/SPARQL backend's primitives: the actor graph of ``graph.nxview`` for steps and
-paths, the RDF store for facts (described by running ``graph.projection`` in memory, so they
+"""The networkx/SPARQL backend's primitives: the actor graph of ``graph.nx.view`` for steps and
+paths, the RDF store for facts (described by running ``graph.rules.records`` in memory, so they
 read exactly like the Neo4j projection)."""
 
 from __future__ import annotations
@@ -10,15 +10,15 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from graph.errors import InvalidData
-from graph.nxview import ActorGraph, NxView
-from graph.projection import project_subjects
+from graph.model import RDFStore
+from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
 from graph.queries.paths import Adjacency, RawPath, paths_of_length
 from graph.queries.source import Described
-from graph.queries.sparql import SparqlReader, iri
-from graph.steps import DG_NS, Step
-from graph.stores import RDFStore
+from graph.rdf.reader import SparqlReader, iri
+from graph.rules.records import project_subjects
+from graph.rules.steps import DG_NS, Step
 
 INSTANCES = "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} FILTER(isIRI(?s)) }}"
 COUNT_INSTANCES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} }}"

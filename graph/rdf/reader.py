@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 import pyoxigraph
 
 from graph.errors import InvalidData, QueryError
-from graph.stores import BNode, Lit, RDFStore, SelectResult, Term
+from graph.model import BNode, Lit, RDFStore, SelectResult, Term
 
 Row = dict[str, str | None]
 _IRI_RX = re.compile(r'^[^\s<>"{}|^`\\]+$')
@@ -49,7 +49,7 @@ class SparqlReader:
 
     @classmethod
     def of_store(cls, store: RDFStore, timeout: float | None = None) -> SparqlReader:
-        """A reader over the project's RDF store (``graph.rdf_store.OxigraphStore``)."""
+        """A reader over the project's RDF store (``graph.rdf.store.OxigraphStore``)."""
 
         def run(query: str) -> list[Row]:
             result = store.query(query, timeout=timeout, union_default_graph=True)

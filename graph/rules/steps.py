@@ -29,7 +29,7 @@ articles of its evidence; for a plain property step, the graphs stating the trip
 
 Input is a flat list of quads ``(subject, predicate, object, graph)`` as strings (IRIs, or the
 lexical form of literals), fed by SPARQL SELECT against the RDF store (see
-``graph.queries.rdf_steps``); nothing here does I/O.
+``graph.rules.step_reads``); nothing here does I/O.
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 
 :class:`ActorGraph` is an immutable snapshot: an undirected ``nx.MultiGraph`` whose nodes are the
 actors (attributes ``types``, ``name``, ``aliases``) and whose edges are the steps of
-``graph.steps`` keyed by step uri (attribute ``step``), plus every entity (actors and regions) by
-IRI for search and references. :class:`NxView` keeps the current snapshot: ``current()`` rebuilds
-it when the store's version changed (a cheap change counter when the store has one, else its
-article list and triple count, see :func:`store_version`), and ``apply(delta)`` updates it in
-place of a rebuild after a load whose touched subjects are known.
+``graph.rules.steps`` keyed by step uri (attribute ``step``), plus every entity (actors and
+regions) by IRI for search and references. :class:`NxView` keeps the current snapshot:
+``current()`` rebuilds it when the store's version changed (a cheap change counter when the
+store has one, else its article list and triple count, see :func:`store_version`), and
+``apply(delta)`` updates it in place of a rebuild after a load whose touched subjects are known.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.model import RDFStore
 from graph.queries.entities import EntityInfo, read_entities
-from graph.queries.rdf_steps import StepDelta, all_steps, step_delta
-from graph.queries.sparql import SparqlReader
-from graph.steps import Step
-from graph.stores import RDFStore
+from graph.rdf.reader import SparqlReader
+from graph.rules.step_reads import StepDelta, all_steps, step_delta
+from graph.rules.steps import Step
 
 Version = Hashable
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
-from graph.stores import BNode, Lit, NodeRecord, PropertyValue, QuadRow, RelRecord, Scalar
+from graph.model import BNode, Lit, NodeRecord, PropertyValue, QuadRow, RelRecord, Scalar
 from ontology.namespace import DG
 
 DG_NS = str(DG._NS)

@@ -25,12 +25,12 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import InvalidData, QueryError, QueryTimeout, StoreUnavailable
+from graph.neo4j.links import step_from_link
 from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
-from graph.queries.neo4j_links import step_from_link
 from graph.queries.paths import RawPath
 from graph.queries.source import Described
-from graph.steps import Step
+from graph.rules.steps import Step
 
 MAX_HOPS = 8
 LABELS = (

@@ -10,7 +10,7 @@ import time
 from importlib import resources
 from pathlib import Path
 
-from graph.neo4j_local.layout import (
+from graph.neo4j.local.layout import (
     NEO4J_VERSION,
     PACKAGE,
     Neo4jLocalError,

@@ -23,13 +23,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from graph.errors import GraphError, InvalidData, NotFound
-from graph.projection import (
-    EVIDENCE_CLASS,
-    REL_SUBJECT,
-    Projected,
-    project_subjects,
-)
-from graph.stores import (
+from graph.model import (
     GraphSnapshot,
     NodeRecord,
     Progress,
@@ -40,6 +34,12 @@ from graph.stores import (
     RelRecord,
     SelectResult,
     StoreCounts,
+)
+from graph.rules.records import (
+    EVIDENCE_CLASS,
+    REL_SUBJECT,
+    Projected,
+    project_subjects,
 )
 
 _RdfChange = Callable[[], GraphSnapshot]
@@ -110,7 +110,7 @@ class BatchedProjection(Projection, Protocol):
 
 
 def graph_touched(graph: Graph) -> set[str]:
-    """:func:`graph.projection.touched_subjects` of an rdflib graph about to be stored.
+    """:func:`graph.rules.records.touched_subjects` of an rdflib graph about to be stored.
 
     The same set as reading the graph back from the store once written, without the read.
     """
@@ -128,7 +128,7 @@ def _graphs_touched(graphs: Iterable[Graph]) -> set[str]:
 
 
 def snapshot_touched(snapshot: GraphSnapshot) -> set[str]:
-    """:func:`graph.projection.touched_subjects` of the former content of some graphs.
+    """:func:`graph.rules.records.touched_subjects` of the former content of some graphs.
 
     The snapshot holds it as N-Triples: parsing them is several times cheaper than reading the
     graphs from the store (which decodes every term from its dictionary).

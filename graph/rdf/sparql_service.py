@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 
 from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable, WriteRejected
-from graph.sparql_formats import (
+from graph.rdf.sparql_formats import (
     GRAPH_MEDIA_TYPES,
     SOLUTION_MEDIA_TYPES,
     pick,

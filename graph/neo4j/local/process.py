@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from graph.neo4j_local.layout import Neo4jLocalError, Paths
+from graph.neo4j.local.layout import Neo4jLocalError, Paths
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 HEAP_SIZE = "1g"

@@ -43,7 +43,7 @@ from graph.errors import (
     StoreUnavailable,
     WriteRejected,
 )
-from graph.stores import (
+from graph.model import (
     ArticleInfo,
     AskResult,
     BNode,
@@ -220,7 +220,7 @@ def _store_errors(action: str) -> Iterator[None]:
 
 
 class OxigraphStore:
-    """An :class:`graph.stores.RDFStore` on pyoxigraph, on disk at ``path`` or in memory."""
+    """An :class:`graph.model.RDFStore` on pyoxigraph, on disk at ``path`` or in memory."""
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None

@@ -23,9 +23,9 @@ from string import Template
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
-from graph.neo4j_local import process
-from graph.neo4j_local.install import ensure_installed, find_java
-from graph.neo4j_local.layout import (
+from graph.neo4j.local import process
+from graph.neo4j.local.install import ensure_installed, find_java
+from graph.neo4j.local.layout import (
     NEO4J_VERSION,
     PACKAGE,
     Neo4jLocalError,

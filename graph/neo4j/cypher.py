@@ -5,7 +5,8 @@ cannot be protected by the account the API uses. :class:`GraphCypherService` is 
 layers, each enough on its own against the writes we know of:
 
 1. **EXPLAIN check** — the query is first sent as ``EXPLAIN <query>`` (planned, never executed)
-   and :func:`graph.cypher_guard.check_plan` refuses anything whose query type is not read, whose
+   and :func:`graph.neo4j.cypher_guard.check_plan` refuses anything whose query type is not
+   read, whose
    plan has a writing, administrative, ``LOAD CSV`` or ``… IN TRANSACTIONS`` operator, that calls
    a procedure outside a short allowlist, or that runs on another database (``USE system``).
 2. **READ transaction** — both statements run in an explicit transaction of a session opened
@@ -45,9 +46,9 @@ from neo4j.graph import Node, Path, Relationship
 from neo4j.spatial import Point
 from neo4j.time import Date, DateTime, Duration, Time
 
-from graph.cypher_guard import ALLOWED_PROCEDURES, check_plan
 from graph.errors import QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable
-from graph.neo4j_store import neo4j_errors
+from graph.neo4j.cypher_guard import ALLOWED_PROCEDURES, check_plan
+from graph.neo4j.projection import neo4j_errors
 
 __all__ = ["CypherResult", "GraphCypherService", "to_json"]
 

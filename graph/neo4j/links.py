@@ -1,10 +1,10 @@
 """Steps materialised in Neo4j as ``(:Resource)-[:LINK]->(:Resource)`` relationships.
 
 Path enumeration over the heterogeneous projection (agreement nodes, signature nodes, regions…)
-is slow and awkward in Cypher, so every step of ``graph.steps`` is also written as one ``LINK``
-relationship between its two actors, with properties::
+is slow and awkward in Cypher, so every step of ``graph.rules.steps`` is also written as one
+``LINK`` relationship between its two actors, with properties::
 
-    uri        deterministic: a hash of via, endpoints and relation (graph.steps.step_uri)
+    uri        deterministic: a hash of via, endpoints and relation (graph.rules.steps.step_uri)
     via        the fact IRI (absent for part-of / country / nationality)
     relation   agreement | signature | commitment | influence | tenure | event |
                relation:<notation> | part-of | country | nationality
@@ -40,7 +40,8 @@ from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction, Session
 
-from graph.queries.rdf_steps import (
+from graph.model import RDFStore
+from graph.rules.step_reads import (
     DeltaScope,
     StepDelta,
     StoreSource,
@@ -49,8 +50,7 @@ from graph.queries.rdf_steps import (
     delta_steps,
     step_delta,
 )
-from graph.steps import Evidence, Step
-from graph.stores import RDFStore
+from graph.rules.steps import Evidence, Step
 
 LINK_SCHEMA = (
     "CREATE INDEX link_uri IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.uri)",
@@ -233,7 +233,7 @@ def ensure_link_schema(session: Session) -> None:
 
 
 class LinkRefresh:
-    """The LINK writes of one load (a :class:`graph.neo4j_store.StagedRefresh`): which LINKs
+    """The LINK writes of one load (a :class:`graph.neo4j.projection.StagedRefresh`): which LINKs
     to drop is known at once, the steps to write once :meth:`complete` has run."""
 
     def __init__(self, source: StoreSource, scope: DeltaScope) -> None:
@@ -260,7 +260,7 @@ class LinkRefresh:
 
 
 class LinkExtension:
-    """The :class:`graph.neo4j_store.StagedExtension` that keeps the LINKs in step with loads."""
+    """The :class:`graph.neo4j.projection.StagedExtension` keeping the LINKs in step with loads."""
 
     def __init__(self, store: RDFStore) -> None:
         self.store = store

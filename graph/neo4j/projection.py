@@ -4,7 +4,7 @@ Every statement is a module-level constant taking parameters only. Labels and re
 types vary with the data, so they are set with Neo4j 5.26's dynamic syntax (``SET n:$(labels)``,
 ``CREATE (a)-[r:$(type)]->(b)``) from parameters, never spliced into Cypher text; on top of that
 each label and type must match ``^[A-Z][A-Za-z0-9_]*$`` (they come from ontology local names,
-see ``graph.projection``) or the write is refused. APOC is not needed.
+see ``graph.rules.records``) or the write is refused. APOC is not needed.
 
 A :class:`ProjectionChange` is applied in ONE managed transaction (``execute_write``), in
 ``UNWIND`` batches: a load is all-or-nothing in Neo4j too. Extensions (the LINK steps) compute
@@ -53,7 +53,7 @@ from graph.errors import (
     StoreUnavailable,
     WriteRejected,
 )
-from graph.stores import NodeRecord, ProjectionChange, ProjectionCounts, RelRecord
+from graph.model import NodeRecord, ProjectionChange, ProjectionCounts, RelRecord
 
 BATCH_SIZE = 5000
 """Rows per ``UNWIND`` statement."""
@@ -234,7 +234,7 @@ def _rel_row(record: RelRecord) -> dict[str, Any]:
 class Neo4jExtension(Protocol):
     """More Neo4j data kept in step with the projection, in the same transactions.
 
-    ``graph.queries.neo4j_links`` (the ``LINK`` relationships between actors) is one.
+    ``graph.neo4j.links`` (the ``LINK`` relationships between actors) is one.
     """
 
     def ensure_schema(self, session: Session) -> None:
@@ -347,7 +347,7 @@ class _Feed:
 
 
 class Neo4jProjection:
-    """A :class:`graph.stores.Projection` on Neo4j 5.26 through the official driver."""
+    """A :class:`graph.model.Projection` on Neo4j 5.26 through the official driver."""
 
     def __init__(
         self,

@@ -1,10 +1,10 @@
 """What the graph layer's stores look like: plain records and two small protocols.
 
-* :class:`RDFStore` is the system of record (one named graph per article); ``graph.rdf_store``
+* :class:`RDFStore` is the system of record (one named graph per article); ``graph.rdf.store``
   implements it on embedded Oxigraph.
-* :class:`Projection` is the property-graph sink the RDF is projected into (``graph.neo4j_store``
-  on Neo4j); ``graph.projection`` computes what to write, as :class:`NodeRecord` and
-  :class:`RelRecord`.
+* :class:`Projection` is the property-graph sink the RDF is projected into
+  (``graph.neo4j.projection`` on Neo4j); ``graph.rules.records`` computes what to write, as
+  :class:`NodeRecord` and :class:`RelRecord`.
 
 RDF terms cross these interfaces as plain Python values, never as rdflib or pyoxigraph objects:
 an IRI is a ``str``, a blank node a :class:`BNode`, a literal a :class:`Lit`.

@@ -3,7 +3,7 @@
 ``diplograph neo4j start|stop|status|env`` drives it; the tests and CI use it too.
 """
 
-from graph.neo4j_local.manager import (
+from graph.neo4j.local.manager import (
     DEFAULT_BOLT_PORT,
     NEO4J_VERSION,
     LocalNeo4j,

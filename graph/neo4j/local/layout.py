@@ -24,7 +24,7 @@ from pathlib import Path
 NEO4J_VERSION = "5.26.30"
 """The Neo4j Community version fetched from Maven Central; must match ``pom.xml``."""
 
-PACKAGE = "graph.neo4j_local"
+PACKAGE = "graph.neo4j.local"
 
 Progress = Callable[[str], None]
 """Receives one human-readable progress message at a time."""

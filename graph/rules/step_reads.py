@@ -18,9 +18,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from graph.queries.sparql import SparqlReader, iri_list
-from graph.steps import DG_NS, RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
-from graph.stores import BNode, Lit, QuadRow, RDFStore, Term
+from graph.model import BNode, Lit, QuadRow, RDFStore, Term
+from graph.rdf.reader import SparqlReader, iri_list
+from graph.rules.steps import DG_NS, RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
 from ontology.namespace import DG
 
 _PREDICATE_VALUES = " ".join(f"<{p}>" for p in sorted(STEP_PREDICATES))
