@@ -50,9 +50,6 @@ __all__ = [
     "to_cytoscape",
 ]
 
-UNDIRECTED = frozenset(("agreement", "commitment", "event"))
-"""Relations whose steps have no direction (``graph.rules.steps`` orders their endpoints by IRI)."""
-
 Role = Literal["source", "target", "intermediary"]
 GraphAnswer = NeighbourhoodGraph | LinksGraph | PathsGraph
 CytoscapeAnswer = NeighbourhoodCytoscape | LinksCytoscape | PathsCytoscape
@@ -87,7 +84,7 @@ def edge_of(step: Step) -> GraphEdge:
         relation=step.relation,
         kind=step.kind,
         label=_edge_label(step.relation, step.kind),
-        directed=step.relation not in UNDIRECTED,
+        directed=step.directed,
         via=short_id(step.via) if step.via else None,
         start=step.start,
         end=step.end,

@@ -19,19 +19,12 @@ from graph.writer import GraphStore, WriteResult
 from loaders.article import ArticleGraph
 from loaders.batch import expand_paths, load_document, load_paths
 from loaders.errors import LoadError, Problem
-from loaders.index import EntityIndex, EntityRecord, EntityType
-from ontology.namespace import DG, ID
+from loaders.index import EntityIndex, EntityRecord
+from ontology.classes import entity_kind
+from ontology.namespace import ID
 
 FileProgress = Callable[[str, int, int], None]
 """Called as ``on_file(path, done, total)`` after each file is read."""
-
-_TYPE_BY_CLASS: tuple[tuple[str, EntityType], ...] = (
-    (str(DG.Country), "country"),
-    (str(DG.Official), "official"),
-    (str(DG.Person), "person"),
-    (str(DG.Organization), "organization"),
-    (str(DG.Region), "region"),
-)
 
 
 @dataclass
@@ -51,18 +44,18 @@ class IngestReport:
 
 
 def _index_record(stored: StoredEntity) -> EntityRecord | None:
-    for class_iri, kind in _TYPE_BY_CLASS:
-        if class_iri in stored.types:
-            return EntityRecord(
-                iri=stored.iri,
-                type=kind,
-                names=stored.names,
-                aliases=stored.aliases,
-                iso=stored.iso_code,
-                wikidata=stored.wikidata,
-                same_as=stored.same_as,
-            )
-    return None  # posts and other described resources are not resolved by name
+    kind = entity_kind(stored.types)
+    if kind is None:
+        return None  # posts and other described resources are not resolved by name
+    return EntityRecord(
+        iri=stored.iri,
+        type=kind,
+        names=stored.names,
+        aliases=stored.aliases,
+        iso=stored.iso_code,
+        wikidata=stored.wikidata,
+        same_as=stored.same_as,
+    )
 
 
 def entity_index(store: GraphStore) -> EntityIndex:

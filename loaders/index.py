@@ -16,9 +16,10 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from loaders.names import normalize_name
+from ontology.classes import ENTITY_KINDS, EntityKind
 from ontology.namespace import DG
 
-EntityType = Literal["country", "organization", "person", "official", "region"]
+EntityType = EntityKind
 Group = Literal["country", "organization", "person", "region"]
 
 GROUPS: dict[EntityType, Group] = {
@@ -29,14 +30,6 @@ GROUPS: dict[EntityType, Group] = {
     "region": "region",
 }
 """Types that share IRIs and names: a person in one sheet may be an official in another."""
-
-CLASSES: dict[URIRef, EntityType] = {
-    DG.Country: "country",
-    DG.Organization: "organization",
-    DG.Person: "person",
-    DG.Official: "official",
-    DG.Region: "region",
-}
 
 
 @dataclass(frozen=True)
@@ -160,7 +153,7 @@ def records_from_graph(graph: Graph) -> list[EntityRecord]:
 
 
 def _records(graph: Graph) -> Iterator[EntityRecord]:
-    for cls, kind in CLASSES.items():
+    for cls, kind in ENTITY_KINDS.items():
         for subject in graph.subjects(RDF.type, cls):
             if not isinstance(subject, URIRef):
                 continue

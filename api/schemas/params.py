@@ -19,9 +19,9 @@ from pydantic import AfterValidator
 
 from api.deps import get_backends
 from graph.queries import GraphQueries, QueryLimits
-from graph.queries.entities import ENTITY_CLASSES
 from graph.queries.filters import StepFilter
 from graph.rules.steps import RELATIONS, first_day, last_day
+from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
 
 _DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"

@@ -29,9 +29,6 @@ LIST_SEPARATOR = " | "
 RESERVED_NAMES = frozenset(("id", "label", "type", "kind", "weight", "start", "end"))
 """Names Gephi and the file formats use themselves; domain attributes never take them."""
 
-SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
-"""Relations whose steps have no direction (endpoints ordered by IRI, see ``graph.rules.steps``)."""
-
 POINT_RELATIONS = frozenset(("event",))
 """Relations whose single date is the period they happened in (not the start of a state)."""
 
@@ -87,7 +84,7 @@ class Edge:
     relation: str
     label: str
     directed: bool = True
-    """False for symmetric relations (:data:`SYMMETRIC_RELATIONS`)."""
+    """False for symmetric relations (``Step.directed``)."""
     attributes: Mapping[str, Value] = field(default_factory=dict)
     spells: tuple[Spell, ...] = ()
     weight: float = 1.0

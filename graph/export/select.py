@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from graph.errors import QueryError, ResultTooLarge
 from graph.export.model import (
     POINT_RELATIONS,
-    SYMMETRIC_RELATIONS,
     Attr,
     Edge,
     Node,
@@ -37,10 +36,10 @@ from graph.queries.graphwalk import links, neighbourhood
 from graph.queries.refs import Refs, short_id
 from graph.queries.source import Described, GraphSource
 from graph.rules.steps import Step, notation
+from ontology.classes import primary_type as entity_primary_type
 
 DEFAULT_MAX_NODES = 50_000
 BATCH = 500
-TYPE_ORDER = ("Official", "Person", "Country", "Organization", "Region")
 
 NODE_ATTRS = (
     Attr("short_id", "string"),
@@ -285,8 +284,7 @@ class SubgraphSelector:
 
 def primary_type(types: Iterable[str]) -> str:
     """The most specific entity type (``Official`` over ``Person``), else ``Entity``."""
-    present = set(types)
-    return next((t for t in TYPE_ORDER if t in present), "Entity")
+    return entity_primary_type(types) or "Entity"
 
 
 def node_of(uri: str, refs: Refs, fact: Described | None, extra: dict[str, Value]) -> Node:
@@ -324,7 +322,7 @@ def edge_of(step: Step) -> Edge:
     spell = spell_of(step.start, step.end, point=step.relation in POINT_RELATIONS)
     quotes = tuple(dict.fromkeys(e.quote for e in step.evidence))
     claimants = tuple(dict.fromkeys(e.claimant for e in step.evidence if e.claimant))
-    symmetric = step.relation in SYMMETRIC_RELATIONS
+    symmetric = not step.directed
     attributes: dict[str, Value] = {
         "relation": step.relation,
         "relation_kind": step.kind,

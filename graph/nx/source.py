@@ -4,12 +4,10 @@ read exactly like the Neo4j projection)."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from graph.errors import InvalidData
 from graph.model import RDFStore
 from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
@@ -17,8 +15,8 @@ from graph.queries.filters import StepFilter
 from graph.queries.paths import Adjacency, RawPath, paths_of_length
 from graph.queries.source import Described
 from graph.rdf.reader import SparqlReader, iri
-from graph.rules.records import project_subjects
-from graph.rules.steps import DG_NS, Step
+from graph.rules.records import dg_class, predicate_of, project_subjects, relationship_type
+from graph.rules.steps import Step
 
 INSTANCES = "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} FILTER(isIRI(?s)) }}"
 COUNT_INSTANCES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} }}"
@@ -26,29 +24,6 @@ REFERRERS = (
     "SELECT DISTINCT ?s ?p WHERE {{ VALUES ?p {{ {predicates} }}"
     " GRAPH ?g {{ ?s ?p {target} }} FILTER(isIRI(?s)) }}"
 )
-_LABEL_RX = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-_TYPE_RX = re.compile(r"^[A-Z][A-Z0-9_]*$")
-
-
-def predicate_of(rel_type: str) -> str:
-    """The dg predicate a projected relationship type comes from (``ON_BEHALF_OF`` → onBehalfOf)."""
-    if not _TYPE_RX.match(rel_type):
-        raise InvalidData(f"not a relationship type: {rel_type!r}")
-    head, *rest = rel_type.lower().split("_")
-    return DG_NS + head + "".join(w.capitalize() for w in rest)
-
-
-def type_of(predicate: str) -> str:
-    """The relationship type of a dg predicate (``onBehalfOf`` → ``ON_BEHALF_OF``)."""
-    name = predicate.removeprefix(DG_NS)
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).upper()
-
-
-def dg_class(label: str) -> str:
-    """IRI of a dg class from its label, checked."""
-    if not _LABEL_RX.match(label):
-        raise InvalidData(f"not a label: {label!r}")
-    return DG_NS + label
 
 
 class NxSource:
@@ -168,7 +143,7 @@ class NxSource:
         predicates = " ".join(iri(predicate_of(t)) for t in rel_types)
         query = REFERRERS.format(predicates=predicates, target=iri(uri))
         rows = self._reader.select(query)
-        return sorted({(r["s"] or "", type_of(r["p"] or "")) for r in rows})
+        return sorted({(r["s"] or "", relationship_type(r["p"] or "") or "") for r in rows})
 
     def instances(self, label: str) -> list[str]:
         """Every subject typed with the dg class ``label``."""

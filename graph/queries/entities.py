@@ -11,14 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph.rdf.reader import SparqlReader
-from graph.rules.steps import DG_NS
+from graph.rules.records import most_stated
+from ontology.classes import ACTOR_TYPES, DG_NS, ENTITY_CLASS_IRIS
+from ontology.classes import ENTITY_TYPES as ENTITY_TYPE_NAMES
 from ontology.namespace import DG
 
-ENTITY_CLASSES = ("Country", "Organization", "Person", "Official", "Region")
-"""dg classes whose instances are entities (searchable, referable)."""
-ACTOR_TYPES = frozenset(("Country", "Organization", "Person", "Official"))
-
-_CLASS_VALUES = " ".join(f"<{DG_NS}{c}>" for c in ENTITY_CLASSES)
+_CLASS_VALUES = " ".join(f"<{c}>" for c in sorted(ENTITY_CLASS_IRIS))
 
 ENTITY_TYPES = f"""
 SELECT DISTINCT ?s ?t WHERE {{
@@ -55,16 +53,9 @@ def dg_types(values: Iterable[str]) -> tuple[str, ...]:
     names = set()
     for value in values:
         local = value.removeprefix(DG_NS)
-        if local in ENTITY_CLASSES:
+        if local in ENTITY_TYPE_NAMES:
             names.add(local)
     return tuple(sorted(names))
-
-
-def choose(values: dict[str, set[str]]) -> str | None:
-    """The value stated by the most graphs, ties to the smallest (as ``graph.rules.records``)."""
-    if not values:
-        return None
-    return min(values, key=lambda v: (-len(values[v]), v))
 
 
 def make_entity(
@@ -91,6 +82,6 @@ def read_entities(reader: SparqlReader) -> dict[str, EntityInfo]:
         else:
             aliases[subject].add(value)
     return {
-        u: make_entity(u, types[u], choose(names.get(u, {})), aliases.get(u, set()))
+        u: make_entity(u, types[u], most_stated(names.get(u, {})), aliases.get(u, set()))
         for u in sorted(types)
     }

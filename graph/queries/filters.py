@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import QueryError
-from graph.queries.entities import ENTITY_CLASSES
 from graph.rules.steps import RELATIONS, Step, first_day, last_day, overlaps
+from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
 
 LINK_FILTER = """
 ($relations IS NULL OR l.relation IN $relations

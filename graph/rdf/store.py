@@ -57,6 +57,7 @@ from graph.model import (
     StoreCounts,
     Term,
 )
+from ontology.classes import ENTITY_CLASSES
 from ontology.namespace import DG
 
 BULK_THRESHOLD = 20_000
@@ -64,7 +65,7 @@ BULK_THRESHOLD = 20_000
 BULK_PART = 400_000
 """A bulk load is split in 2 to 4 parts, about one per this many triples."""
 
-ENTITY_TYPES = (DG.Country, DG.Organization, DG.Person, DG.Official, DG.Region, DG.Post, DG.Actor)
+ENTITY_TYPES = (*ENTITY_CLASSES, DG.Post, DG.Actor)
 """Classes whose instances :meth:`OxigraphStore.entity_records` returns."""
 
 _ENTITY_PREDICATES = (RDF.type, DG.name, DG.alias, DG.isoCode, DG.wikidata, OWL.sameAs)

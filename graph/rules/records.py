@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
+from graph.errors import InvalidData
 from graph.model import BNode, Lit, NodeRecord, PropertyValue, QuadRow, RelRecord, Scalar
+from ontology.classes import DG_NS
 from ontology.namespace import DG
 
-DG_NS = str(DG._NS)
 RESOURCE = "Resource"
 CONCEPT = "Concept"
 FALLBACK_RELATION_TYPE = "RELATED_TO"
@@ -79,6 +81,8 @@ _INTEGERS = frozenset(
 _FLOATS = frozenset(str(XSD[name]) for name in ("decimal", "double", "float"))
 _INT64 = 2**63
 
+V = TypeVar("V")
+
 Fetch = Callable[[Iterable[str]], list[QuadRow]]
 """Quads of these subjects over the union of article graphs (``RDFStore.subject_quads``)."""
 
@@ -118,6 +122,24 @@ def relationship_type(iri: str) -> str | None:
     """The relationship type named after an IRI's local name, None if it makes no valid type."""
     name = upper_snake(local_name(iri))
     return name if _REL_TYPE.match(name) else None
+
+
+def predicate_of(rel_type: str) -> str:
+    """The dg predicate a relationship type is named after (``ON_BEHALF_OF`` → onBehalfOf).
+
+    The inverse of :func:`relationship_type` for ``dg:`` predicates.
+    """
+    if not _REL_TYPE.match(rel_type):
+        raise InvalidData(f"not a relationship type: {rel_type!r}")
+    head, *rest = rel_type.lower().split("_")
+    return DG_NS + head + "".join(w.capitalize() for w in rest)
+
+
+def dg_class(label: str) -> str:
+    """IRI of the dg class a node label is named after (the inverse of :func:`labels_of`)."""
+    if not _LABEL.match(label):
+        raise InvalidData(f"not a label: {label!r}")
+    return DG_NS + label
 
 
 def labels_of(types: Iterable[str]) -> tuple[str, ...]:
@@ -197,9 +219,22 @@ def gather(subjects: Iterable[str], fetch: Fetch) -> list[QuadRow]:
 # ---------------------------------------------------------------------- values
 
 
+def most_stated(values: Mapping[V, Collection[str]], lexical: Callable[[V], str] = str) -> V | None:
+    """The value stated by the most articles (graphs); ties go to the smallest lexical form.
+
+    The one rule for a single-valued fact when articles disagree: node properties, LINK steps
+    and entity reads all pick with it, so they never disagree with each other.
+    """
+    if not values:
+        return None
+    return min(values, key=lambda v: (-len(values[v]), lexical(v), type(v).__name__))
+
+
 def _choose(values: dict[Scalar, set[str]], lexical: dict[Scalar, str]) -> Scalar:
-    """The value stated by the most graphs; ties go to the smallest lexical form."""
-    return min(values, key=lambda v: (-len(values[v]), lexical[v], type(v).__name__))
+    """:func:`most_stated` of literal values, compared by their lexical forms."""
+    chosen = most_stated(values, lexical.__getitem__)
+    assert chosen is not None  # callers pass at least one value
+    return chosen
 
 
 def _as_list(values: Iterable[Scalar], lexical: dict[Scalar, str]) -> PropertyValue:
@@ -238,10 +273,7 @@ class _Subject:
 
     def one_iri(self, predicate: str) -> str | None:
         """The IRI value of ``predicate`` stated by the most graphs (smallest on ties)."""
-        values = self.iris.get(predicate)
-        if not values:
-            return None
-        return min(values, key=lambda v: (-len(values[v]), v))
+        return most_stated(self.iris.get(predicate, {}))
 
     def one_literal(self, predicate: str) -> Scalar | None:
         """The literal value of ``predicate`` by :func:`_choose`, None if there is none."""
@@ -281,32 +313,67 @@ def _index(quads: Iterable[QuadRow]) -> dict[str, _Subject]:
 # ---------------------------------------------------------------------- evidence
 
 
+@dataclass(frozen=True, order=True)
+class EvidenceEntry:
+    """One (article, quote, claimant) of a ``dg:Evidence`` node."""
+
+    article: str
+    quote: str
+    claimant: str
+    """The claimant's words, else the name of the named claimant, else empty."""
+    claimed_by: str
+    """IRI of the named claimant, else empty."""
+
+
+def evidence_entries(
+    articles: Iterable[str],
+    quotes: Iterable[str],
+    claimants: Iterable[str],
+    claimed_by: Mapping[str, str],
+) -> set[EvidenceEntry]:
+    """The entries of one evidence node: every article × quote × claimant it states.
+
+    ``articles`` are its ``dg:inArticle`` values (else the graphs stating it); a claimant is
+    known by the words the article uses (``dg:claimant``), else by the name of the actor it is
+    ``dg:claimedBy`` (``claimed_by`` maps IRI to name). The one evidence rule: the projection
+    folds these into node properties, the actor steps into their evidence lists.
+    """
+    words, iris = sorted(claimants), sorted(claimed_by)
+    if words:
+        who = [(w, iri) for w in words for iri in iris or [""]]
+    else:
+        who = [(claimed_by[iri], iri) for iri in iris] or [("", "")]
+    quoted = list(quotes) or [""]
+    return {
+        EvidenceEntry(article, quote, claimant, iri)
+        for article in articles
+        for quote in quoted
+        for claimant, iri in who
+    }
+
+
 def _fold_evidence(fact: _Subject, index: dict[str, _Subject]) -> dict[str, PropertyValue]:
     """``sources``, ``quotes``, ``claimants`` and ``claimedBy`` of a fact, from its evidence.
 
     Ordered by article, then quote; ``sources`` also holds the graphs stating the fact.
     """
-    entries: set[tuple[str, str, str, str]] = set()  # (article, quote, claimant, claimedBy)
+    entries: set[EvidenceEntry] = set()
     for evidence_iri in fact.iris.get(_EVIDENCE, {}):
         evidence = index.get(evidence_iri)
         if evidence is None:
             continue
-        articles = set(evidence.iris.get(_IN_ARTICLE, {})) or evidence.graphs
-        quotes = [str(q) for q in evidence.literals.get(_QUOTE, {})] or [""]
-        claimants = [str(c) for c in evidence.literals.get(_CLAIMANT, {})]
-        claimed_by = sorted(evidence.iris.get(_CLAIMED_BY, {}))
-        named = [_name_of(iri, index) for iri in claimed_by]
-        for article in articles:
-            for quote in quotes:
-                for who in claimants or named or [""]:
-                    for iri in claimed_by or [""]:
-                        entries.add((article, quote, who, iri))
+        entries |= evidence_entries(
+            set(evidence.iris.get(_IN_ARTICLE, {})) or evidence.graphs,
+            [str(q) for q in evidence.literals.get(_QUOTE, {})],
+            [str(c) for c in evidence.literals.get(_CLAIMANT, {})],
+            {iri: _name_of(iri, index) for iri in evidence.iris.get(_CLAIMED_BY, {})},
+        )
     ordered = sorted(entries)
     folded: dict[str, PropertyValue] = {
-        "sources": sorted(fact.graphs | {e[0] for e in ordered}),
-        "quotes": _distinct(e[1] for e in ordered),
-        "claimants": _distinct(e[2] for e in ordered),
-        "claimedBy": _distinct(e[3] for e in ordered),
+        "sources": sorted(fact.graphs | {e.article for e in ordered}),
+        "quotes": _distinct(e.quote for e in ordered),
+        "claimants": _distinct(e.claimant for e in ordered),
+        "claimedBy": _distinct(e.claimed_by for e in ordered),
     }
     return {key: value for key, value in folded.items() if value}
 

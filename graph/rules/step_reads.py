@@ -20,7 +20,8 @@ from typing import Protocol, runtime_checkable
 
 from graph.model import BNode, Lit, QuadRow, RDFStore, Term
 from graph.rdf.reader import SparqlReader, iri_list
-from graph.rules.steps import DG_NS, RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
+from graph.rules.steps import RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
+from ontology.classes import DG_NS
 from ontology.namespace import DG
 
 _PREDICATE_VALUES = " ".join(f"<{p}>" for p in sorted(STEP_PREDICATES))

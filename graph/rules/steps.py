@@ -43,14 +43,14 @@ from dataclasses import dataclass
 
 from rdflib.namespace import RDF
 
+from graph.rules.records import evidence_entries, most_stated
+from ontology.classes import ACTOR_CLASS_IRIS, DG_NS
 from ontology.namespace import DG, ID
 
 Quad = tuple[str, str, str, str]
 """(subject, predicate, object, graph); object is an IRI or a literal's lexical form."""
 
 RDF_TYPE = str(RDF.type)
-DG_NS = "https://w3id.org/diplograph/ontology#"
-ACTOR_CLASSES = frozenset(str(c) for c in (DG.Country, DG.Organization, DG.Person, DG.Official))
 FACT_CLASSES = frozenset(
     str(c)
     for c in (
@@ -83,6 +83,9 @@ RELATIONS = (
     "nationality",
 )
 """Relation kinds; ``relation`` stands for every ``relation:<notation>``."""
+
+SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
+"""Relations whose steps have no direction: their endpoints are ordered by IRI."""
 
 STEP_PREDICATES = frozenset(
     str(p)
@@ -131,6 +134,12 @@ class Step:
     def end_key(self) -> str | None:
         """Last day of ``end`` (``2025-02`` → ``2025-02-28``), for comparisons."""
         return last_day(self.end)
+
+    @property
+    def directed(self) -> bool:
+        """False for a symmetric fact (agreement, commitment, event): source and target are
+        only ordered by IRI."""
+        return self.relation not in SYMMETRIC_RELATIONS
 
     def other(self, actor: str) -> str:
         """The endpoint that is not ``actor``."""
@@ -181,20 +190,19 @@ def overlaps(
 
 
 class FactIndex:
-    """Quads indexed by subject and predicate, with the graphs stating each subject and triple."""
+    """Quads indexed by subject and predicate, with the graphs stating each value."""
 
     def __init__(self, quads: Iterable[Quad]) -> None:
         """Index ``quads`` (duplicates across graphs are merged)."""
-        values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        values: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(set))
+        )
         self.subject_graphs: dict[str, set[str]] = defaultdict(set)
-        self.triple_graphs: dict[tuple[str, str, str], set[str]] = defaultdict(set)
         self.signatures: dict[str, set[str]] = defaultdict(set)
         for s, p, o, g in quads:
-            values[s][p].add(o)
+            values[s][p][o].add(g)
             self.subject_graphs[s].add(g)
-            if p in PLAIN_PREDICATES:
-                self.triple_graphs[(s, p, o)].add(g)
-            elif p == str(DG.agreement):
+            if p == str(DG.agreement):
                 self.signatures[o].add(s)
         self._values = values
 
@@ -204,9 +212,17 @@ class FactIndex:
         return sorted(found.get(predicate, ())) if found else []
 
     def one(self, subject: str, predicate: str) -> str | None:
-        """The smallest object of ``subject predicate`` (deterministic), or None."""
-        found = self.all(subject, predicate)
-        return found[0] if found else None
+        """The object of ``subject predicate`` that wins when articles disagree, or None.
+
+        Chosen by :func:`graph.rules.records.most_stated`, as the projection chooses it.
+        """
+        found = self._values.get(subject)
+        return most_stated(found.get(predicate, {})) if found else None
+
+    def graphs(self, subject: str, predicate: str, obj: str) -> set[str]:
+        """The graphs (articles) stating one triple."""
+        found = self._values.get(subject)
+        return set(found.get(predicate, {}).get(obj, ())) if found else set()
 
     def types(self, subject: str) -> set[str]:
         """The ``rdf:type`` IRIs of ``subject``."""
@@ -215,32 +231,29 @@ class FactIndex:
 
     def is_actor(self, subject: str) -> bool:
         """Whether ``subject`` is typed as a country, organisation or person."""
-        return not ACTOR_CLASSES.isdisjoint(self.types(subject))
+        return not ACTOR_CLASS_IRIS.isdisjoint(self.types(subject))
 
     def subjects(self) -> list[str]:
         """Every indexed subject, sorted."""
         return sorted(self._values)
 
     def evidence(self, fact: str) -> list[Evidence]:
-        """The evidence items of ``fact``, sorted by article, quote, claimant."""
-        items = set()
+        """The evidence items of ``fact`` (the projection's evidence rule), sorted."""
+        items: set[Evidence] = set()
         for node in self.all(fact, str(DG.evidence)):
-            quote = self.one(node, str(DG.quote))
-            if quote is None:
-                continue
-            article = self.one(node, str(DG.inArticle)) or min(self.subject_graphs[node])
-            items.add(Evidence(article, quote, self._claimant(node)))
+            entries = evidence_entries(
+                self.all(node, str(DG.inArticle)) or self.subject_graphs[node],
+                self.all(node, str(DG.quote)),
+                self.all(node, str(DG.claimant)),
+                {
+                    iri: self.one(iri, str(DG.name)) or iri
+                    for iri in self.all(node, str(DG.claimedBy))
+                },
+            )
+            items.update(
+                Evidence(e.article, e.quote, e.claimant or None) for e in entries if e.quote
+            )
         return sorted(items, key=_evidence_key)
-
-    def _claimant(self, evidence: str) -> str | None:
-        """The claimant's words, else the name (or IRI) of the named claimant, else None."""
-        text = self.one(evidence, str(DG.claimant))
-        if text is not None:
-            return text
-        named = self.one(evidence, str(DG.claimedBy))
-        if named is None:
-            return None
-        return self.one(named, str(DG.name)) or named
 
     def sources(self, fact: str, evidence: Iterable[Evidence]) -> tuple[str, ...]:
         """Articles stating ``fact`` plus the articles of its evidence, sorted."""
@@ -462,7 +475,7 @@ def plain_steps(index: FactIndex, subject: str) -> Iterator[Step]:
         for target in index.all(subject, predicate):
             if target == subject or not index.is_actor(target):
                 continue
-            sources = tuple(sorted(index.triple_graphs[(subject, predicate, target)]))
+            sources = tuple(sorted(index.graphs(subject, predicate, target)))
             yield Step(
                 uri=step_uri(None, subject, target, relation),
                 source=subject,
