@@ -29,6 +29,8 @@ from graph.model import Lit, SelectResult
 from graph.neo4j.projection import FULLTEXT_INDEX, Neo4jProjection
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
+from loaders.factsheet import load_factsheet
+from loaders.index import EntityIndex
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -147,9 +149,7 @@ def test_both_stores_tell_the_same_facts(store: GraphStore, reader: str) -> None
 
 
 def test_the_reference_article_reads_the_same_from_both(store: GraphStore) -> None:
-    loaders = pytest.importorskip("loaders.factsheet")
-    index = pytest.importorskip("loaders.index")
-    article = loaders.load_factsheet(REFERENCE, index.EntityIndex())
+    article = load_factsheet(REFERENCE, EntityIndex())
     store.load_articles(article.dataset)
     sparql, cypher = sparql_reader(store), cypher_reader(store)
     for name in SPARQL:
