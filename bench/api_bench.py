@@ -31,7 +31,7 @@ actors drawn from all actors), as p50/p99 over ``--repeat`` rounds after one war
   (``bench/wrk/entities.lua``).
 
 ``--nx-fix`` runs the networkx backend with ``ENTITY_TYPES``/``ENTITY_LABELS`` of
-``graph.queries.entities`` rewritten with a DISTINCT sub-select of the entities (as they stand,
+``graph.nx.entities`` rewritten with a DISTINCT sub-select of the entities (as they stand,
 they join every graph stating an entity with every other one: the view does not build in
 300 s on 10,000 articles); ``--nx-timeout`` is that backend's query timeout (the view is built
 under it).
@@ -151,7 +151,7 @@ def config_of(data_dir: Path, **overrides: Any) -> Any:
 
 def patch_entity_queries() -> None:
     """Rewrite the entity SPARQL of the networkx backend (see the module docstring)."""
-    import graph.queries.entities as entities
+    import graph.nx.entities as entities
 
     values = f"VALUES ?c {{ {entities._CLASS_VALUES} }}"
     distinct = f"{{ SELECT DISTINCT ?s WHERE {{ {values} GRAPH ?g {{ ?s a ?c }} }} }}"

@@ -213,6 +213,25 @@ class RDFStore(Protocol):
         """Every quad whose subject is one of ``subjects``, in any named graph."""
         ...
 
+    def referring_subjects(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
+        """IRI subjects stating ``(s p o)`` in a named graph, ``p`` in predicates, ``o`` in
+        objects (objects that are not IRIs match nothing); looked up in the store's indexes."""
+        ...
+
+    def subject_objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[Term]:
+        """Objects of ``(s p o)`` in a named graph, ``s`` in subjects, ``p`` in predicates."""
+        ...
+
+    def predicate_quads(self, predicates: Sequence[str]) -> list[QuadRow]:
+        """Every quad of a named graph whose predicate is one of ``predicates`` (index scans)."""
+        ...
+
+    @property
+    def generation(self) -> int:
+        """A counter bumped by every write of this process: views compare it to know when to
+        rebuild."""
+        ...
+
     def entity_records(self) -> list[EntityRecord]:
         """Every actor, region and post, merged over all graphs, sorted by IRI."""
         ...

@@ -20,9 +20,10 @@ from graph.neo4j.links import (
 )
 from graph.neo4j.projection import Neo4jProjection
 from graph.rdf.reader import SparqlReader
+from graph.rdf.step_source import SparqlSource
 from graph.rdf.store import OxigraphStore
 from graph.rules.records import touched_subjects
-from graph.rules.step_reads import SparqlSource, StoreSource, all_quads, step_delta
+from graph.rules.step_reads import StoreSource, step_delta
 from graph.writer import GraphStore
 from loaders import EntityIndex, load_paths
 from ontology.namespace import DG, ID
@@ -109,7 +110,7 @@ def test_store_and_sparql_sources_read_the_same() -> None:
     load_example(store)
     store.load_articles(second_article())
     sparql, native = SparqlSource(SparqlReader.of_store(rdf)), StoreSource(rdf)
-    assert sorted(all_quads(native)) == sorted(all_quads(sparql)) != []
+    assert sorted(native.all_quads()) == sorted(sparql.all_quads()) != []
     subjects = rdf.subjects()
     for touched in ([], subjects, subjects[::3], subjects[1::4], [str(ID["country/NER"])]):
         assert step_delta(native, touched) == step_delta(sparql, touched)

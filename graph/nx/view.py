@@ -4,23 +4,24 @@
 actors (attributes ``types``, ``name``, ``aliases``) and whose edges are the steps of
 ``graph.rules.steps`` keyed by step uri (attribute ``step``), plus every entity (actors and
 regions) by IRI for search and references. :class:`NxView` keeps the current snapshot:
-``current()`` rebuilds it when the store's version changed (a cheap change counter when the
-store has one, else its article list and triple count, see :func:`store_version`), and
-``apply(delta)`` updates it in place of a rebuild after a load whose touched subjects are known.
+``current()`` rebuilds it when the store's ``generation`` changed (a counter bumped by every
+write), and ``apply(delta)`` updates it in place of a rebuild after a load whose touched
+subjects are known.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from graph.model import RDFStore
-from graph.queries.entities import EntityInfo, read_entities
+from graph.nx.entities import read_entities
+from graph.queries.entities import EntityInfo
 from graph.rdf.reader import SparqlReader
-from graph.rules.step_reads import StepDelta, all_steps, step_delta
+from graph.rules.step_reads import StepDelta, StoreSource, all_steps, step_delta
 from graph.rules.steps import Step
 
 Version = Hashable
@@ -66,38 +67,26 @@ def build_actor_graph(
     return ActorGraph(graph, dict(entities), by_uri, version)
 
 
-def store_version(store: RDFStore) -> Version:
-    """A cheap change marker of the RDF store.
-
-    Uses ``store.version`` / ``store.generation`` when the store offers one (an int bumped by
-    every write); otherwise the article graphs with their triple counts and the total count.
-    """
-    for name in ("version", "generation"):
-        marker = getattr(store, name, None)
-        if marker is not None:
-            return marker() if callable(marker) else marker  # type: ignore[no-any-return]
-    articles = tuple((a.iri, a.triples) for a in store.articles())
-    return (articles, store.counts().triples)
-
-
 class NxView:
     """The current :class:`ActorGraph` of an RDF store, rebuilt when the store changes."""
 
-    def __init__(self, reader: SparqlReader, version: Callable[[], Version]) -> None:
-        """Read through ``reader``; ``version()`` tells when the store changed."""
+    def __init__(self, store: RDFStore, reader: SparqlReader) -> None:
+        """Steps read from ``store``'s indexes, entities through ``reader``; the store's
+        ``generation`` tells when it changed."""
+        self._store = store
+        self._steps = StoreSource(store)
         self._reader = reader
-        self._version = version
         self._lock = threading.Lock()
         self._snapshot: ActorGraph | None = None
 
     @classmethod
     def of_store(cls, store: RDFStore, timeout: float | None = None) -> NxView:
         """A view of the project's RDF store."""
-        return cls(SparqlReader.of_store(store, timeout), lambda: store_version(store))
+        return cls(store, SparqlReader.of_store(store, timeout))
 
     def current(self) -> ActorGraph:
         """The snapshot for the store as it is now (rebuilt first if the store changed)."""
-        version = self._version()
+        version = self._store.generation
         snapshot = self._snapshot
         if snapshot is not None and snapshot.version == version:
             return snapshot
@@ -113,11 +102,11 @@ class NxView:
 
     def _build(self, version: Version) -> ActorGraph:
         """A full rebuild from the store."""
-        return build_actor_graph(read_entities(self._reader), all_steps(self._reader), version)
+        return build_actor_graph(read_entities(self._reader), all_steps(self._steps), version)
 
     def apply_touched(self, touched: Iterable[str]) -> None:
         """Update the snapshot after a load/retraction touching ``touched`` (no full rebuild)."""
-        self.apply(step_delta(self._reader, touched))
+        self.apply(step_delta(self._steps, touched))
 
     def apply(self, delta: StepDelta) -> None:
         """Replace the steps of ``delta``'s facts and subjects; entities are re-read."""
@@ -131,6 +120,6 @@ class NxView:
                 for s in old.steps.values()
                 if not (s.via in vias or (s.via is None and s.source in subjects))
             ]
-            version = self._version()
+            version = self._store.generation
             entities = read_entities(self._reader)
             self._snapshot = build_actor_graph(entities, [*kept, *delta.steps], version)

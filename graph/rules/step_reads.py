@@ -6,49 +6,22 @@ the facts it states, the facts whose evidence, post, influenced region or agreem
 and the plain property steps (part-of, country, nationality) of its subjects.
 
 A delta reads the store through a :class:`StepSource`: the quads of some subjects, and the
-subjects pointing at some objects. :class:`SparqlSource` asks SPARQL (any store);
-:class:`StoreSource` reads ``RDFStore.subject_quads`` — which a load has just called for the
-same subjects (the projection) and may answer from its cache — and looks referrers up in the
-store's indexes when it offers :class:`ReferrerLookup` (Oxigraph does), SPARQL otherwise.
+subjects pointing at some objects. :class:`StoreSource` reads ``RDFStore.subject_quads`` — which
+a load has just called for the same subjects (the projection) and may answer from its cache —
+and looks referrers up in the store's indexes; ``graph.rdf.step_source.SparqlSource`` asks
+SPARQL SELECT queries instead (for a store reached only through SPARQL).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
-from graph.model import BNode, Lit, QuadRow, RDFStore, Term
-from graph.rdf.reader import SparqlReader, iri_list
+from graph.model import BNode, Lit, QuadRow, RDFStore
 from graph.rules.steps import RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
 from ontology.classes import DG_NS
 from ontology.namespace import DG
-
-_PREDICATE_VALUES = " ".join(f"<{p}>" for p in sorted(STEP_PREDICATES))
-
-ALL_QUADS = f"""
-SELECT ?s ?p ?o ?g WHERE {{
-  {{ VALUES ?p {{ {_PREDICATE_VALUES} }} GRAPH ?g {{ ?s ?p ?o }} }}
-  UNION
-  {{ GRAPH ?g {{ ?s <{RDF_TYPE}> ?o }} BIND(<{RDF_TYPE}> AS ?p)
-     FILTER(STRSTARTS(STR(?o), "{DG_NS}")) }}
-}}"""
-"""Every quad the step rules read (dg types only for ``rdf:type``)."""
-
-SUBJECT_QUADS = "SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {subjects} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-"""Every quad of some subjects (filtered to the step predicates in Python)."""
-
-REFERRERS = (
-    "SELECT DISTINCT ?s WHERE { VALUES ?p { {predicates} } VALUES ?o { {objects} } "
-    "GRAPH ?g { ?s ?p ?o } }"
-)
-"""Subjects pointing at some objects through some predicates."""
-
-OBJECTS = (
-    "SELECT DISTINCT ?o WHERE { VALUES ?p { {predicates} } VALUES ?s { {subjects} } "
-    "GRAPH ?g { ?s ?p ?o } }"
-)
-"""Objects of some subjects through some predicates."""
 
 AFFECTING = tuple(str(p) for p in (DG.evidence, DG.post, DG.influenced, DG.agreement))
 """A fact pointing at a touched subject through these may change: its evidence, the post of a
@@ -72,8 +45,6 @@ _EXPANDED_CLASSES = frozenset(
         DG.Relation, DG.Evidence, DG.Post, DG.Region,
     )
 )  # fmt: skip
-_BATCH = 400
-_ALL_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -89,69 +60,14 @@ class StepDelta:
     steps: tuple[Step, ...]
 
 
-def all_quads(source: StepSource | SparqlReader) -> list[Quad]:
-    """Every quad the step rules read, from every article graph."""
-    if isinstance(source, SparqlReader):
-        return [_quad(row) for row in source.select(ALL_QUADS)]
-    return source.all_quads()
-
-
-def all_steps(source: StepSource | SparqlReader) -> list[Step]:
+def all_steps(source: StepSource) -> list[Step]:
     """Every step of the store, sorted by uri."""
-    return derive_steps(all_quads(source))
+    return derive_steps(source.all_quads())
 
 
-def _quad(row: dict[str, str | None]) -> Quad:
-    """A quad from a solution with ?s ?p ?o ?g bound."""
-    return (row["s"] or "", row["p"] or "", row["o"] or "", row["g"] or "")
-
-
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    """``items`` in batches small enough for a VALUES clause."""
-    for start in range(0, len(items), _BATCH):
-        yield items[start : start + _BATCH]
-
-
-def _is_step_quad(predicate: str, obj: str) -> bool:
+def is_step_quad(predicate: str, obj: str) -> bool:
     """Whether the step rules read a quad (step predicates, ``dg:`` types)."""
     return predicate in STEP_PREDICATES or (predicate == RDF_TYPE and obj.startswith(DG_NS))
-
-
-def subject_quads(reader: SparqlReader, subjects: Iterable[str]) -> list[Quad]:
-    """The quads (step predicates and dg types only) of ``subjects``."""
-    quads: list[Quad] = []
-    for chunk in _chunks(sorted(set(subjects))):
-        query = SUBJECT_QUADS.format(subjects=iri_list(chunk))
-        for row in reader.select(query):
-            quad = _quad(row)
-            if _is_step_quad(quad[1], quad[2]):
-                quads.append(quad)
-    return quads
-
-
-def referrers(reader: SparqlReader, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
-    """Subjects of a quad whose predicate is one of ``predicates`` and object one of ``objects``."""
-    found: set[str] = set()
-    template = REFERRERS.replace("{predicates}", iri_list(predicates))
-    for chunk in _chunks(sorted(set(objects))):
-        for row in reader.select(template.replace("{objects}", iri_list(chunk))):
-            value = row.get("s")
-            if value:
-                found.add(value)
-    return found
-
-
-def objects(reader: SparqlReader, subjects: Iterable[str], predicates: Sequence[str]) -> set[str]:
-    """Objects (as text) of a quad whose subject is one of ``subjects``, predicate one of
-    ``predicates``."""
-    found: set[str] = set()
-    template = OBJECTS.replace("{predicates}", iri_list(predicates))
-    for chunk in _chunks(sorted(set(subjects))):
-        for row in reader.select(template.replace("{subjects}", iri_list(chunk))):
-            value = row.get("o")
-            if value is not None:
-                found.add(value)
-    return found
 
 
 def _text(term: str | BNode | Lit) -> str:
@@ -198,47 +114,6 @@ class StepSource(Protocol):
         ...
 
 
-class SparqlSource:
-    """A :class:`StepSource` asking SPARQL SELECT queries (any store, or a SPARQL endpoint)."""
-
-    def __init__(self, reader: SparqlReader) -> None:
-        self.reader = reader
-
-    def quads(self, subjects: Iterable[str]) -> list[Quad]:
-        """See :class:`StepSource`."""
-        return subject_quads(self.reader, subjects)
-
-    def referrers(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
-        """See :class:`StepSource`."""
-        return referrers(self.reader, predicates, objects)
-
-    def objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[str]:
-        """See :class:`StepSource`."""
-        return objects(self.reader, subjects, predicates)
-
-    def all_quads(self) -> list[Quad]:
-        """See :class:`StepSource`."""
-        return all_quads(self.reader)
-
-
-@runtime_checkable
-class IndexLookup(Protocol):
-    """A store that looks neighbours up in its own indexes (``OxigraphStore`` does)."""
-
-    def referring_subjects(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
-        """IRI subjects stating ``(s p o)`` in a named graph, ``p`` in predicates, ``o`` in
-        objects (objects that are not IRIs match nothing)."""
-        ...
-
-    def subject_objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[Term]:
-        """Objects of ``(s p o)`` in a named graph, ``s`` in subjects, ``p`` in predicates."""
-        ...
-
-    def predicate_quads(self, predicates: Sequence[str]) -> list[QuadRow]:
-        """Every quad of a named graph whose predicate is one of ``predicates``."""
-        ...
-
-
 class StoreSource:
     """A :class:`StepSource` over an :class:`RDFStore`'s ``subject_quads`` (see the module)."""
 
@@ -251,30 +126,15 @@ class StoreSource:
 
     def referrers(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
         """See :class:`StepSource`."""
-        if isinstance(self.store, IndexLookup):
-            return self.store.referring_subjects(predicates, objects)
-        return referrers(SparqlReader.of_store(self.store), predicates, objects)
+        return self.store.referring_subjects(predicates, objects)
 
     def objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[str]:
         """See :class:`StepSource`."""
-        if isinstance(self.store, IndexLookup):
-            return {_text(o) for o in self.store.subject_objects(subjects, predicates)}
-        return objects(SparqlReader.of_store(self.store), subjects, predicates)
+        return {_text(o) for o in self.store.subject_objects(subjects, predicates)}
 
     def all_quads(self) -> list[Quad]:
-        """See :class:`StepSource` (index scans of the step predicates when the store offers
-        them, else subject by subject: both faster than the SPARQL query)."""
-        if isinstance(self.store, IndexLookup):
-            return step_quads(self.store.predicate_quads([*sorted(STEP_PREDICATES), RDF_TYPE]))
-        subjects = self.store.subjects()
-        quads: list[Quad] = []
-        for start in range(0, len(subjects), _ALL_BATCH):
-            quads += step_quads(self.store.subject_quads(subjects[start : start + _ALL_BATCH]))
-        return quads
-
-
-def _source(source: StepSource | SparqlReader) -> StepSource:
-    return SparqlSource(source) if isinstance(source, SparqlReader) else source
+        """See :class:`StepSource` (index scans of the step predicates)."""
+        return step_quads(self.store.predicate_quads([*sorted(STEP_PREDICATES), RDF_TYPE]))
 
 
 # ---------------------------------------------------------------------- delta
@@ -289,14 +149,13 @@ class DeltaScope:
     facts: frozenset[str]
 
 
-def delta_scope(source: StepSource | SparqlReader, touched: Iterable[str]) -> DeltaScope:
+def delta_scope(source: StepSource, touched: Iterable[str]) -> DeltaScope:
     """The touched subjects, and the facts whose steps they may change: the touched subjects
     themselves, facts pointing at one through :data:`AFFECTING`, the agreements of touched
     signatures and commitments, then the signatures and commitments of every agreement found.
 
     Only index lookups: the quads of the subjects are not read (see :func:`delta_steps`).
     """
-    source = _source(source)
     subjects = {str(s) for s in touched}
     found = subjects | source.referrers(AFFECTING, subjects)
     found |= source.objects(subjects, (AGREEMENT,))
@@ -305,7 +164,7 @@ def delta_scope(source: StepSource | SparqlReader, touched: Iterable[str]) -> De
     return DeltaScope(frozenset(subjects), frozenset(found))
 
 
-def affected_facts(source: StepSource | SparqlReader, touched: Iterable[str]) -> set[str]:
+def affected_facts(source: StepSource, touched: Iterable[str]) -> set[str]:
     """The touched subjects plus the facts whose steps they may change (:func:`delta_scope`)."""
     return set(delta_scope(source, touched).facts)
 
@@ -322,11 +181,8 @@ def _next_subjects(quads: list[Quad], touched: set[str]) -> set[str]:
     return found
 
 
-def closure_quads(
-    source: StepSource | SparqlReader, start: set[str], touched: set[str]
-) -> list[Quad]:
+def closure_quads(source: StepSource, start: set[str], touched: set[str]) -> list[Quad]:
     """Quads of ``start`` and of everything its facts reach (at most five rounds)."""
-    source = _source(source)
     quads: list[Quad] = []
     fetched: set[str] = set()
     pending = set(start)
@@ -341,10 +197,9 @@ def closure_quads(
     return quads
 
 
-def delta_steps(source: StepSource | SparqlReader, scope: DeltaScope) -> StepDelta:
+def delta_steps(source: StepSource, scope: DeltaScope) -> StepDelta:
     """The steps to rewrite for ``scope``: every step of its facts, and the via-less steps
     starting at its subjects, from the quads around them."""
-    source = _source(source)
     subjects, facts = set(scope.subjects), set(scope.facts)
     index = FactIndex(closure_quads(source, facts | subjects, subjects))
     steps = [
@@ -355,7 +210,6 @@ def delta_steps(source: StepSource | SparqlReader, scope: DeltaScope) -> StepDel
     return StepDelta(tuple(sorted(facts)), tuple(sorted(subjects)), tuple(steps))
 
 
-def step_delta(source: StepSource | SparqlReader, touched: Iterable[str]) -> StepDelta:
+def step_delta(source: StepSource, touched: Iterable[str]) -> StepDelta:
     """The steps to rewrite after the subjects ``touched`` by a load or retraction changed."""
-    source = _source(source)
     return delta_steps(source, delta_scope(source, touched))
