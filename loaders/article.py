@@ -5,25 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import OWL, RDF, SKOS, XSD
 
 from loaders.errors import Problem
 from loaders.index import EntityRecord
-from ontology.namespace import DG, ID, ORG, PROV, SCHEMA, VOCAB, WD
-
-PREFIXES = {
-    "dg": DG._NS,
-    "id": ID,
-    "v": VOCAB,
-    "owl": OWL,
-    "rdf": RDF,
-    "skos": SKOS,
-    "xsd": XSD,
-    "schema": SCHEMA,
-    "org": ORG,
-    "prov": PROV,
-    "wd": WD,
-}
+from ontology.namespace import ID, PREFIXES
 
 
 def new_dataset() -> Dataset:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from graph.batching import chunks
 from graph.errors import QueryError, ResultTooLarge
 from graph.export.model import (
     POINT_RELATIONS,
@@ -141,18 +142,13 @@ def _too_many(count: int, cap: int) -> ResultTooLarge:
     )
 
 
-def _chunks(items: Sequence[str], size: int = BATCH) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _steps_among(
     source: GraphSource, nodes: Sequence[str], flt: StepFilter, exempt: frozenset[str]
 ) -> dict[str, Step]:
     """Steps passing ``flt`` whose two ends are both in ``nodes``, by uri."""
     keep = set(nodes)
     found: dict[str, Step] = {}
-    for batch in _chunks(sorted(keep)):
+    for batch in chunks(sorted(keep), BATCH):
         for steps in source.incident(batch, flt, exempt).values():
             for step in steps:
                 if step.source in keep and step.target in keep:
@@ -206,7 +202,7 @@ class SubgraphSelector:
         steps: dict[str, Step] = {}
         keep = set(actors)
         done = 0
-        for batch in _chunks(actors):
+        for batch in chunks(actors, BATCH):
             for found in source.incident(batch, flt, frozenset()).values():
                 for step in found:
                     if step.source in keep and step.target in keep:
@@ -271,7 +267,7 @@ class SubgraphSelector:
             degree[step.target] = degree.get(step.target, 0) + 1
         nodes = []
         done = 0
-        for batch in _chunks(picked.nodes):
+        for batch in chunks(picked.nodes, BATCH):
             described = self.queries.source.describe(list(batch))
             for uri in batch:
                 extra = dict(picked.extras.get(uri, {}))

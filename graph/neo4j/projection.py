@@ -43,6 +43,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graph.batching import chunks
 from graph.errors import (
     ConflictError,
     GraphError,
@@ -203,12 +204,6 @@ def neo4j_errors(action: str) -> Iterator[None]:
         raise
     except (DriverError, Neo4jError, OSError) as error:
         raise translate_neo4j_error(error, action) from error
-
-
-def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    """``items`` in slices of at most ``size``."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _node_row(record: NodeRecord) -> dict[str, Any]:
@@ -473,26 +468,26 @@ class Neo4jProjection:
                 prepared.before(tx)
         candidates, resetting = set(reset), set(reset)
         owned: list[dict[str, Any]] = []
-        for batch in _chunks(reset, self.batch_size):
+        for batch in chunks(reset, self.batch_size):
             for record in tx.run(RESET_NODES, uris=batch):
                 candidates.update(record["ends"])
                 ids = [eid for eid, uri, _end in record["named"] if uri in resetting]
                 candidates.update(end for _eid, uri, end in record["named"] if uri in resetting)
                 if ids:
                     owned.append({"start": record["uri"], "ids": ids})
-        for rows in _chunks(owned, self.batch_size):
+        for rows in chunks(owned, self.batch_size):
             tx.run(DELETE_OWNED, owned=rows).consume()
         for nodes, relationships in feed:
-            for rows in _chunks(nodes, self.batch_size):
+            for rows in chunks(nodes, self.batch_size):
                 tx.run(WRITE_NODES, rows=rows).consume()
-            for rows in _chunks(relationships, self.batch_size):
+            for rows in chunks(relationships, self.batch_size):
                 tx.run(WRITE_RELATIONSHIPS, rows=rows).consume()
         for extension, prepared in zip(self.extensions, staged, strict=False):
             if prepared is not None:
                 prepared.after(tx)
             else:
                 extension.refresh(tx, reset)
-        for batch in _chunks(sorted(candidates), self.batch_size):
+        for batch in chunks(sorted(candidates), self.batch_size):
             tx.run(DELETE_ORPHANS, uris=batch).consume()
         feed.check()
 
@@ -510,7 +505,7 @@ class Neo4jProjection:
 
     def _remove(self, tx: ManagedTransaction, uris: list[str]) -> int:
         deleted = 0
-        for batch in _chunks(uris, self.batch_size):
+        for batch in chunks(uris, self.batch_size):
             deleted += int(tx.run(REMOVE_NODES, uris=batch).single(strict=True)["deleted"])
         return deleted
 

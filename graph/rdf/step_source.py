@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from graph.batching import chunks
 from graph.rdf.reader import SparqlReader, iri_list
 from graph.rules.step_reads import is_step_quad
 from graph.rules.steps import RDF_TYPE, STEP_PREDICATES, Quad
@@ -47,16 +48,10 @@ def _quad(row: dict[str, str | None]) -> Quad:
     return (row["s"] or "", row["p"] or "", row["o"] or "", row["g"] or "")
 
 
-def _chunks(items: list[str]) -> Iterable[list[str]]:
-    """``items`` in batches small enough for a VALUES clause."""
-    for start in range(0, len(items), _BATCH):
-        yield items[start : start + _BATCH]
-
-
 def subject_quads(reader: SparqlReader, subjects: Iterable[str]) -> list[Quad]:
     """The quads (step predicates and dg types only) of ``subjects``."""
     quads: list[Quad] = []
-    for chunk in _chunks(sorted(set(subjects))):
+    for chunk in chunks(sorted(set(subjects)), _BATCH):
         query = SUBJECT_QUADS.format(subjects=iri_list(chunk))
         for row in reader.select(query):
             quad = _quad(row)
@@ -69,7 +64,7 @@ def referrers(reader: SparqlReader, predicates: Sequence[str], objects: Iterable
     """Subjects of a quad whose predicate is one of ``predicates`` and object one of ``objects``."""
     found: set[str] = set()
     template = REFERRERS.replace("{predicates}", iri_list(predicates))
-    for chunk in _chunks(sorted(set(objects))):
+    for chunk in chunks(sorted(set(objects)), _BATCH):
         for row in reader.select(template.replace("{objects}", iri_list(chunk))):
             value = row.get("s")
             if value:
@@ -82,7 +77,7 @@ def objects(reader: SparqlReader, subjects: Iterable[str], predicates: Sequence[
     ``predicates``."""
     found: set[str] = set()
     template = OBJECTS.replace("{predicates}", iri_list(predicates))
-    for chunk in _chunks(sorted(set(subjects))):
+    for chunk in chunks(sorted(set(subjects)), _BATCH):
         for row in reader.select(template.replace("{subjects}", iri_list(chunk))):
             value = row.get("o")
             if value is not None:
