@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-_DATE = re.compile(DATE_PATTERN)
+from ontology.dates import DATE_PATTERN, check_partial_date
+
+__all__ = [
+    "DATE_PATTERN",
+    "check_partial_date",
+    "date_literal",
+    "duration_literal",
+    "duration_text",
+]
+
 
 MEETING_WORDS: dict[str, str] = {
     "annually": "P1Y",
@@ -22,20 +29,6 @@ MEETING_WORDS: dict[str, str] = {
 _DURATION = re.compile(
     r"^P(?=[0-9T])([0-9]+Y)?([0-9]+M)?([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?$"
 )
-
-
-def check_partial_date(text: str) -> None:
-    """Raise ``ValueError`` unless ``text`` is a real partial date (``2025-02-30`` is not)."""
-    if not _DATE.match(text):
-        raise ValueError(f"'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        raise ValueError(f"impossible date '{text}': there is no month {parts[1]}")
-    if len(parts) == 3:
-        days = calendar.monthrange(parts[0], parts[1])[1]
-        if not 1 <= parts[2] <= days:
-            month = calendar.month_name[parts[1]]
-            raise ValueError(f"impossible date '{text}': {month} {parts[0]} has {days} days")
 
 
 def date_literal(text: str) -> Literal:

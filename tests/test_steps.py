@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from rdflib.namespace import RDF
 
-from graph.rules.steps import (
-    Evidence,
-    Quad,
-    derive_steps,
-    first_day,
-    last_day,
-    overlaps,
-    step_uri,
-)
+from graph.rules.steps import Evidence, Quad, derive_steps, step_uri
+from ontology.dates import first_day, last_day, overlaps
 from ontology.namespace import DG, ID
 
 G = str(ID["article/a"])

@@ -8,8 +8,6 @@ of ``{parameter, in, message}``. Dates are partial ISO dates (``YYYY``, ``YYYY-M
 
 from __future__ import annotations
 
-import calendar
-import re
 from enum import StrEnum
 from typing import Annotated, Any, NoReturn
 
@@ -20,11 +18,11 @@ from pydantic import AfterValidator
 from api.deps import get_backends
 from graph.queries import GraphQueries, QueryLimits
 from graph.queries.filters import StepFilter
-from graph.rules.steps import RELATIONS, first_day, last_day
+from graph.rules.steps import RELATIONS
 from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
+from ontology.dates import DATE_PATTERN, first_day, last_day
+from ontology.dates import check_partial_date as check_dates_rule
 
-_DATE_RX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_PAGE = QueryLimits.max_page
 """Largest ``limit`` of a page (the services' cap)."""
 MAX_DEPTH = QueryLimits.max_depth
@@ -60,19 +58,8 @@ def invalid(parameter: str, message: str, value: Any = None, where: str = "query
 
 
 def check_partial_date(value: str) -> str:
-    """``value`` if it is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and a real date."""
-    found = _DATE_RX.match(value.strip())
-    if found is None:
-        raise ValueError(f"{value!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(p) if p else None for p in found.groups())
-    assert year is not None
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"{value!r} is not a date: month {month} is not 01..12")
-    if month is not None and day is not None:
-        days = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= days:
-            raise ValueError(f"{value!r} is not a date: day {day} is not 01..{days:02d}")
-    return value.strip()
+    """``value`` (stripped) if it is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and a real date."""
+    return check_dates_rule(value.strip())
 
 
 def _split(values: list[str]) -> list[str]:

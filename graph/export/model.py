@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from graph.rules.steps import first_day, last_day
+from ontology.dates import first_day, last_day
 
 AttrType = Literal["string", "integer", "double", "boolean"]
 Value = str | int | float | bool | tuple[str, ...] | None

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import QueryError
-from graph.rules.steps import RELATIONS, Step, first_day, last_day, overlaps
+from graph.rules.steps import RELATIONS, Step
 from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
+from ontology.dates import check_partial_date, first_day, last_day, overlaps
 
 LINK_FILTER = """
 ($relations IS NULL OR l.relation IN $relations
@@ -39,10 +40,10 @@ def _check_date(value: str | None, name: str) -> None:
     """Raise QueryError unless ``value`` is None or a partial ISO date."""
     if value is None:
         return
-    parts = value.split("-")
-    ok = 1 <= len(parts) <= 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)
-    if not ok or any(len(p) != 2 for p in parts[1:]):
-        raise QueryError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+    try:
+        check_partial_date(value)
+    except ValueError as error:
+        raise QueryError(f"{name}: {error}") from None
 
 
 def normalise_types(types: Iterable[str] | None) -> frozenset[str] | None:

@@ -21,20 +21,20 @@ Article metadata (author, publisher) and evidence ``dg:claimedBy`` are not steps
 are not actors (regions, posts, concepts) and self-loops are dropped. Symmetric facts (agreement,
 commitment, event) order their endpoints by IRI; directed ones keep their direction.
 
-Dates are partial ISO strings (``2025``, ``2025-01``, ``2025-01-22``): an agreement step starts on
-its ``dateSigned``, a signature on its ``dg:date`` (else the agreement's), a commitment *ends* on
-its ``dueDate``; the others use ``startDate``/``endDate``. When articles disagree the earliest
-start and the latest end win. ``sources`` are the articles (named graphs) stating the fact plus the
-articles of its evidence; for a plain property step, the graphs stating the triple.
+Dates are partial ISO strings (``2025``, ``2025-01``, ``2025-01-22``, see ``ontology.dates``):
+an agreement step starts on its ``dateSigned``, a signature on its ``dg:date`` (else the
+agreement's), a commitment *ends* on its ``dueDate``; the others use ``startDate``/``endDate``.
+When articles disagree the earliest start and the latest end win. ``sources`` are the articles
+(named graphs) stating the fact plus the articles of its evidence; for a plain property step,
+the graphs stating the triple.
 
 Input is a flat list of quads ``(subject, predicate, object, graph)`` as strings (IRIs, or the
-lexical form of literals), fed by SPARQL SELECT against the RDF store (see
-``graph.rules.step_reads``); nothing here does I/O.
+lexical form of literals), read from the RDF store by ``graph.rules.step_reads``; nothing here
+does I/O.
 """
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import itertools
 from collections import defaultdict
@@ -45,6 +45,7 @@ from rdflib.namespace import RDF
 
 from graph.rules.records import evidence_entries, most_stated
 from ontology.classes import ACTOR_CLASS_IRIS, DG_NS
+from ontology.dates import first_day, last_day
 from ontology.namespace import DG, ID
 
 Quad = tuple[str, str, str, str]
@@ -147,43 +148,6 @@ class Step:
 
 
 # ------------------------------------------------------------------------------------- dates
-
-
-def first_day(date: str | None) -> str | None:
-    """``YYYY-MM-DD`` of the first day a partial ISO date covers; None stays None."""
-    if not date:
-        return None
-    text = date[:10]
-    if len(text) == 4:
-        return f"{text}-01-01"
-    if len(text) == 7:
-        return f"{text}-01"
-    return text
-
-
-def last_day(date: str | None) -> str | None:
-    """``YYYY-MM-DD`` of the last day a partial ISO date covers; None stays None."""
-    if not date:
-        return None
-    text = date[:10]
-    if len(text) == 4:
-        return f"{text}-12-31"
-    if len(text) == 7:
-        year, month = int(text[:4]), int(text[5:7])
-        return f"{text}-{calendar.monthrange(year, month)[1]:02d}"
-    return text
-
-
-def overlaps(
-    start_key: str | None, end_key: str | None, since: str | None, until: str | None
-) -> bool:
-    """Whether a period overlaps the window ``[since, until]`` (all first/last-day keys).
-
-    Unknown bounds never exclude: a step with no dates at all is kept by every window.
-    """
-    if until is not None and start_key is not None and start_key > until:
-        return False
-    return not (since is not None and end_key is not None and end_key < since)
 
 
 # ------------------------------------------------------------------------------------- index
