@@ -16,8 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
 from api.deps import get_backends
+from graph.errors import QueryError
 from graph.queries import GraphQueries, QueryLimits
-from graph.queries.filters import StepFilter
+from graph.queries.filters import StepFilter, entity_type, relation_kind
 from graph.rules.steps import RELATIONS
 from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
 from ontology.dates import DATE_PATTERN, first_day, last_day
@@ -69,23 +70,18 @@ def _split(values: list[str]) -> list[str]:
 
 def check_relations(values: list[str]) -> list[str]:
     """Relation kinds (``agreement``, ``influence``… or ``relation:<notation>``)."""
-    found = _split(values)
-    for value in found:
-        if value not in RELATIONS and not (value.startswith("relation:") and len(value) > 9):
-            known = ", ".join(RELATIONS)
-            raise ValueError(f"unknown relation {value!r}; use one of {known} or relation:<kind>")
-    return found
+    try:
+        return [relation_kind(v) for v in _split(values)]
+    except QueryError as error:
+        raise ValueError(str(error)) from None
 
 
 def check_types(values: list[str]) -> list[str]:
     """Entity types, case-insensitive (``country`` → ``Country``)."""
-    by_lower = {c.lower(): c for c in ENTITY_CLASSES}
-    found = []
-    for value in _split(values):
-        if value.lower() not in by_lower:
-            raise ValueError(f"unknown type {value!r}; use one of {', '.join(ENTITY_CLASSES)}")
-        found.append(by_lower[value.lower()])
-    return found
+    try:
+        return [entity_type(v) for v in _split(values)]
+    except QueryError as error:
+        raise ValueError(str(error)) from None
 
 
 def clean_id(value: str) -> str:
