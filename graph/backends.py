@@ -124,7 +124,7 @@ def open_backends(config: BackendConfig) -> Backends:
     Graph queries run on Neo4j when it is configured, otherwise on the networkx view of the
     RDF store; both answer the same contract tests.
     """
-    from graph.neo4j.links import LinkExtension
+    from graph.neo4j.links import LinkUpkeep
     from graph.neo4j.projection import Neo4jProjection
 
     rdf = OxigraphStore(config.data_dir)
@@ -142,7 +142,7 @@ def open_backends(config: BackendConfig) -> Backends:
         return Backends(config, rdf, store, sparql, queries, exporter, _closers=closers)
     driver = _neo4j_driver(config)
     closers.append(driver.close)
-    projection = Neo4jProjection(driver, config.neo4j_database, extensions=[LinkExtension(rdf)])
+    projection = Neo4jProjection(driver, config.neo4j_database, links=LinkUpkeep(rdf))
     store = GraphStore(rdf, projection)
     queries = neo4j_queries(driver, config.neo4j_database, limits)
     cypher = GraphCypherService(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ServiceUnavailable
 from rdflib import Dataset
 
@@ -26,6 +26,7 @@ from graph.errors import (
     WriteRejected,
 )
 from graph.model import Lit, SelectResult
+from graph.neo4j.links import LinkUpkeep
 from graph.neo4j.projection import FULLTEXT_INDEX, Neo4jProjection
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
@@ -360,41 +361,32 @@ def test_wrong_password_is_unavailable_without_retry(neo4j_connection: Any) -> N
 # ---------------------------------------------------------------------- extensions
 
 
-class _Marker:
-    """A Neo4j extension that marks each refresh with a node, in the load's transaction."""
-
-    def __init__(self) -> None:
-        self.schema = 0
-        self.refreshed: list[list[str]] = []
-        self.rebuilds = 0
-
-    def ensure_schema(self, session: Session) -> None:
-        self.schema += 1
-
-    def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
-        self.refreshed.append(list(subjects))
-        tx.run("CREATE (:ExtensionMark)").consume()
-
-    def rebuild(self, session: Session) -> None:
-        self.rebuilds += 1
+def _links(projection: Neo4jProjection) -> list[dict[str, Any]]:
+    return projection.read(
+        "MATCH (a)-[l:LINK]->(b) RETURN a.uri AS a, b.uri AS b, l.uri AS uri ORDER BY uri"
+    )
 
 
-def test_extensions_write_in_the_load_transaction(projection: Neo4jProjection) -> None:
-    marker = _Marker()
-    sink = Neo4jProjection(projection.driver, projection.database, extensions=[marker])
-    store = GraphStore(OxigraphStore(), sink)
+def test_links_are_written_in_the_load_transaction(projection: Neo4jProjection) -> None:
+    rdf = OxigraphStore()
+    sink = Neo4jProjection(projection.driver, projection.database, links=LinkUpkeep(rdf))
+    store = GraphStore(rdf, sink)
     store.ensure_schema()
     store.load_articles(dataset(A2))
-    assert marker.schema == 1 and DZA in marker.refreshed[0]
+    after_a2 = _links(projection)
+    assert after_a2 and any(DZA in (row["a"], row["b"]) for row in after_a2)
     failing = _FailingMidTransaction(
-        projection.driver, projection.database, max_retry_time=0, extensions=[marker]
+        projection.driver, projection.database, max_retry_time=0, links=LinkUpkeep(rdf)
     )
     with pytest.raises(StoreUnavailable):
-        GraphStore(store.rdf, failing).load_articles(dataset(A1))
-    marks = projection.read("MATCH (m:ExtensionMark) RETURN count(m) AS n")
-    assert marks == [{"n": 1}]  # the failed load's mark was rolled back with it
-    store.sync()
-    assert marker.rebuilds == 1
+        GraphStore(rdf, failing).load_articles(dataset(A1))
+    assert _links(projection) == after_a2  # the failed load's LINK writes were rolled back
+    store.load_articles(dataset(A1))
+    loaded = _links(projection)
+    assert loaded != after_a2
+    projection.driver.execute_query("MATCH ()-[l:LINK]->() DELETE l", database_=projection.database)
+    store.sync()  # the projection's sync rebuilds every LINK from the RDF store
+    assert _links(projection) == loaded
 
 
 # ---------------------------------------------------------------------- Neo4j specifics

@@ -34,12 +34,13 @@ must come before any deletion.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
 from neo4j import ManagedTransaction, Session
 
+from graph.batching import chunks
 from graph.model import RDFStore
 from graph.rules.step_reads import (
     DeltaScope,
@@ -48,7 +49,6 @@ from graph.rules.step_reads import (
     all_steps,
     delta_scope,
     delta_steps,
-    step_delta,
 )
 from graph.rules.steps import Evidence, Step
 
@@ -170,28 +170,14 @@ def records_from_delta(delta: StepDelta) -> LinkRecords:
     return LinkRecords(delta.vias, delta.plain_subjects, tuple(link_row(s) for s in delta.steps))
 
 
-def link_records(store: RDFStore, touched: Iterable[str]) -> LinkRecords:
-    """The LINK records to rewrite after the subjects ``touched`` by a load/retraction changed.
-
-    Call it after the RDF store was written (it reads the union of the article graphs).
-    """
-    return records_from_delta(step_delta(StoreSource(store), touched))
-
-
 def all_link_records(store: RDFStore) -> list[dict[str, Any]]:
     """Rows of every LINK of the store (for :func:`replace_all_links`)."""
     return [link_row(s) for s in all_steps(StoreSource(store))]
 
 
-def _batches(items: Sequence[Any], size: int) -> Iterable[list[Any]]:
-    """``items`` in lists of at most ``size``."""
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
-
-
 def write_link_rows(tx: ManagedTransaction, rows: Sequence[Mapping[str, Any]]) -> None:
     """CREATE LINK rows in UNWIND batches (no LINK with their uris may exist)."""
-    for batch in _batches(rows, BATCH):
+    for batch in chunks(rows, BATCH):
         tx.run(CREATE_LINKS, rows=batch).consume()
 
 
@@ -201,22 +187,16 @@ def delete_links(tx: ManagedTransaction, records: LinkRecords) -> int:
     Every LINK to drop is found before the first is deleted (see the module docstring).
     """
     found: dict[str, set[str]] = defaultdict(set)
-    for vias in _batches(records.vias, BATCH):
+    for vias in chunks(records.vias, BATCH):
         for record in tx.run(LINKS_VIA, vias=vias):
             found[record["source"]].add(record["id"])
-    for subjects in _batches(records.plain_subjects, BATCH):
+    for subjects in chunks(records.plain_subjects, BATCH):
         for record in tx.run(PLAIN_LINKS, subjects=subjects):
             found[record["source"]].add(record["id"])
     rows = [{"source": source, "ids": sorted(ids)} for source, ids in sorted(found.items())]
-    for batch in _batches(rows, BATCH):
+    for batch in chunks(rows, BATCH):
         tx.run(DELETE_LINKS, links=batch).consume()
     return sum(len(ids) for ids in found.values())
-
-
-def refresh_links(tx: ManagedTransaction, records: LinkRecords) -> None:
-    """Rewrite the LINKs of some facts and actors, inside the caller's write transaction."""
-    delete_links(tx, records)
-    write_link_rows(tx, records.rows)
 
 
 def replace_all_links(tx: ManagedTransaction, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -233,8 +213,9 @@ def ensure_link_schema(session: Session) -> None:
 
 
 class LinkRefresh:
-    """The LINK writes of one load (a :class:`graph.neo4j.projection.StagedRefresh`): which LINKs
-    to drop is known at once, the steps to write once :meth:`complete` has run."""
+    """The LINK writes of one load: which LINKs to drop is known at once, the steps to write
+    once :meth:`complete` has run (in the caller's thread, while the transaction may already be
+    writing the records)."""
 
     def __init__(self, source: StoreSource, scope: DeltaScope) -> None:
         self.source = source
@@ -259,8 +240,9 @@ class LinkRefresh:
         write_link_rows(tx, self._rows)
 
 
-class LinkExtension:
-    """The :class:`graph.neo4j.projection.StagedExtension` keeping the LINKs in step with loads."""
+class LinkUpkeep:
+    """Keeps the ``LINK`` relationships in step with the projection: the
+    :class:`graph.neo4j.projection.Neo4jProjection` calls it inside each load's transaction."""
 
     def __init__(self, store: RDFStore) -> None:
         self.store = store
@@ -273,10 +255,6 @@ class LinkExtension:
         """Find the facts whose LINKs depend on ``subjects`` (the RDF store is written)."""
         source = StoreSource(self.store)
         return LinkRefresh(source, delta_scope(source, subjects))
-
-    def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
-        """Rewrite the LINKs that depend on ``subjects`` (the RDF store is already written)."""
-        refresh_links(tx, link_records(self.store, subjects))
 
     def rebuild(self, session: Session) -> None:
         """Rewrite every LINK from the RDF store (after a sync)."""

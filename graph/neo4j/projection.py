@@ -7,9 +7,10 @@ each label and type must match ``^[A-Z][A-Za-z0-9_]*$`` (they come from ontology
 see ``graph.rules.records``) or the write is refused. APOC is not needed.
 
 A :class:`ProjectionChange` is applied in ONE managed transaction (``execute_write``), in
-``UNWIND`` batches: a load is all-or-nothing in Neo4j too. Extensions (the LINK steps) compute
-what they write before the transaction opens (:meth:`StagedExtension.prepare`), so a retried
-transaction does not compute it again.
+``UNWIND`` batches: a load is all-or-nothing in Neo4j too. The ``LINK`` relationships between
+actors (``graph.neo4j.links.LinkUpkeep``, the projection's collaborator) are rewritten in the
+same transaction; what to delete is found before it opens (``LinkUpkeep.prepare``), so a
+retried transaction does not compute it again.
 
 :meth:`Neo4jProjection.apply_batches` is the same write with records still being computed: a
 worker thread runs the transaction and writes each batch as the caller hands it over, so Neo4j
@@ -25,7 +26,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, LiteralString, Protocol, TypeVar, runtime_checkable
+from typing import Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Session, unit_of_work
 from neo4j.exceptions import (
@@ -55,6 +56,7 @@ from graph.errors import (
     WriteRejected,
 )
 from graph.model import NodeRecord, ProjectionChange, ProjectionCounts, RelRecord
+from graph.neo4j.links import LinkRefresh, LinkUpkeep
 
 BATCH_SIZE = 5000
 """Rows per ``UNWIND`` statement."""
@@ -226,56 +228,6 @@ def _rel_row(record: RelRecord) -> dict[str, Any]:
     }
 
 
-class Neo4jExtension(Protocol):
-    """More Neo4j data kept in step with the projection, in the same transactions.
-
-    ``graph.neo4j.links`` (the ``LINK`` relationships between actors) is one.
-    """
-
-    def ensure_schema(self, session: Session) -> None:
-        """Create the extension's indexes (called by :meth:`Neo4jProjection.ensure_schema`)."""
-        ...
-
-    def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
-        """Recompute what depends on ``subjects``, inside the load's transaction, after the
-        records are written and before unsupported nodes are deleted."""
-        ...
-
-    def rebuild(self, session: Session) -> None:
-        """Recompute everything, after ``sync`` has written every record again."""
-        ...
-
-
-class StagedRefresh(Protocol):
-    """What a :class:`StagedExtension` writes for one load, computed outside its transaction:
-    what :meth:`before` needs by :meth:`StagedExtension.prepare`, the rest by :meth:`complete`
-    (called in the caller's thread once the records are computed, while the transaction may
-    already be writing them)."""
-
-    def before(self, tx: ManagedTransaction) -> None:
-        """First in the load's transaction, before any record is touched (deletions go here:
-        Neo4j reads slow down a lot once a transaction holds many deleted relationships)."""
-        ...
-
-    def complete(self) -> None:
-        """Compute what :meth:`after` writes (idempotent)."""
-        ...
-
-    def after(self, tx: ManagedTransaction) -> None:
-        """After the records are written, before unsupported nodes are deleted."""
-        ...
-
-
-@runtime_checkable
-class StagedExtension(Neo4jExtension, Protocol):
-    """An extension that reads what it needs before the transaction opens (instead of
-    :meth:`Neo4jExtension.refresh`); a retried transaction reuses it."""
-
-    def prepare(self, subjects: Sequence[str]) -> StagedRefresh:
-        """Compute the writes that ``subjects`` changing calls for (the RDF store is written)."""
-        ...
-
-
 Rows = list[dict[str, Any]]
 
 
@@ -351,14 +303,15 @@ class Neo4jProjection:
         *,
         batch_size: int = BATCH_SIZE,
         max_retry_time: float | None = None,
-        extensions: Sequence[Neo4jExtension] = (),
+        links: LinkUpkeep | None = None,
     ) -> None:
         self.driver = driver
         self.database = database
         self.batch_size = batch_size
         self.max_retry_time = max_retry_time
         """Seconds the driver keeps retrying a transaction on transient errors (None: 30)."""
-        self.extensions = tuple(extensions)
+        self.links = links
+        """Keeps the ``LINK`` relationships between actors in step, in the same transactions."""
 
     def _session(self) -> Session:
         """A session on our database."""
@@ -375,8 +328,8 @@ class Neo4jProjection:
         with neo4j_errors("creating the Neo4j schema"), self._session() as session:
             for statement in SCHEMA:
                 session.run(statement).consume()
-            for extension in self.extensions:
-                extension.ensure_schema(session)
+            if self.links is not None:
+                self.links.ensure_schema(session)
 
     def check(self) -> None:
         """Raise :class:`StoreUnavailable` unless Neo4j answers."""
@@ -391,9 +344,8 @@ class Neo4jProjection:
         relationships = [_rel_row(r) for r in change.relationships]
         reset = list(change.reset)
         staged = self._prepare(reset)
-        for prepared in staged:
-            if prepared is not None:
-                prepared.complete()
+        if staged is not None:
+            staged.complete()
         with neo4j_errors("writing the Neo4j projection"):
             self._write(reset, _Feed.of(nodes, relationships), staged)
 
@@ -433,9 +385,8 @@ class Neo4jProjection:
                     feed.put(
                         [_node_row(r) for r in node_records], [_rel_row(r) for r in rel_records]
                     )
-                for prepared in staged:
-                    if prepared is not None and not writing.done():
-                        prepared.complete()
+                if staged is not None and not writing.done():
+                    staged.complete()
                 feed.close()
                 writing.result()
             except BaseException:  # an error here, or an interrupt: no commit
@@ -443,14 +394,11 @@ class Neo4jProjection:
                 raise
         return None
 
-    def _prepare(self, reset: list[str]) -> list[StagedRefresh | None]:
-        """What the staged extensions will write (nothing without subjects to reset)."""
-        return [
-            extension.prepare(reset) if isinstance(extension, StagedExtension) else None
-            for extension in (self.extensions if reset else ())
-        ]
+    def _prepare(self, reset: list[str]) -> LinkRefresh | None:
+        """The LINK writes of this load (none without LINK upkeep or subjects to reset)."""
+        return self.links.prepare(reset) if self.links is not None and reset else None
 
-    def _write(self, reset: list[str], feed: _Feed, staged: list[StagedRefresh | None]) -> None:
+    def _write(self, reset: list[str], feed: _Feed, staged: LinkRefresh | None) -> None:
         """Run the transaction function :meth:`_apply` (retried by the driver as a whole)."""
         with self._session() as session:
             session.execute_write(self._apply, reset, feed, staged)
@@ -460,12 +408,11 @@ class Neo4jProjection:
         tx: ManagedTransaction,
         reset: list[str],
         feed: _Feed,
-        staged: list[StagedRefresh | None],
+        staged: LinkRefresh | None,
     ) -> None:
         """The transaction function of :meth:`apply` (rerun as a whole on a retry)."""
-        for prepared in staged:
-            if prepared is not None:
-                prepared.before(tx)
+        if staged is not None:
+            staged.before(tx)
         candidates, resetting = set(reset), set(reset)
         owned: list[dict[str, Any]] = []
         for batch in chunks(reset, self.batch_size):
@@ -482,21 +429,17 @@ class Neo4jProjection:
                 tx.run(WRITE_NODES, rows=rows).consume()
             for rows in chunks(relationships, self.batch_size):
                 tx.run(WRITE_RELATIONSHIPS, rows=rows).consume()
-        for extension, prepared in zip(self.extensions, staged, strict=False):
-            if prepared is not None:
-                prepared.after(tx)
-            else:
-                extension.refresh(tx, reset)
+        if staged is not None:
+            staged.after(tx)
         for batch in chunks(sorted(candidates), self.batch_size):
             tx.run(DELETE_ORPHANS, uris=batch).consume()
         feed.check()
 
     def rebuilt(self) -> None:
-        """Let the extensions rebuild what they keep, after a ``sync``."""
-        if self.extensions:
-            with neo4j_errors("rebuilding Neo4j extensions"), self._session() as session:
-                for extension in self.extensions:
-                    extension.rebuild(session)
+        """Rebuild every ``LINK`` from the RDF store, after a ``sync``."""
+        if self.links is not None:
+            with neo4j_errors("rebuilding the LINK relationships"), self._session() as session:
+                self.links.rebuild(session)
 
     def remove_nodes(self, uris: Sequence[str]) -> int:
         """Delete these nodes with their relationships, in one transaction."""
