@@ -14,12 +14,12 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph.model import EntityRecord as StoredEntity
+from graph.model import StoredEntity
 from graph.writer import GraphStore, WriteResult
 from loaders.article import ArticleGraph
 from loaders.batch import expand_paths, load_document, load_paths
 from loaders.errors import LoadError, Problem
-from loaders.index import EntityIndex, EntityRecord
+from loaders.index import EntityIndex, IndexEntry
 from ontology.classes import entity_kind
 from ontology.namespace import ID
 
@@ -43,11 +43,11 @@ class IngestReport:
         return self.write.triples if self.write else 0
 
 
-def _index_record(stored: StoredEntity) -> EntityRecord | None:
+def _index_record(stored: StoredEntity) -> IndexEntry | None:
     kind = entity_kind(stored.types)
     if kind is None:
         return None  # posts and other described resources are not resolved by name
-    return EntityRecord(
+    return IndexEntry(
         iri=stored.iri,
         type=kind,
         names=stored.names,

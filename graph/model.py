@@ -51,7 +51,7 @@ class QuadRow(NamedTuple):
     graph: str
 
 
-class EntityRecord(NamedTuple):
+class StoredEntity(NamedTuple):
     """An actor, region or post as every article graph describes it (the loaders' entity index).
 
     Values are merged over all graphs and sorted; ``iso_code`` and ``wikidata`` are the first
@@ -232,7 +232,7 @@ class RDFStore(Protocol):
         rebuild."""
         ...
 
-    def entity_records(self) -> list[EntityRecord]:
+    def entity_records(self) -> list[StoredEntity]:
         """Every actor, region and post, merged over all graphs, sorted by IRI."""
         ...
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rdflib import Dataset, Graph, URIRef
 
 from loaders.errors import Problem
-from loaders.index import EntityRecord
+from loaders.index import IndexEntry
 from ontology.namespace import ID, PREFIXES
 
 
@@ -32,7 +32,7 @@ class ArticleGraph:
     dataset: Dataset
     source: str
     warnings: list[Problem] = field(default_factory=list)
-    entities: list[EntityRecord] = field(default_factory=list)
+    entities: list[IndexEntry] = field(default_factory=list)
     origins: dict[URIRef, tuple[str, int | None]] = field(default_factory=dict)
 
     @property

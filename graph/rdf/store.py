@@ -48,13 +48,13 @@ from graph.model import (
     AskResult,
     BNode,
     ConstructResult,
-    EntityRecord,
     GraphSnapshot,
     Lit,
     QuadRow,
     QueryResult,
     SelectResult,
     StoreCounts,
+    StoredEntity,
     Term,
 )
 from ontology.classes import ENTITY_CLASSES
@@ -542,7 +542,7 @@ class OxigraphStore:
             infos.append(ArticleInfo(iri, triples, title, url, date))
         return infos
 
-    def entity_records(self) -> list[EntityRecord]:
+    def entity_records(self) -> list[StoredEntity]:
         """Every actor, region and post, its values merged over all graphs and sorted."""
         values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for subject, predicate, obj in self._select(_ENTITIES_QUERY).rows:
@@ -552,7 +552,7 @@ class OxigraphStore:
         for iri in sorted(values):
             by = values[iri]
             records.append(
-                EntityRecord(
+                StoredEntity(
                     iri=iri,
                     types=tuple(sorted(by[str(RDF.type)])),
                     names=tuple(sorted(by[str(DG.name)])),
