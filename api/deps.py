@@ -8,8 +8,8 @@ from fastapi import Request
 
 from api.settings import Settings
 from graph.backends import BackendConfig
-from graph.cypher_shape import CypherLimits
-from graph.sparql_check import CheckLimits
+from graph.neo4j.cypher_shape import CypherLimits
+from graph.rdf.sparql_check import CheckLimits
 
 
 def get_settings(request: Request) -> Settings:

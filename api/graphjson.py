@@ -38,7 +38,7 @@ from graph.queries.model import (
     PathsResult,
 )
 from graph.queries.refs import short_id
-from graph.steps import Step
+from graph.rules.steps import Step
 
 __all__ = [
     "edge_of",
@@ -49,9 +49,6 @@ __all__ = [
     "paths_graph",
     "to_cytoscape",
 ]
-
-UNDIRECTED = frozenset(("agreement", "commitment", "event"))
-"""Relations whose steps have no direction (``graph.steps`` orders their endpoints by IRI)."""
 
 Role = Literal["source", "target", "intermediary"]
 GraphAnswer = NeighbourhoodGraph | LinksGraph | PathsGraph
@@ -87,7 +84,7 @@ def edge_of(step: Step) -> GraphEdge:
         relation=step.relation,
         kind=step.kind,
         label=_edge_label(step.relation, step.kind),
-        directed=step.relation not in UNDIRECTED,
+        directed=step.directed,
         via=short_id(step.via) if step.via else None,
         start=step.start,
         end=step.end,

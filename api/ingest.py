@@ -15,25 +15,18 @@ from pathlib import Path
 from rdflib import Graph
 
 from graph.errors import QueryError
-from graph.graphstore import GraphStore, WriteResult
-from graph.stores import EntityRecord as StoredEntity
+from graph.model import StoredEntity
+from graph.writer import GraphStore, WriteResult
 from loaders.article import ArticleGraph
 from loaders.batch import expand_paths, load_document, load_paths
 from loaders.errors import LoadError, Problem
-from loaders.index import EntityIndex, EntityRecord, EntityType
+from loaders.index import EntityIndex, IndexEntry
+from ontology.classes import entity_kind
 from ontology.identifiers import reference_problem
-from ontology.namespace import DG, ID
+from ontology.namespace import ID
 
 FileProgress = Callable[[str, int, int], None]
 """Called as ``on_file(path, done, total)`` after each file is read."""
-
-_TYPE_BY_CLASS: tuple[tuple[str, EntityType], ...] = (
-    (str(DG.Country), "country"),
-    (str(DG.Official), "official"),
-    (str(DG.Person), "person"),
-    (str(DG.Organization), "organization"),
-    (str(DG.Region), "region"),
-)
 
 
 @dataclass
@@ -52,19 +45,19 @@ class IngestReport:
         return self.write.triples if self.write else 0
 
 
-def _index_record(stored: StoredEntity) -> EntityRecord | None:
-    for class_iri, kind in _TYPE_BY_CLASS:
-        if class_iri in stored.types:
-            return EntityRecord(
-                iri=stored.iri,
-                type=kind,
-                names=stored.names,
-                aliases=stored.aliases,
-                iso=stored.iso_code,
-                wikidata=stored.wikidata,
-                same_as=stored.same_as,
-            )
-    return None  # posts and other described resources are not resolved by name
+def _index_record(stored: StoredEntity) -> IndexEntry | None:
+    kind = entity_kind(stored.types)
+    if kind is None:
+        return None  # posts and other described resources are not resolved by name
+    return IndexEntry(
+        iri=stored.iri,
+        type=kind,
+        names=stored.names,
+        aliases=stored.aliases,
+        iso=stored.iso_code,
+        wikidata=stored.wikidata,
+        same_as=stored.same_as,
+    )
 
 
 def entity_index(store: GraphStore) -> EntityIndex:

@@ -31,7 +31,7 @@ actors drawn from all actors), as p50/p99 over ``--repeat`` rounds after one war
   (``bench/wrk/entities.lua``).
 
 ``--nx-fix`` runs the networkx backend with ``ENTITY_TYPES``/``ENTITY_LABELS`` of
-``graph.queries.entities`` rewritten with a DISTINCT sub-select of the entities (as they stand,
+``graph.nx.entities`` rewritten with a DISTINCT sub-select of the entities (as they stand,
 they join every graph stating an entity with every other one: the view does not build in
 300 s on 10,000 articles); ``--nx-timeout`` is that backend's query timeout (the view is built
 under it).
@@ -69,8 +69,12 @@ from api.deps import backend_config  # noqa: E402
 from api.graphjson import links_graph, neighbourhood_graph  # noqa: E402
 from api.schemas.entities import EntityDetailOut  # noqa: E402
 from api.settings import Settings  # noqa: E402
-from graph.backends import query_limits  # noqa: E402
-from graph.queries import GraphQueries, StepFilter, neo4j_queries, nx_queries  # noqa: E402
+from graph.backends import (  # noqa: E402
+    neo4j_queries,
+    nx_queries,
+    query_limits,
+)
+from graph.queries import GraphQueries, StepFilter  # noqa: E402
 from graph.queries.refs import short_id  # noqa: E402
 
 LUA = ROOT / "bench" / "wrk" / "entities.lua"
@@ -101,10 +105,10 @@ def load(data_dir: Path, corpus: Path, link_batch: int) -> None:
     import neo4j
 
     from api.ingest import ingest_paths
-    from graph.graphstore import GraphStore
-    from graph.neo4j_store import Neo4jProjection
-    from graph.queries.neo4j_links import all_link_records, ensure_link_schema, write_link_rows
-    from graph.rdf_store import OxigraphStore
+    from graph.neo4j.links import all_link_records, ensure_link_schema, write_link_rows
+    from graph.neo4j.projection import Neo4jProjection
+    from graph.rdf.store import OxigraphStore
+    from graph.writer import GraphStore
 
     config = config_of(data_dir)
     rdf = OxigraphStore(data_dir)
@@ -147,7 +151,7 @@ def config_of(data_dir: Path, **overrides: Any) -> Any:
 
 def patch_entity_queries() -> None:
     """Rewrite the entity SPARQL of the networkx backend (see the module docstring)."""
-    import graph.queries.entities as entities
+    import graph.nx.entities as entities
 
     values = f"VALUES ?c {{ {entities._CLASS_VALUES} }}"
     distinct = f"{{ SELECT DISTINCT ?s WHERE {{ {values} GRAPH ?g {{ ?s a ?c }} }} }}"
@@ -380,7 +384,7 @@ def nx_phase(
 ) -> tuple[list[Row], Any]:
     """networkx through the service (the view built first, then frozen out of the garbage
     collector), then through HTTP (the store is not shared, so one after the other)."""
-    from graph.rdf_store import OxigraphStore
+    from graph.rdf.store import OxigraphStore
 
     if args.nx_fix:
         patch_entity_queries()

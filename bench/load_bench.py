@@ -45,10 +45,10 @@ from rdflib import XSD, Graph, Literal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.graphstore import GraphStore  # noqa: E402
-from graph.neo4j_store import Neo4jProjection  # noqa: E402
-from graph.queries.neo4j_links import LinkExtension  # noqa: E402
-from graph.rdf_store import OxigraphStore  # noqa: E402
+from graph.neo4j.links import LinkUpkeep  # noqa: E402
+from graph.neo4j.projection import Neo4jProjection  # noqa: E402
+from graph.rdf.store import OxigraphStore  # noqa: E402
+from graph.writer import GraphStore  # noqa: E402
 from loaders.batch import load_paths  # noqa: E402
 from loaders.index import EntityIndex  # noqa: E402
 
@@ -160,7 +160,7 @@ def measure(size: int, seed: int, driver: neo4j.Driver, with_baseline: bool) -> 
         rows.append(Row(size, "oxigraph", triples, seconds))
     with tempfile.TemporaryDirectory() as tmp:
         rdf = OxigraphStore(Path(tmp) / "oxigraph")
-        projection = Neo4jProjection(driver, extensions=[LinkExtension(rdf)])
+        projection = Neo4jProjection(driver, links=LinkUpkeep(rdf))
         store = GraphStore(rdf, projection)
         clear_neo4j(driver)
         store.ensure_schema()
@@ -183,7 +183,7 @@ def incremental(size: int, graphs: dict[str, Graph], driver: neo4j.Driver) -> Ro
     last = {iri: graphs[iri] for iri in names[cut:]}
     with tempfile.TemporaryDirectory() as tmp:
         rdf = OxigraphStore(Path(tmp) / "oxigraph")
-        store = GraphStore(rdf, Neo4jProjection(driver, extensions=[LinkExtension(rdf)]))
+        store = GraphStore(rdf, Neo4jProjection(driver, links=LinkUpkeep(rdf)))
         clear_neo4j(driver)
         store.ensure_schema()
         store.load_graphs(first)

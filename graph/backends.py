@@ -8,18 +8,54 @@ nothing of pydantic-settings or FastAPI.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graph.cypher import GraphCypherService
-from graph.cypher_shape import CypherLimits
 from graph.export.service import ExportService
-from graph.graphstore import GraphStore
 from graph.journal import StaleMarker
-from graph.queries import GraphQueries, QueryLimits, neo4j_queries, nx_queries
-from graph.rdf_store import OxigraphStore
-from graph.sparql import CheckLimits, GraphSparqlService
+from graph.neo4j.cypher import GraphCypherService
+from graph.neo4j.cypher_shape import CypherLimits
+from graph.neo4j.source import Neo4jSource
+from graph.nx.source import NxSource
+from graph.nx.view import NxView
+from graph.queries import GraphQueries, QueryLimits, QueryService
+from graph.rdf.reader import SparqlReader
+from graph.rdf.sparql_service import CheckLimits, GraphSparqlService
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
+
+if TYPE_CHECKING:
+    from neo4j import Driver
+
+    from graph.model import RDFStore
+
+
+def nx_queries(
+    store: RDFStore,
+    limits: QueryLimits | None = None,
+    *,
+    view: NxView | None = None,
+    last_loaded: Callable[[], str | None] | None = None,
+) -> QueryService:
+    """Query services on the networkx view of ``store`` (pass ``view`` to share one view)."""
+    limits = limits or QueryLimits()
+    reader = SparqlReader.of_store(store, limits.timeout)
+    view = view or NxView.of_store(store, limits.timeout)
+    return QueryService(NxSource(store, view, reader), limits, last_loaded)
+
+
+def neo4j_queries(
+    driver: Driver,
+    database: str = "neo4j",
+    limits: QueryLimits | None = None,
+    *,
+    last_loaded: Callable[[], str | None] | None = None,
+) -> QueryService:
+    """Query services on Neo4j (the projection plus LINK relationships)."""
+    limits = limits or QueryLimits()
+    return QueryService(Neo4jSource(driver, database, limits.timeout), limits, last_loaded)
 
 
 @dataclass(frozen=True)
@@ -43,7 +79,7 @@ class BackendConfig:
     max_paths: int = 500
     hub_expansion_cap: int = 200
     cypher_limits: CypherLimits = field(default_factory=CypherLimits)
-    """Shape limits on ``/cypher`` queries (``graph.cypher_shape``)."""
+    """Shape limits on ``/cypher`` queries (``graph.neo4j.cypher_shape``)."""
 
 
 @dataclass
@@ -96,8 +132,8 @@ def open_backends(config: BackendConfig) -> Backends:
     Graph queries run on Neo4j when it is configured, otherwise on the networkx view of the
     RDF store; both answer the same contract tests.
     """
-    from graph.neo4j_store import Neo4jProjection
-    from graph.queries.neo4j_links import LinkExtension
+    from graph.neo4j.links import LinkUpkeep
+    from graph.neo4j.projection import Neo4jProjection
 
     rdf = OxigraphStore(config.data_dir)  # undoes a bulk load a crash interrupted
     marker = StaleMarker(config.data_dir)
@@ -121,7 +157,7 @@ def open_backends(config: BackendConfig) -> Backends:
         return Backends(config, rdf, store, sparql, queries, exporter, _closers=closers)
     driver = _neo4j_driver(config)
     closers.append(driver.close)
-    projection = Neo4jProjection(driver, config.neo4j_database, extensions=[LinkExtension(rdf)])
+    projection = Neo4jProjection(driver, config.neo4j_database, links=LinkUpkeep(rdf))
     store = GraphStore(rdf, projection, marker=marker)
     queries = neo4j_queries(driver, config.neo4j_database, limits)
     cypher = GraphCypherService(

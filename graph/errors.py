@@ -1,6 +1,6 @@
 """The store error tree of diplograph, shaped like the neo4j driver's.
 
-Store code (``graph.rdf_store``, ``graph.neo4j_store``, ``graph.graphstore``) turns the errors of
+Store code (``graph.rdf.store``, ``graph.neo4j.projection``, ``graph.writer``) turns the errors of
 pyoxigraph, rdflib and the neo4j driver into these, so callers (the API maps them to
 ``application/problem+json`` in one table) never see a driver exception::
 

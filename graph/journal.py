@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from graph.errors import StoreUnavailable
-from graph.stores import GraphSnapshot
+from graph.model import GraphSnapshot
 
 UNDO_FILE = "replace.undo"
 STALE_FILE = "projection.stale"

@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 
-from graph.graphstore import GraphStore
+from graph.writer import GraphStore
 
 log = logging.getLogger("diplograph.repair")
 

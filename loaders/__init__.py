@@ -22,7 +22,7 @@ from loaders.errors import (
     ShapeError,
 )
 from loaders.factsheet import load_factsheet, load_factsheet_text
-from loaders.index import EntityIndex, EntityRecord, records_from_graph
+from loaders.index import EntityIndex, IndexEntry, records_from_graph
 from loaders.rdf_input import load_rdf, load_rdf_text
 from loaders.schema import factsheet_json_schema
 from loaders.shacl import shacl_problems, shapes_graph
@@ -32,7 +32,7 @@ __all__ = [
     "BatchError",
     "BatchResult",
     "EntityIndex",
-    "EntityRecord",
+    "IndexEntry",
     "InvalidInputError",
     "LoadError",
     "ParseError",

@@ -5,26 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS, XSD
 
 from loaders.errors import Problem
-from loaders.index import EntityRecord
+from loaders.index import IndexEntry
 from ontology.identifiers import iri_problem, name_problem
-from ontology.namespace import DG, ID, ORG, PROV, SCHEMA, VOCAB, WD
-
-PREFIXES = {
-    "dg": DG._NS,
-    "id": ID,
-    "v": VOCAB,
-    "owl": OWL,
-    "rdf": RDF,
-    "skos": SKOS,
-    "xsd": XSD,
-    "schema": SCHEMA,
-    "org": ORG,
-    "prov": PROV,
-    "wd": WD,
-}
+from ontology.namespace import ID, PREFIXES
 
 
 def new_dataset() -> Dataset:
@@ -48,7 +33,7 @@ class ArticleGraph:
     dataset: Dataset
     source: str
     warnings: list[Problem] = field(default_factory=list)
-    entities: list[EntityRecord] = field(default_factory=list)
+    entities: list[IndexEntry] = field(default_factory=list)
     origins: dict[URIRef, tuple[str, int | None]] = field(default_factory=dict)
 
     @property

@@ -7,7 +7,7 @@ import re
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from ontology.identifiers import DATE_PATTERN, check_partial_date
+from ontology.dates import DATE_PATTERN, check_partial_date
 
 __all__ = [
     "DATE_PATTERN",

@@ -1,6 +1,6 @@
 """The index of known entities that fact-sheet entities are resolved against.
 
-The caller fills it with plain :class:`EntityRecord` values (from the store, through another
+The caller fills it with plain :class:`IndexEntry` values (from the store, through another
 layer, or with :meth:`EntityIndex.from_graph`); a batch load grows a copy of it file by file, so
 files loaded together share entities.
 """
@@ -16,9 +16,10 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from loaders.names import normalize_name
+from ontology.classes import ENTITY_KINDS, EntityKind
 from ontology.namespace import DG
 
-EntityType = Literal["country", "organization", "person", "official", "region"]
+EntityType = EntityKind
 Group = Literal["country", "organization", "person", "region"]
 
 GROUPS: dict[EntityType, Group] = {
@@ -30,17 +31,9 @@ GROUPS: dict[EntityType, Group] = {
 }
 """Types that share IRIs and names: a person in one sheet may be an official in another."""
 
-CLASSES: dict[URIRef, EntityType] = {
-    DG.Country: "country",
-    DG.Organization: "organization",
-    DG.Person: "person",
-    DG.Official: "official",
-    DG.Region: "region",
-}
-
 
 @dataclass(frozen=True)
-class EntityRecord:
+class IndexEntry:
     """What is known about one entity; ``country`` is an organisation's country or a nationality."""
 
     iri: str
@@ -68,7 +61,7 @@ def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*a, *b)))
 
 
-def merge(old: EntityRecord, new: EntityRecord) -> EntityRecord:
+def merge(old: IndexEntry, new: IndexEntry) -> IndexEntry:
     """One record from two descriptions of the same IRI (names in order of arrival)."""
     kind = "official" if "official" in (old.type, new.type) else old.type
     return replace(
@@ -86,15 +79,15 @@ def merge(old: EntityRecord, new: EntityRecord) -> EntityRecord:
 class EntityIndex:
     """Known entities by IRI, ISO code, Wikidata id, ``owl:sameAs`` IRI and normalised name."""
 
-    def __init__(self, records: Iterable[EntityRecord] = ()) -> None:
-        self._records: dict[str, EntityRecord] = {}
+    def __init__(self, records: Iterable[IndexEntry] = ()) -> None:
+        self._records: dict[str, IndexEntry] = {}
         self._iso: dict[str, str] = {}
         self._wikidata: dict[str, str] = {}
         self._same_as: dict[str, str] = {}
         self._names: dict[tuple[Group, str], set[str]] = defaultdict(set)
         self.add_all(records)
 
-    def add(self, record: EntityRecord) -> None:
+    def add(self, record: IndexEntry) -> None:
         """Add (or merge) one entity."""
         old = self._records.get(record.iri)
         merged = record if old is None else merge(old, record)
@@ -108,7 +101,7 @@ class EntityIndex:
         for key in merged.match_keys():
             self._names[(merged.group, key)].add(merged.iri)
 
-    def add_all(self, records: Iterable[EntityRecord]) -> None:
+    def add_all(self, records: Iterable[IndexEntry]) -> None:
         """Add many entities."""
         for record in records:
             self.add(record)
@@ -117,7 +110,7 @@ class EntityIndex:
         """An independent copy (a batch grows a copy, never the caller's index)."""
         return EntityIndex(self._records.values())
 
-    def get(self, iri: str) -> EntityRecord | None:
+    def get(self, iri: str) -> IndexEntry | None:
         """The record of ``iri``, if known."""
         return self._records.get(iri)
 
@@ -141,7 +134,7 @@ class EntityIndex:
     def __len__(self) -> int:
         return len(self._records)
 
-    def __iter__(self) -> Iterator[EntityRecord]:
+    def __iter__(self) -> Iterator[IndexEntry]:
         return iter(list(self._records.values()))
 
     def __contains__(self, iri: object) -> bool:
@@ -153,14 +146,14 @@ class EntityIndex:
         return cls(records_from_graph(graph))
 
 
-def records_from_graph(graph: Graph) -> list[EntityRecord]:
+def records_from_graph(graph: Graph) -> list[IndexEntry]:
     """Entity records for every country, organisation, person and region described in ``graph``."""
     graphs = list(graph.graphs()) if isinstance(graph, Dataset) else [graph]
     return [record for g in graphs for record in _records(g)]
 
 
-def _records(graph: Graph) -> Iterator[EntityRecord]:
-    for cls, kind in CLASSES.items():
+def _records(graph: Graph) -> Iterator[IndexEntry]:
+    for cls, kind in ENTITY_KINDS.items():
         for subject in graph.subjects(RDF.type, cls):
             if not isinstance(subject, URIRef):
                 continue
@@ -171,7 +164,7 @@ def _records(graph: Graph) -> Iterator[EntityRecord]:
                 return tuple(sorted(str(o) for o in graph.objects(node, prop)))
 
             country = graph.value(subject, DG.country) or graph.value(subject, DG.nationality)
-            yield EntityRecord(
+            yield IndexEntry(
                 iri=str(subject),
                 type=kind,
                 names=texts(DG.name),

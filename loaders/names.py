@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from ontology.text import fold
 
 _HONORIFIC_WORDS = """
     mr mrs ms miss dr prof sir dame lord lady sheikh sheik emir king queen prince princess
@@ -18,12 +19,6 @@ HONORIFICS = frozenset(_HONORIFIC_WORDS.split())
 """Words dropped from the front of a person's name before matching ("Marine Corps Gen.")."""
 
 _SLUG_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def fold(text: str) -> str:
-    """Strip accents and case: ``"Saïd"`` → ``"said"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _words(text: str) -> list[str]:

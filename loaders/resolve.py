@@ -15,13 +15,13 @@ from rdflib import URIRef
 
 from loaders import countries
 from loaders.errors import Problem, Severity
-from loaders.index import GROUPS, EntityIndex, EntityRecord, EntityType, Group
+from loaders.index import GROUPS, EntityIndex, EntityType, Group, IndexEntry
 from loaders.iris import ENTITY_PATHS, country_iri, entity_iri
 from loaders.model import CountryEntity, Entity, FactSheet, OrganizationEntity, PersonEntity
 from loaders.source import Document
 from ontology.namespace import ID
 
-__all__ = ["EntityIndex", "EntityRecord", "Resolved", "resolve_entities"]
+__all__ = ["EntityIndex", "IndexEntry", "Resolved", "resolve_entities"]
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class Resolved:
     iso: str | None = None
     historic: bool = False
 
-    def record(self, entity: Entity, country: str | None) -> EntityRecord:
+    def record(self, entity: Entity, country: str | None) -> IndexEntry:
         """The index record this entity contributes."""
-        return EntityRecord(
+        return IndexEntry(
             iri=str(self.iri),
             type=self.type,
             names=(self.name,),
@@ -55,7 +55,7 @@ class Resolution:
     """The outcome for a whole sheet: entities by local id, index records, problems."""
 
     entities: dict[str, Resolved] = field(default_factory=dict)
-    records: list[EntityRecord] = field(default_factory=list)
+    records: list[IndexEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 

@@ -9,9 +9,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from loaders.article import PREFIXES, ArticleGraph
+from loaders.article import ArticleGraph
 from loaders.errors import Problem, Severity, ShapeError
-from ontology.namespace import ontology_path
+from ontology.namespace import PREFIXES, ontology_path
 
 
 @lru_cache(maxsize=1)

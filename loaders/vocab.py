@@ -13,8 +13,9 @@ from functools import lru_cache
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from loaders.names import did_you_mean, fold, is_slug, slugify
+from loaders.names import did_you_mean, is_slug, slugify
 from ontology.namespace import DG, VOCAB, concept, ontology_path, scheme_iri
+from ontology.text import fold
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 

@@ -1,4 +1,4 @@
-"""Limits on identifiers, names and partial dates: the one rule every layer checks.
+"""Limits on identifiers and names: the one rule every layer checks (dates: ``ontology.dates``).
 
 Loaders check them before an article is built (fact-sheet ids, entity names, every IRI of an RDF
 article), the API before a path or query parameter reaches a store, the graph queries before a
@@ -22,7 +22,6 @@ worst) and make ids usable in URLs, on the command line and in logs.
 
 from __future__ import annotations
 
-import calendar
 import re
 
 MAX_ID_LENGTH = 200
@@ -34,12 +33,7 @@ MAX_NAME_LENGTH = 500
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """A local id: lower-case letters, digits and hyphens."""
-DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-"""A partial date: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (ASCII digits)."""
-
-_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _SLUG = re.compile(SLUG_PATTERN)
-_DATE = re.compile(DATE_PATTERN)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`]')
 """Characters RFC 3987 does not allow anywhere in an IRI (spaces and controls included)."""
@@ -88,25 +82,3 @@ def iri_problem(value: str, what: str = "IRI") -> str | None:
 def name_problem(value: str, what: str = "name") -> str | None:
     """Why ``value`` is too long for an entity name or alias, or None."""
     return _too_long(what, value, MAX_NAME_LENGTH)
-
-
-def days_in_month(year: int, month: int) -> int:
-    """Days of ``month`` (1..12) in ``year``; unlike ``calendar.monthrange``, any year works
-    (year 0 included)."""
-    return 29 if month == 2 and calendar.isleap(year) else _DAYS[month]
-
-
-def check_partial_date(text: str) -> str:
-    """``text`` if it is a real partial date; ``ValueError`` otherwise (``2025-02-30``,
-    ``2025-13`` and ``2025-00`` are not)."""
-    if not _DATE.fullmatch(text):
-        raise ValueError(f"{preview(text)} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-    parts = [int(p) for p in text.split("-")]
-    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        raise ValueError(f"impossible date '{text}': there is no month {parts[1]}")
-    if len(parts) == 3:
-        days = days_in_month(parts[0], parts[1])
-        if not 1 <= parts[2] <= days:
-            month = calendar.month_name[parts[1]]
-            raise ValueError(f"impossible date '{text}': {month} {parts[0]} has {days} days")
-    return text

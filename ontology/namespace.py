@@ -119,6 +119,23 @@ class DG(DefinedNamespace):
     wikidata: URIRef
 
 
+PREFIXES: dict[str, str] = {
+    "dg": "https://w3id.org/diplograph/ontology#",
+    "id": str(ID),
+    "v": str(VOCAB),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "wd": str(WD),
+}
+"""The prefixes diplograph writes RDF and answers SPARQL with (one table for every writer)."""
+
+
 def ontology_path(name: str = "diplograph.ttl") -> Path:
     """Path of a Turtle file shipped in this package.
 

@@ -13,7 +13,7 @@ from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
 from api.settings import Settings
-from graph import neo4j_local
+from graph.neo4j import local as neo4j_local
 
 # ==================================================================================================
 # Neo4j (a real server: DIPLOGRAPH_NEO4J_* variables, else `diplograph neo4j start`)

@@ -26,12 +26,12 @@ from typing import Any, cast
 
 from neo4j import Driver, GraphDatabase
 
-from graph import neo4j_local
 from graph.backends import BackendConfig, Backends, open_backends
-from graph.neo4j_local import install, process
-from graph.neo4j_local.layout import Paths
-from graph.neo4j_local.manager import port_is_free
-from graph.neo4j_store import WRITE_RELATIONSHIPS, Neo4jProjection
+from graph.neo4j import local as neo4j_local
+from graph.neo4j.local import install, process
+from graph.neo4j.local.layout import Paths
+from graph.neo4j.local.manager import port_is_free
+from graph.neo4j.projection import WRITE_RELATIONSHIPS, Neo4jProjection
 from tests.storeutil import PropertyGraphDump, neo4j_dump, nquads_lines
 
 ROOT = Path(__file__).resolve().parents[1]

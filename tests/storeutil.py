@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
-from graph.stores import ProjectionChange, ProjectionCounts
+from graph.model import ProjectionChange, ProjectionCounts
 from ontology.namespace import DG, ID, WD, concept
 
 # ------------------------------------------------------------------------------ article graphs
@@ -240,7 +240,7 @@ def synthetic(n_articles: int, facts: int) -> Dataset:
 
 
 class MemoryProjection:
-    """A :class:`graph.stores.Projection` in Python dicts, with Neo4j's write semantics."""
+    """A :class:`graph.model.Projection` in Python dicts, with Neo4j's write semantics."""
 
     def __init__(self, fail: BaseException | None = None) -> None:
         self.nodes: dict[str, tuple[set[str], dict[str, Any]]] = {}
@@ -370,8 +370,8 @@ def nquads_lines(data: bytes) -> list[str]:
 
 def bench(n_articles: int = 200, facts: int = 10) -> None:
     """Print load throughput into Oxigraph (and Neo4j when configured)."""
-    from graph.graphstore import GraphStore, paused_gc
-    from graph.rdf_store import OxigraphStore
+    from graph.rdf.store import OxigraphStore
+    from graph.writer import GraphStore, paused_gc
 
     data = synthetic(n_articles, facts)
     triples = sum(len(g) for g in data.graphs())
@@ -396,7 +396,7 @@ def bench(n_articles: int = 200, facts: int = 10) -> None:
         return
     from neo4j import GraphDatabase
 
-    from graph.neo4j_store import Neo4jProjection
+    from graph.neo4j.projection import Neo4jProjection
 
     auth = (
         os.environ.get("DIPLOGRAPH_NEO4J_USER", "neo4j"),

@@ -22,7 +22,7 @@ from graph.queries.model import (
     Neighbour,
     Neighbourhood,
 )
-from graph.steps import Evidence, Step, step_uri
+from graph.rules.steps import Evidence, Step, step_uri
 
 ID = "https://w3id.org/diplograph/id/"
 JS_DIR = Path(__file__).parent / "js"

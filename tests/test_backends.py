@@ -7,7 +7,7 @@ from pathlib import Path
 
 from api.ingest import ingest_paths
 from graph.backends import BackendConfig, open_backends
-from graph.rdf_store import OxigraphStore
+from graph.rdf.store import OxigraphStore
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "us-algeria-mou.yaml"
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph.rdf_store import OxigraphStore
+from graph.rdf.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests" / "fixtures" / "loaders" / "bad"

@@ -20,11 +20,11 @@ import pytest
 from neo4j import Driver
 
 from api.ingest import ingest_paths
-from graph.cypher import GraphCypherService
-from graph.graphstore import GraphStore
-from graph.neo4j_store import Neo4jProjection
-from graph.rdf_store import OxigraphStore
-from graph.sparql import GraphSparqlService
+from graph.neo4j.cypher import GraphCypherService
+from graph.neo4j.projection import Neo4jProjection
+from graph.rdf.sparql_service import GraphSparqlService
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
 
 ROOT = Path(__file__).resolve().parents[1]
 COOKBOOK = ROOT / "docs" / "queries.md"

@@ -34,9 +34,9 @@ from api.app import create_app
 from api.ingest import ingest_paths
 from api.settings import Settings
 from graph.backends import BackendConfig, open_backends
-from graph.graphstore import GraphStore
 from graph.journal import STALE_FILE, UNDO_FILE
-from graph.rdf_store import BULK_THRESHOLD, OxigraphStore
+from graph.rdf.store import BULK_THRESHOLD, OxigraphStore
+from graph.writer import GraphStore
 from tests.conftest import Neo4jConnection
 from tests.faultutil import clear_database, write_sheets
 from tests.live_server import live_server

@@ -8,8 +8,8 @@ from typing import Any, NamedTuple
 import pytest
 from neo4j import Driver
 
-from graph.cypher import GraphCypherService
 from graph.errors import QueryError, QueryTimeout, ResultTooLarge, WriteRejected
+from graph.neo4j.cypher import GraphCypherService
 
 pytestmark = pytest.mark.neo4j
 

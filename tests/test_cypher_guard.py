@@ -1,4 +1,4 @@
-"""graph.cypher_guard on plans shaped like the driver's ``summary.plan`` (no server needed).
+"""graph.neo4j.cypher_guard on plans shaped like the driver's ``summary.plan`` (no server needed).
 
 The plans below are those Neo4j 5.26 returns for the queries in the comments (trimmed to
 ``operatorType``, ``args.Details`` and ``children``).
@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from graph.cypher_guard import check_plan, operators, procedure_name
 from graph.errors import WriteRejected
+from graph.neo4j.cypher_guard import check_plan, operators, procedure_name
 
 
 def op(name: str, details: str | None = None, *children: dict[str, Any]) -> dict[str, Any]:

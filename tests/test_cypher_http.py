@@ -21,7 +21,7 @@ from test_cypher import TEST_INDEX, seeded, snapshot  # noqa: F401 (the seeded f
 from api.problems import install_problem_handlers
 from api.routers.cypher import router as cypher_router
 from api.settings import Settings
-from graph.cypher import GraphCypherService
+from graph.neo4j.cypher import GraphCypherService
 
 PROBLEM = "application/problem+json"
 

@@ -22,10 +22,10 @@ from neo4j import Driver
 from test_cypher import seeded  # noqa: F401 (the seeded fixture)
 from test_cypher_http import build_app, problem
 
-from graph.cypher import GraphCypherService
 from graph.errors import MemoryLimitExceeded, QueryTimeout
-from graph.neo4j_local import TransactionLimits
-from graph.queries.neo4j_source import Neo4jSource
+from graph.neo4j.cypher import GraphCypherService
+from graph.neo4j.local import TransactionLimits
+from graph.neo4j.source import Neo4jSource
 
 TIMEOUT_S = 2.0
 MARGIN_S = 3.0

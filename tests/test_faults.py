@@ -26,11 +26,11 @@ from rdflib import Dataset
 from api.app import create_app
 from api.ingest import article_iri, ingest_paths
 from api.settings import Settings
-from graph import neo4j_local
 from graph.errors import StoreUnavailable
-from graph.graphstore import GraphStore
-from graph.neo4j_store import Neo4jProjection
-from graph.rdf_store import OxigraphStore
+from graph.neo4j import local as neo4j_local
+from graph.neo4j.projection import Neo4jProjection
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
 from tests.conftest import running_in_ci
 from tests.faultutil import (
     Background,

@@ -30,9 +30,9 @@ from pydantic import SecretStr
 
 from api.app import create_app
 from api.settings import Settings
-from graph.cypher import GraphCypherService
-from graph.cypher_shape import CypherLimits, check_shape
 from graph.errors import QueryError
+from graph.neo4j.cypher import GraphCypherService
+from graph.neo4j.cypher_shape import CypherLimits, check_shape
 
 TIMEOUT_S = 2.0
 MARGIN_S = 3.0

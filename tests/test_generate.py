@@ -12,6 +12,10 @@ import pytest
 import yaml
 from faultutil import bench_generator
 
+import loaders
+import loaders.model
+import loaders.names
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = 20
 SEED = 7
@@ -186,9 +190,8 @@ def test_entities_are_shared_with_hubs(tmp_path: Path) -> None:
 
 def test_sheets_match_the_fact_sheet_model(corpus: list[tuple[Path, dict[str, Any]]]) -> None:
     """The pydantic models of the format (shape, types, dates) accept every sheet."""
-    model = pytest.importorskip("loaders.model")
     for _, sheet in corpus:
-        model.FactSheet.model_validate(sheet)
+        loaders.model.FactSheet.model_validate(sheet)
 
 
 def test_notations_are_known_or_labels(corpus: list[tuple[Path, dict[str, Any]]]) -> None:
@@ -215,20 +218,16 @@ def test_notations_are_known_or_labels(corpus: list[tuple[Path, dict[str, Any]]]
                 assert value in vocab[scheme] or " " in value, (scheme, value)
 
 
-def test_generator_is_fast(tmp_path: Path) -> None:
-    """500 sheets well under the budget of 10,000 sheets in under a minute."""
-    import time
-
-    started = time.perf_counter()
-    _run(tmp_path / "fast", articles=500)
-    assert time.perf_counter() - started < 10
+def test_generator_writes_the_sheets_asked_for(tmp_path: Path) -> None:
+    """500 sheets, one file each (its speed is measured by bench/load_bench.py, not here)."""
+    _run(tmp_path / "many", articles=500)
+    assert len(list((tmp_path / "many").iterdir())) == 500
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 def test_sheets_load_with_the_loader(tmp_path: Path, fmt: str) -> None:
     """The loader's batch API (``loaders.load_paths``, SHACL included) accepts every sheet; the
     only warnings are the rare new concepts the generator adds on purpose."""
-    loaders = pytest.importorskip("loaders")
     out = tmp_path / fmt
     _run(out, fmt=fmt)
     result = loaders.load_paths([out], loaders.EntityIndex())  # all-or-nothing: raises on error
@@ -246,13 +245,12 @@ def test_world_names_never_merge_under_the_loaders_matching() -> None:
     """Distinct synthetic entities keep distinct matching keys (name and aliases), so the
     loader's name-based identity never merges two of them, nor one with a person of the
     reference example."""
-    names = pytest.importorskip("loaders.names")
     world = gen.World(SEED, 300)
     owner: dict[tuple[str, str], str] = {}
     for entity in world.entities.values():
         group = "person" if entity.type in ("person", "official") else entity.type
         for text in [entity.name, *entity.decl.get("aliases", [])]:
-            key = (group, names.normalize_name(text, person=group == "person"))
+            key = (group, loaders.names.normalize_name(text, person=group == "person"))
             assert owner.setdefault(key, entity.id) == entity.id, (key, owner[key], entity.id)
     for real in ("Michael Langley", "Saïd Chanegriha", "Martin Pimentel", "Brandi Vincent"):
-        assert ("person", names.normalize_name(real, person=True)) not in owner
+        assert ("person", loaders.names.normalize_name(real, person=True)) not in owner

@@ -13,10 +13,10 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from graph.errors import GraphError, InvalidData, NotFound, StoreUnavailable
-from graph.graphstore import GraphStore, graph_touched, snapshot_touched
-from graph.projection import touched_subjects
-from graph.rdf_store import OxigraphStore
-from graph.stores import GraphSnapshot
+from graph.model import GraphSnapshot
+from graph.rdf.store import OxigraphStore
+from graph.rules.records import touched_subjects
+from graph.writer import GraphStore, graph_touched, snapshot_touched
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -266,8 +266,8 @@ def test_bulk_loads_into_an_empty_store_stay_in_step(
     rdf: OxigraphStore, projection: MemoryProjection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Loads read from the in-memory copy of a bulk load project what a sync reads from disk."""
-    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
-    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
+    monkeypatch.setattr("graph.writer.LOAD_BATCH", 3)
     store = GraphStore(rdf, projection)
     store.load_articles(dataset(A1, A2))
     assert_in_step(store, projection)

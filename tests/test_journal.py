@@ -9,10 +9,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from graph.errors import StoreUnavailable
-from graph.graphstore import GraphStore
 from graph.journal import STALE_FILE, UNDO_FILE, StaleMarker, UndoJournal
-from graph.rdf_store import BULK_THRESHOLD, OxigraphStore
-from graph.stores import GraphSnapshot
+from graph.model import GraphSnapshot
+from graph.rdf.store import BULK_THRESHOLD, OxigraphStore
+from graph.writer import GraphStore
 from tests.storeutil import algeria_russia, nquads_lines, us_algeria
 
 A1, A2 = us_algeria(), algeria_russia()

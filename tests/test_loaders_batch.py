@@ -4,7 +4,6 @@ reference example loads and passes SHACL."""
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -80,10 +79,7 @@ def test_a_later_file_resolves_against_an_earlier_one(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------- the reference example
 
-needs_example = pytest.mark.skipif(not EXAMPLE.exists(), reason="examples/ not written yet")
 
-
-@needs_example
 def test_reference_example_loads_and_passes_shacl() -> None:
     article = load_factsheet(EXAMPLE, EntityIndex(), shacl=False)
     assert shacl_problems(article.graph, article.source, article.origins) == []
@@ -100,12 +96,8 @@ def test_reference_example_loads_and_passes_shacl() -> None:
     assert (ID["country/SUN"], DG.historic, Literal(True)) in graph
 
 
-@needs_example
-def test_reference_example_is_deterministic_and_fast() -> None:
+def test_reference_example_is_deterministic() -> None:
     load_factsheet(EXAMPLE, EntityIndex())  # warm caches (vocabularies, shapes, pycountry)
-    start = time.perf_counter()
     first = load_factsheet(EXAMPLE, EntityIndex())
-    elapsed = time.perf_counter() - start
     second = load_factsheet(EXAMPLE, EntityIndex())
     assert set(first.graph) == set(second.graph)
-    assert elapsed < 2.0  # parse + map + SHACL take ~0.1 s; a generous bound for slow CI

@@ -89,7 +89,9 @@ def test_impossible_date() -> None:
     problem = only(problems_of("impossible-date.yaml"))
     assert problem.path == "agreements[0].signed.date"
     assert problem.line == line_of(BAD / "impossible-date.yaml", "2025-02-30")
-    assert problem.message == "impossible date '2025-02-30': February 2025 has 28 days"
+    assert problem.message == (
+        "impossible date '2025-02-30': February 2025 has 28 days (no day 30)"
+    )
 
 
 def test_fact_without_evidence() -> None:

@@ -11,7 +11,7 @@ from rdflib import namespace as ns
 from loaders import (
     ArticleGraph,
     EntityIndex,
-    EntityRecord,
+    IndexEntry,
     InvalidInputError,
     load_document,
     load_paths,
@@ -160,7 +160,7 @@ def test_batch_order_decides_nothing_for_countries(tmp_path: Path) -> None:
 def test_the_index_of_a_store_resolves_names() -> None:
     index = EntityIndex(
         [
-            EntityRecord(
+            IndexEntry(
                 iri=str(ID["person/said-chanegriha"]),
                 type="official",
                 names=("Saïd Chanegriha",),
@@ -194,8 +194,8 @@ def test_records_are_added_to_the_batch_index_only(tmp_path: Path) -> None:
 def test_same_name_in_another_country_is_another_entity() -> None:
     index = EntityIndex(
         [
-            EntityRecord(str(ID["country/DZA"]), "country", ("Algeria",), iso="DZA"),
-            EntityRecord(
+            IndexEntry(str(ID["country/DZA"]), "country", ("Algeria",), iso="DZA"),
+            IndexEntry(
                 str(ID["organization/ministry-of-national-defense"]),
                 "organization",
                 ("Ministry of National Defense",),
@@ -220,8 +220,8 @@ def test_same_name_in_another_country_is_another_entity() -> None:
 def test_ambiguous_names_are_errors() -> None:
     index = EntityIndex(
         [
-            EntityRecord(str(ID["person/a"]), "person", ("John Smith",)),
-            EntityRecord(str(ID["person/b"]), "person", ("Jon Smith",), aliases=("John Smith",)),
+            IndexEntry(str(ID["person/a"]), "person", ("John Smith",)),
+            IndexEntry(str(ID["person/b"]), "person", ("Jon Smith",), aliases=("John Smith",)),
         ]
     )
     with pytest.raises(InvalidInputError) as caught:

@@ -27,9 +27,9 @@ from neo4j import GraphDatabase
 from pydantic import ValidationError
 
 from api.settings import Settings
-from graph import neo4j_local
-from graph.neo4j_local import download, install, java, lockfile, lockgen
-from graph.neo4j_local.layout import Neo4jLocalError, Paths
+from graph.neo4j import local as neo4j_local
+from graph.neo4j.local import download, install, java, lockfile, lockgen
+from graph.neo4j.local.layout import Neo4jLocalError, Paths
 
 REPO = Path(__file__).resolve().parents[1]
 

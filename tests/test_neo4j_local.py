@@ -1,4 +1,4 @@
-"""The local Neo4j manager (``graph.neo4j_local``) and the Neo4j test fixtures.
+"""The local Neo4j manager (``graph.neo4j.local``) and the Neo4j test fixtures.
 
 Unit tests run anywhere. Tests marked ``neo4j`` use the shared local server (started with
 ``diplograph neo4j start``) or ``DIPLOGRAPH_NEO4J_*``; the ``slow`` test starts and stops a second,
@@ -24,9 +24,9 @@ import pytest
 from neo4j import Driver, GraphDatabase
 
 from api.settings import Settings
-from graph import neo4j_local
-from graph.neo4j_local import install, manager, process
-from graph.neo4j_local.layout import Paths
+from graph.neo4j import local as neo4j_local
+from graph.neo4j.local import install, manager, process
+from graph.neo4j.local.layout import Paths
 
 REPO = Path(__file__).resolve().parents[1]
 POM_NS = {"m": "http://maven.apache.org/POM/4.0.0"}
@@ -68,7 +68,7 @@ def local_server() -> neo4j_local.LocalNeo4j:
 
 
 def test_pom_fetches_the_version_the_manager_expects() -> None:
-    pom = ET.fromstring(resources.files("graph.neo4j_local").joinpath("pom.xml").read_bytes())
+    pom = ET.fromstring(resources.files("graph.neo4j.local").joinpath("pom.xml").read_bytes())
     assert pom.findtext("m:properties/m:neo4j.version", namespaces=POM_NS) == "5.26.30"
     assert neo4j_local.NEO4J_VERSION == "5.26.30"
     dependency = pom.find("m:dependencies/m:dependency", POM_NS)

@@ -7,7 +7,8 @@ import random
 import pytest
 from rdflib import Literal
 
-from graph.projection import (
+from graph.model import Lit, NodeRecord, QuadRow, RelRecord
+from graph.rules.records import (
     FALLBACK_RELATION_TYPE,
     Projected,
     camel_case,
@@ -20,7 +21,6 @@ from graph.projection import (
     touched_subjects,
     upper_snake,
 )
-from graph.stores import Lit, NodeRecord, QuadRow, RelRecord
 from ontology.namespace import DG, ID, concept
 from tests.storeutil import Article, algeria_russia, country, organization, person, us_algeria
 

@@ -2,7 +2,7 @@
 
 Runs on the example fact sheet loaded through the loaders and ``GraphStore``; the networkx
 backend reads the Oxigraph store, the Neo4j backend the projection plus the LINK relationships
-(written here with ``graph.queries.neo4j_links``, as the store facade will do).
+(written here with ``graph.neo4j.links``, as the store facade will do).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from graph.backends import neo4j_queries, nx_queries
 from graph.errors import NotFound, QueryError
-from graph.graphstore import GraphStore
-from graph.neo4j_store import Neo4jProjection
-from graph.queries import QueryService, StepFilter, neo4j_queries, nx_queries
-from graph.queries.neo4j_links import all_link_records, ensure_link_schema, replace_all_links
-from graph.rdf_store import OxigraphStore
-from graph.steps import first_day
+from graph.neo4j.links import all_link_records, ensure_link_schema, replace_all_links
+from graph.neo4j.projection import Neo4jProjection
+from graph.queries import QueryService, StepFilter
+from graph.rdf.store import OxigraphStore
+from graph.rules.steps import first_day
+from graph.writer import GraphStore
 from loaders import EntityIndex, load_paths
 
 EXAMPLE = "examples/us-algeria-mou.yaml"

@@ -10,20 +10,13 @@ from neo4j import Driver
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.graphstore import GraphStore
-from graph.neo4j_store import Neo4jProjection
-from graph.projection import touched_subjects
-from graph.queries.neo4j_links import (
-    LinkExtension,
-    all_link_records,
-    ensure_link_schema,
-    link_records,
-    refresh_links,
-    replace_all_links,
-)
-from graph.queries.rdf_steps import SparqlSource, StoreSource, all_quads, step_delta
-from graph.queries.sparql import SparqlReader
-from graph.rdf_store import OxigraphStore
+from graph.neo4j.links import LinkUpkeep, all_link_records
+from graph.neo4j.projection import Neo4jProjection
+from graph.rdf.reader import SparqlReader
+from graph.rdf.step_source import SparqlSource
+from graph.rdf.store import OxigraphStore
+from graph.rules.step_reads import StoreSource, step_delta
+from graph.writer import GraphStore
 from loaders import EntityIndex, load_paths
 from ontology.namespace import DG, ID
 
@@ -76,32 +69,6 @@ def expected(rdf: OxigraphStore) -> dict[str, dict[str, Any]]:
     }
 
 
-@pytest.mark.neo4j
-def test_refresh_after_load_and_retraction_equals_a_rebuild(
-    neo4j_driver: Driver, neo4j_database: str
-) -> None:
-    neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_database)
-    rdf = OxigraphStore()
-    store = GraphStore(rdf, Neo4jProjection(neo4j_driver, neo4j_database))
-    store.ensure_schema()
-    load_example(store)
-    with neo4j_driver.session(database=neo4j_database) as session:
-        ensure_link_schema(session)
-        session.execute_write(replace_all_links, all_link_records(rdf))
-
-        store.load_articles(second_article())
-        touched = touched_subjects(rdf.graph_quads(str(SECOND)))
-        session.execute_write(refresh_links, link_records(rdf, touched))
-        assert links_in_neo4j(neo4j_driver, neo4j_database) == expected(rdf)
-        niger = str(ID["country/NER"])
-        assert any(v["target"] == niger for v in expected(rdf).values())
-
-        before = touched_subjects(rdf.graph_quads(str(SECOND)))
-        store.retract_article(str(SECOND))
-        session.execute_write(refresh_links, link_records(rdf, before))
-        assert links_in_neo4j(neo4j_driver, neo4j_database) == expected(rdf)
-
-
 def test_store_and_sparql_sources_read_the_same() -> None:
     """Reading steps through ``subject_quads`` and index lookups equals the SPARQL queries."""
     rdf = OxigraphStore()
@@ -109,7 +76,7 @@ def test_store_and_sparql_sources_read_the_same() -> None:
     load_example(store)
     store.load_articles(second_article())
     sparql, native = SparqlSource(SparqlReader.of_store(rdf)), StoreSource(rdf)
-    assert sorted(all_quads(native)) == sorted(all_quads(sparql)) != []
+    assert sorted(native.all_quads()) == sorted(sparql.all_quads()) != []
     subjects = rdf.subjects()
     for touched in ([], subjects, subjects[::3], subjects[1::4], [str(ID["country/NER"])]):
         assert step_delta(native, touched) == step_delta(sparql, touched)
@@ -121,16 +88,19 @@ def test_store_and_sparql_sources_read_the_same() -> None:
 def test_loads_through_the_link_extension_equal_a_rebuild(
     neo4j_driver: Driver, neo4j_database: str
 ) -> None:
-    """The staged refresh (deletions first in the load's transaction) keeps LINKs exact."""
+    """The LINK upkeep (deletions first in the load's transaction) keeps LINKs exact through
+    loads, reloads and retractions, and equals a full rebuild."""
     neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_database)
     rdf = OxigraphStore()
-    projection = Neo4jProjection(neo4j_driver, neo4j_database, extensions=[LinkExtension(rdf)])
+    projection = Neo4jProjection(neo4j_driver, neo4j_database, links=LinkUpkeep(rdf))
     store = GraphStore(rdf, projection)
     store.ensure_schema()
     load_example(store)
     assert links_in_neo4j(neo4j_driver, neo4j_database) == expected(rdf) != {}
     store.load_articles(second_article())
     assert links_in_neo4j(neo4j_driver, neo4j_database) == expected(rdf)
+    niger = str(ID["country/NER"])
+    assert any(v["target"] == niger for v in expected(rdf).values())
     load_example(store)  # a reload rewrites the same LINKs
     assert links_in_neo4j(neo4j_driver, neo4j_database) == expected(rdf)
     store.retract_article(str(SECOND))

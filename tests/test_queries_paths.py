@@ -11,11 +11,12 @@ from neo4j import Driver
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.graphstore import GraphStore
-from graph.neo4j_store import Neo4jProjection
-from graph.queries import QueryLimits, QueryService, neo4j_queries, nx_queries
-from graph.queries.neo4j_links import all_link_records, ensure_link_schema, replace_all_links
-from graph.rdf_store import OxigraphStore
+from graph.backends import neo4j_queries, nx_queries
+from graph.neo4j.links import all_link_records, ensure_link_schema, replace_all_links
+from graph.neo4j.projection import Neo4jProjection
+from graph.queries import QueryLimits, QueryService
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
 from ontology.namespace import DG, ID
 
 ARTICLE = ID["article/dense-random"]

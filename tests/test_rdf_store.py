@@ -11,8 +11,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from graph.errors import InvalidData, QueryError, QueryTimeout, ResultTooLarge, WriteRejected
-from graph.rdf_store import OxigraphStore
-from graph.stores import AskResult, ConstructResult, Lit, QuadRow, SelectResult
+from graph.model import AskResult, ConstructResult, Lit, QuadRow, SelectResult
+from graph.rdf.store import OxigraphStore
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -144,7 +144,7 @@ def test_cached_reads_serve_one_thread_until_the_next_write(store: OxigraphStore
 def test_a_bulk_load_into_an_empty_store_is_read_from_memory_in_its_block(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
     store = OxigraphStore(tmp_path / "rdf")
     other = _variant_article()
     with store.cached_reads():
@@ -321,7 +321,7 @@ def test_awkward_literals_are_stored_exactly(
     store: OxigraphStore, bulk: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if bulk:
-        monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+        monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
     iri = "https://w3id.org/diplograph/id/article/awkward"
     subject = URIRef("https://w3id.org/diplograph/id/person/x")
     graph = Graph()
@@ -355,7 +355,7 @@ def test_an_invalid_iri_is_refused_and_changes_nothing(
     store: OxigraphStore, bulk: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if bulk:
-        monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
+        monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
     load(store, A1)
     store.replace_graph("https://w3id.org/diplograph/id/article/a", Graph())
     before = store.dump()
@@ -371,11 +371,11 @@ def test_an_invalid_iri_is_refused_and_changes_nothing(
 def test_a_bulk_load_in_parts_stores_every_graph(
     store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 0)
-    monkeypatch.setattr("graph.rdf_store.BULK_PART", 10)  # as many parts as allowed
+    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
+    monkeypatch.setattr("graph.rdf.store.BULK_PART", 10)  # as many parts as allowed
     articles = [A1, A2, *(Article(f"extra-{n}", f"Extra {n}") for n in range(5))]
     load(store, *articles)
     expected = OxigraphStore()
-    monkeypatch.setattr("graph.rdf_store.BULK_THRESHOLD", 10**9)
+    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 10**9)
     load(expected, *articles)
     assert nquads_lines(store.dump()) == nquads_lines(expected.dump())

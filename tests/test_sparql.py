@@ -21,9 +21,9 @@ from graph.errors import (
     StoreUnavailable,
     WriteRejected,
 )
-from graph.rdf_store import OxigraphStore
-from graph.sparql import GraphSparqlService, Negotiated, QueryForm
-from graph.sparql_check import CheckLimits, check_query
+from graph.rdf.sparql_check import CheckLimits, check_query
+from graph.rdf.sparql_service import GraphSparqlService, Negotiated, QueryForm
+from graph.rdf.store import OxigraphStore
 
 DG = "https://w3id.org/diplograph/ontology#"
 ID = "https://w3id.org/diplograph/id/"

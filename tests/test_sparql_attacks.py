@@ -179,7 +179,7 @@ def test_a_worker_that_dies_costs_one_query(client: httpx.Client, name: str) -> 
 ENGINE_SERVICE = """
 import sys
 import pyoxigraph
-from graph.sparql_worker import drop_network
+from graph.rdf.sparql_worker import drop_network
 
 note = drop_network()
 if note:

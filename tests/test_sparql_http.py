@@ -30,7 +30,7 @@ from api.problems import install_problem_handlers
 from api.routers.sparql import negotiate
 from api.routers.sparql import router as sparql_router
 from api.settings import Settings
-from graph.sparql import GraphSparqlService
+from graph.rdf.sparql_service import GraphSparqlService
 
 SPARQL_JSON = "application/sparql-results+json"
 PROBLEM = "application/problem+json"

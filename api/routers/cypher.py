@@ -1,7 +1,7 @@
 """``/cypher``: read-only Cypher on the Neo4j projection (POST JSON or GET ``?query=``).
 
 The query is checked with ``EXPLAIN`` and run in a READ transaction that is rolled back (see
-``graph.cypher``); parameters travel separately and are bound by the server. In the embedded
+``graph.neo4j.cypher``); parameters travel separately and are bound by the server. In the embedded
 default (no Neo4j configured) the endpoint answers 501 and says how to start Neo4j.
 """
 
@@ -15,8 +15,8 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_backends, get_settings
-from graph.cypher import MAX_NESTING, CypherResult, GraphCypherService
 from graph.errors import QueryError
+from graph.neo4j.cypher import MAX_NESTING, CypherResult, GraphCypherService
 
 router = APIRouter(tags=["cypher"])
 

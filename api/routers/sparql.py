@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_backends, get_settings
 from graph.errors import QueryError, WriteRejected
-from graph.sparql import (
+from graph.rdf.sparql_service import (
     GRAPH_MEDIA_TYPES,
     SOLUTION_MEDIA_TYPES,
     GraphSparqlService,

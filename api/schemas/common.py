@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.queries.model import Attribution, Concept, EntityRef, Evidence
+from ontology.classes import primary_type as entity_primary_type
 
 __all__ = [
     "MOU_ID",
@@ -33,9 +34,6 @@ MOU_ID = "agreement/6adbefced86e5f19"
 MOU_TITLE = "U.S.-Algeria Defense Cooperation Memorandum of Understanding"
 """Examples for the OpenAPI document (the agreement of the example article)."""
 
-TYPE_PRIORITY = ("Country", "Official", "Person", "Organization", "Region")
-"""The most specific entity type first: an official is shown as ``Official``, not ``Person``."""
-
 
 class ApiModel(BaseModel):
     """Base of every API model: immutable and strict about unknown fields."""
@@ -51,10 +49,7 @@ def json_response(model: BaseModel) -> Response:
 
 def primary_type(types: tuple[str, ...] | list[str]) -> str:
     """The one type a dashboard colours a node by (``Entity`` when none is known)."""
-    for name in TYPE_PRIORITY:
-        if name in types:
-            return name
-    return types[0] if types else "Entity"
+    return entity_primary_type(types) or (types[0] if types else "Entity")
 
 
 def next_offset(offset: int, limit: int, total: int) -> int | None:

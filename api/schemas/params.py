@@ -16,11 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
 from api.deps import get_backends
+from graph.errors import QueryError
 from graph.queries import GraphQueries, QueryLimits
-from graph.queries.entities import ENTITY_CLASSES
-from graph.queries.filters import StepFilter
-from graph.steps import RELATIONS, first_day, last_day
-from ontology.identifiers import DATE_PATTERN, check_partial_date, reference_problem
+from graph.queries.filters import StepFilter, entity_type, relation_kind
+from graph.rules.steps import RELATIONS
+from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
+from ontology.dates import DATE_PATTERN, check_partial_date, first_day, last_day
+from ontology.identifiers import reference_problem
 
 MAX_PAGE = QueryLimits.max_page
 """Largest ``limit`` of a page (the services' cap)."""
@@ -58,7 +60,7 @@ def invalid(parameter: str, message: str, value: Any = None, where: str = "query
 
 def check_date(value: str) -> str:
     """``value`` (spaces around it dropped) if it is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
-    and a real date (:func:`ontology.identifiers.check_partial_date`)."""
+    and a real date (:func:`ontology.dates.check_partial_date`)."""
     return check_partial_date(value.strip())
 
 
@@ -69,23 +71,18 @@ def _split(values: list[str]) -> list[str]:
 
 def check_relations(values: list[str]) -> list[str]:
     """Relation kinds (``agreement``, ``influence``… or ``relation:<notation>``)."""
-    found = _split(values)
-    for value in found:
-        if value not in RELATIONS and not (value.startswith("relation:") and len(value) > 9):
-            known = ", ".join(RELATIONS)
-            raise ValueError(f"unknown relation {value!r}; use one of {known} or relation:<kind>")
-    return found
+    try:
+        return [relation_kind(v) for v in _split(values)]
+    except QueryError as error:
+        raise ValueError(str(error)) from None
 
 
 def check_types(values: list[str]) -> list[str]:
     """Entity types, case-insensitive (``country`` → ``Country``)."""
-    by_lower = {c.lower(): c for c in ENTITY_CLASSES}
-    found = []
-    for value in _split(values):
-        if value.lower() not in by_lower:
-            raise ValueError(f"unknown type {value!r}; use one of {', '.join(ENTITY_CLASSES)}")
-        found.append(by_lower[value.lower()])
-    return found
+    try:
+        return [entity_type(v) for v in _split(values)]
+    except QueryError as error:
+        raise ValueError(str(error)) from None
 
 
 def clean_id(value: str) -> str:

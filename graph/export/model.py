@@ -3,7 +3,7 @@
 Selection (``graph.export.select``) produces a :class:`Subgraph`; each format module
 (``gexf``, ``graphml``, ``gephi_csv``, ``cytoscape``) turns one into a stream of text chunks.
 
-* Node ids are entity IRIs; edge ids are step IRIs (``graph.steps.step_uri``).
+* Node ids are entity IRIs; edge ids are step IRIs (``graph.rules.steps.step_uri``).
 * Attribute values are ``str``, ``int``, ``float``, ``bool``, a tuple of strings (written as one
   string joined by :data:`LIST_SEPARATOR` where a format has no lists) or None (absent). The
   schema (:class:`Attr`, declared once per subgraph) fixes each attribute's type, so a writer
@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from graph.steps import first_day, last_day
+from ontology.dates import first_day, last_day
 
 AttrType = Literal["string", "integer", "double", "boolean"]
 Value = str | int | float | bool | tuple[str, ...] | None
@@ -28,9 +28,6 @@ LIST_SEPARATOR = " | "
 
 RESERVED_NAMES = frozenset(("id", "label", "type", "kind", "weight", "start", "end"))
 """Names Gephi and the file formats use themselves; domain attributes never take them."""
-
-SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
-"""Relations whose steps have no direction (endpoints ordered by IRI, see ``graph.steps``)."""
 
 POINT_RELATIONS = frozenset(("event",))
 """Relations whose single date is the period they happened in (not the start of a state)."""
@@ -87,7 +84,7 @@ class Edge:
     relation: str
     label: str
     directed: bool = True
-    """False for symmetric relations (:data:`SYMMETRIC_RELATIONS`)."""
+    """False for symmetric relations (``Step.directed``)."""
     attributes: Mapping[str, Value] = field(default_factory=dict)
     spells: tuple[Spell, ...] = ()
     weight: float = 1.0

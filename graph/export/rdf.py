@@ -18,12 +18,11 @@ from collections.abc import Iterable, Iterator
 
 from rdflib import BNode as RdfBNode
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDFS, SKOS, XSD
 from rdflib.term import Node as RdfNode
 
 from graph.export.model import Subgraph
-from graph.stores import RDF_LANG_STRING, XSD_STRING, BNode, Lit, QuadRow, RDFStore, Term
-from ontology.namespace import DG, ID, PROV, SCHEMA, VOCAB
+from graph.model import RDF_LANG_STRING, XSD_STRING, BNode, Lit, QuadRow, RDFStore, Term
+from ontology.namespace import DG, PREFIXES
 
 MEDIA_TYPES = {
     "nquads": "application/n-quads",
@@ -32,17 +31,6 @@ MEDIA_TYPES = {
 }
 EXTENSIONS = {"nquads": "nq", "turtle": "ttl", "jsonld": "jsonld"}
 CHUNK = 2000
-PREFIXES = {
-    "dg": str(DG._NS),
-    "id": str(ID),
-    "v": str(VOCAB),
-    "schema": str(SCHEMA),
-    "prov": str(PROV),
-    "skos": str(SKOS),
-    "owl": str(OWL),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-}
 _FOLLOW = (str(DG.evidence), str(DG.post))
 """Predicates whose objects (evidence items, posts) are exported with the facts."""
 _ARTICLE = str(DG.inArticle)

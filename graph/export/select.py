@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from graph.batching import chunks
 from graph.errors import QueryError, ResultTooLarge
 from graph.export.model import (
     POINT_RELATIONS,
-    SYMMETRIC_RELATIONS,
     Attr,
     Edge,
     Node,
@@ -36,11 +36,11 @@ from graph.queries.filters import StepFilter
 from graph.queries.graphwalk import links, neighbourhood
 from graph.queries.refs import Refs, short_id
 from graph.queries.source import Described, GraphSource
-from graph.steps import Step, notation
+from graph.rules.steps import Step, notation
+from ontology.classes import primary_type as entity_primary_type
 
 DEFAULT_MAX_NODES = 50_000
 BATCH = 500
-TYPE_ORDER = ("Official", "Person", "Country", "Organization", "Region")
 
 NODE_ATTRS = (
     Attr("short_id", "string"),
@@ -142,18 +142,13 @@ def _too_many(count: int, cap: int) -> ResultTooLarge:
     )
 
 
-def _chunks(items: Sequence[str], size: int = BATCH) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _steps_among(
     source: GraphSource, nodes: Sequence[str], flt: StepFilter, exempt: frozenset[str]
 ) -> dict[str, Step]:
     """Steps passing ``flt`` whose two ends are both in ``nodes``, by uri."""
     keep = set(nodes)
     found: dict[str, Step] = {}
-    for batch in _chunks(sorted(keep)):
+    for batch in chunks(sorted(keep), BATCH):
         for steps in source.incident(batch, flt, exempt).values():
             for step in steps:
                 if step.source in keep and step.target in keep:
@@ -207,7 +202,7 @@ class SubgraphSelector:
         steps: dict[str, Step] = {}
         keep = set(actors)
         done = 0
-        for batch in _chunks(actors):
+        for batch in chunks(actors, BATCH):
             for found in source.incident(batch, flt, frozenset()).values():
                 for step in found:
                     if step.source in keep and step.target in keep:
@@ -272,7 +267,7 @@ class SubgraphSelector:
             degree[step.target] = degree.get(step.target, 0) + 1
         nodes = []
         done = 0
-        for batch in _chunks(picked.nodes):
+        for batch in chunks(picked.nodes, BATCH):
             described = self.queries.source.describe(list(batch))
             for uri in batch:
                 extra = dict(picked.extras.get(uri, {}))
@@ -285,8 +280,7 @@ class SubgraphSelector:
 
 def primary_type(types: Iterable[str]) -> str:
     """The most specific entity type (``Official`` over ``Person``), else ``Entity``."""
-    present = set(types)
-    return next((t for t in TYPE_ORDER if t in present), "Entity")
+    return entity_primary_type(types) or "Entity"
 
 
 def node_of(uri: str, refs: Refs, fact: Described | None, extra: dict[str, Value]) -> Node:
@@ -324,7 +318,7 @@ def edge_of(step: Step) -> Edge:
     spell = spell_of(step.start, step.end, point=step.relation in POINT_RELATIONS)
     quotes = tuple(dict.fromkeys(e.quote for e in step.evidence))
     claimants = tuple(dict.fromkeys(e.claimant for e in step.evidence if e.claimant))
-    symmetric = step.relation in SYMMETRIC_RELATIONS
+    symmetric = not step.directed
     attributes: dict[str, Value] = {
         "relation": step.relation,
         "relation_kind": step.kind,

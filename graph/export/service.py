@@ -17,8 +17,8 @@ from graph.errors import QueryError
 from graph.export import cytoscape, gephi_csv, gexf, graphml, rdf
 from graph.export.model import Subgraph
 from graph.export.select import Progress, Selection, SubgraphSelector
+from graph.model import QuadRow, RDFStore
 from graph.queries import QueryService
-from graph.stores import QuadRow, RDFStore
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from graph.queries.model import (
 )
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
-from graph.steps import first_day, last_day
+from ontology.dates import first_day, last_day
 
 AGREEMENT_TYPES = ("Contract", "Declaration", "MOU", "Roadmap", "Treaty")
 

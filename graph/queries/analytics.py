@@ -14,7 +14,7 @@ import networkx as nx
 
 from graph.queries.model import Broker, BrokersResult, Statistics
 from graph.queries.refs import Refs
-from graph.steps import RELATIONS
+from graph.rules.steps import RELATIONS
 
 EXACT_MAX_NODES = 2000
 """Exact betweenness up to this many nodes (or on an ego network); sampled beyond."""

@@ -1,38 +1,16 @@
-"""Entities (actors and regions) as the query services see them, read from the RDF store.
+"""Entities (actors and regions) as the query services see them, whichever backend reads them.
 
 An entity's ``types`` are the local names of its ``dg:`` classes, sorted (``("Official",
-"Person")``); its ``name`` is the smallest of the names the articles give (they normally agree).
+"Person")``); its ``name`` is the one most articles give (``graph.rules.records.most_stated``).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from graph.queries.sparql import SparqlReader
-from graph.steps import DG_NS
-from ontology.namespace import DG
-
-ENTITY_CLASSES = ("Country", "Organization", "Person", "Official", "Region")
-"""dg classes whose instances are entities (searchable, referable)."""
-ACTOR_TYPES = frozenset(("Country", "Organization", "Person", "Official"))
-
-_CLASS_VALUES = " ".join(f"<{DG_NS}{c}>" for c in ENTITY_CLASSES)
-
-ENTITY_TYPES = f"""
-SELECT DISTINCT ?s ?t WHERE {{
-  {{ SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} GRAPH ?g {{ ?s a ?c }} }} }}
-  GRAPH ?h {{ ?s a ?t }}
-  FILTER(STRSTARTS(STR(?t), "{DG_NS}"))
-}}"""
-
-ENTITY_LABELS = f"""
-SELECT DISTINCT ?s ?p ?v ?h WHERE {{
-  VALUES ?p {{ <{DG.name}> <{DG.alias}> }}
-  {{ SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {_CLASS_VALUES} }} GRAPH ?g {{ ?s a ?c }} }} }}
-  GRAPH ?h {{ ?s ?p ?v }}
-}}"""
+from ontology.classes import ACTOR_TYPES, DG_NS
+from ontology.classes import ENTITY_TYPES as ENTITY_TYPE_NAMES
 
 
 @dataclass(frozen=True)
@@ -55,16 +33,9 @@ def dg_types(values: Iterable[str]) -> tuple[str, ...]:
     names = set()
     for value in values:
         local = value.removeprefix(DG_NS)
-        if local in ENTITY_CLASSES:
+        if local in ENTITY_TYPE_NAMES:
             names.add(local)
     return tuple(sorted(names))
-
-
-def choose(values: dict[str, set[str]]) -> str | None:
-    """The value stated by the most graphs, ties to the smallest (as ``graph.projection``)."""
-    if not values:
-        return None
-    return min(values, key=lambda v: (-len(values[v]), v))
 
 
 def make_entity(
@@ -72,25 +43,3 @@ def make_entity(
 ) -> EntityInfo:
     """An :class:`EntityInfo` (types filtered to entity classes, aliases sorted and distinct)."""
     return EntityInfo(uri, dg_types(list(types)), name, tuple(sorted(set(aliases))))
-
-
-def read_entities(reader: SparqlReader) -> dict[str, EntityInfo]:
-    """Every actor and region of the store, by IRI (name chosen as the projection does)."""
-    types: dict[str, set[str]] = defaultdict(set)
-    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    aliases: dict[str, set[str]] = defaultdict(set)
-    for row in reader.select(ENTITY_TYPES):
-        if row["s"] and row["t"]:
-            types[row["s"]].add(row["t"])
-    for row in reader.select(ENTITY_LABELS):
-        subject, value = row["s"], row["v"]
-        if not (subject and value):
-            continue
-        if row["p"] == str(DG.name):
-            names[subject][value].add(row["h"] or "")
-        else:
-            aliases[subject].add(value)
-    return {
-        u: make_entity(u, types[u], choose(names.get(u, {})), aliases.get(u, set()))
-        for u in sorted(types)
-    }

@@ -18,7 +18,8 @@ from graph.queries.model import (
 )
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
-from graph.steps import first_day, notation
+from graph.rules.steps import notation
+from ontology.dates import first_day
 
 AGREEMENT_ROLES = {"PARTY": "party", "NEGOTIATED_BY": "negotiator", "ESTABLISHES": "established"}
 SIGNATURE_ROLES = {"SIGNATORY": "signatory", "ON_BEHALF_OF": "on-behalf-of"}

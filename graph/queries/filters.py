@@ -1,6 +1,6 @@
 """Step filters shared by both backends: relation kinds, node types and a date window.
 
-* ``relations``: kinds from :data:`graph.steps.RELATIONS`; ``relation`` means every
+* ``relations``: kinds from :data:`graph.rules.steps.RELATIONS`; ``relation`` means every
   ``relation:<notation>``, ``relation:ruled`` one of them. None = all.
 * ``node_types``: dg entity types (``Country``, ``Organization``, ``Person``, ``Official``); a
   step is followed only when the actor it leads to has one of them (the fixed ends of a query are
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import QueryError
-from graph.queries.entities import ENTITY_CLASSES
-from graph.steps import RELATIONS, Step, first_day, last_day, overlaps
-from ontology.identifiers import check_partial_date
+from graph.rules.steps import RELATIONS, Step
+from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
+from ontology.dates import check_partial_date, first_day, last_day, overlaps
 
 LINK_FILTER = """
 ($relations IS NULL OR l.relation IN $relations
@@ -44,34 +44,35 @@ def _check_date(value: str | None, name: str) -> None:
     try:
         check_partial_date(value)
     except ValueError as error:
-        raise QueryError(f"{name}: {error}") from error
+        raise QueryError(f"{name}: {error}") from None
+
+
+def entity_type(value: str) -> str:
+    """An entity type in its dg spelling (``country`` → ``Country``); QueryError if unknown."""
+    by_lower = {c.lower(): c for c in ENTITY_CLASSES}
+    found = by_lower.get(value.strip().lower())
+    if found is None:
+        raise QueryError(f"unknown type {value!r}; use one of {', '.join(ENTITY_CLASSES)}")
+    return found
+
+
+def relation_kind(value: str) -> str:
+    """A relation kind (``agreement``… or ``relation:<notation>``), checked; QueryError if not."""
+    key = value.strip()
+    if key not in RELATIONS and not (key.startswith("relation:") and len(key) > 9):
+        known = ", ".join(RELATIONS)
+        raise QueryError(f"unknown relation {value!r}; use one of {known} or relation:<kind>")
+    return key
 
 
 def normalise_types(types: Iterable[str] | None) -> frozenset[str] | None:
-    """Entity types in their dg spelling (``country`` → ``Country``); QueryError if unknown."""
-    if types is None:
-        return None
-    by_lower = {c.lower(): c for c in ENTITY_CLASSES}
-    found = set()
-    for value in types:
-        key = value.strip().lower()
-        if key not in by_lower:
-            raise QueryError(f"unknown entity type {value!r}; known: {', '.join(ENTITY_CLASSES)}")
-        found.add(by_lower[key])
-    return frozenset(found)
+    """Entity types in their dg spelling (see :func:`entity_type`); None stays None."""
+    return None if types is None else frozenset(entity_type(v) for v in types)
 
 
 def normalise_relations(relations: Iterable[str] | None) -> frozenset[str] | None:
-    """Relation kinds, checked; QueryError for an unknown one."""
-    if relations is None:
-        return None
-    found = set()
-    for value in relations:
-        key = value.strip()
-        if key not in RELATIONS and not (key.startswith("relation:") and len(key) > 9):
-            raise QueryError(f"unknown relation {value!r}; known: {', '.join(RELATIONS)}")
-        found.add(key)
-    return frozenset(found)
+    """Relation kinds, checked (see :func:`relation_kind`); None stays None."""
+    return None if relations is None else frozenset(relation_kind(v) for v in relations)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from graph.queries.paths import (
     rank_intermediaries,
     to_link_paths,
 )
-from graph.queries.refs import Refs, fold
+from graph.queries.refs import Refs
 from graph.queries.source import GraphSource
-from graph.steps import Step
+from graph.rules.steps import Step
+from ontology.text import fold
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.steps import Evidence, Step
+from graph.rules.steps import Evidence, Step
 
 __all__ = [
     "AgreementDetail",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from graph.errors import QueryTimeout
 from graph.queries.model import Intermediary, LinkPath
-from graph.steps import Step
+from graph.rules.steps import Step
 
 Adjacency = Callable[[str], list[tuple[str, Step]]]
 """Filtered neighbours of an actor: sorted (neighbour IRI, step) pairs."""

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from graph.errors import NotFound, QueryError
 from graph.queries.entities import EntityInfo
 from graph.queries.model import Concept, EntityRef
 from graph.queries.source import GraphSource
-from graph.steps import notation
-from ontology.namespace import ID, VOCAB
+from graph.rules.steps import notation
+from ontology.namespace import ID
+from ontology.namespace import concept as concept_of
 
 ID_BASE = str(ID)
 _SHORT_RX = re.compile(r"^[a-z][a-z0-9-]*/[^\s<>\"{}|^`\\]+$")
@@ -38,7 +38,7 @@ def concept_iri(scheme: str, value: str) -> str:
     text = value.strip()
     if text.startswith(("http://", "https://")):
         return text
-    return str(VOCAB[f"{scheme}/{text}"])
+    return str(concept_of(scheme, text))
 
 
 def concept(uri: str | None) -> Concept | None:
@@ -46,13 +46,6 @@ def concept(uri: str | None) -> Concept | None:
     if uri is None:
         return None
     return Concept(uri, notation(uri) or uri)
-
-
-def fold(text: str) -> str:
-    """Accents and case stripped, spaces collapsed (``"Saïd  X"`` → ``"said x"``)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(bare.split())
 
 
 def make_ref(uri: str, info: EntityInfo | None) -> EntityRef:

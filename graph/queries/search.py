@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from graph.queries.entities import EntityInfo
 from graph.queries.model import EntityHit, SearchResult
-from graph.queries.refs import fold, make_ref
+from graph.queries.refs import make_ref
+from ontology.text import fold
 
 MATCHES = ("exact", "prefix", "substring")
 """Match kinds, best first."""

@@ -1,7 +1,7 @@
 """The primitives a backend provides; every query service is built on them once (``service``).
 
 Two implementations: ``nx_source.NxSource`` (networkx view + the RDF store, facts described by
-running ``graph.projection`` in memory, so they read exactly like the Neo4j projection) and
+running ``graph.rules.records`` in memory, so they read exactly like the Neo4j projection) and
 ``neo4j_source.Neo4jSource`` (Cypher over the projection and the ``LINK`` relationships).
 """
 
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
 from graph.queries.paths import RawPath
-from graph.steps import Step
+from graph.rules.steps import Step
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,282 @@
+"""The Neo4j backend's primitives: Cypher over the projection and the ``LINK`` relationships.
+
+Every statement is a module-level constant with parameters. Two small fixed families are built
+at import time and selected by a value validated against a closed set, never from input text:
+``PATHS[h]`` for the path length ``h`` in ``1..MAX_HOPS`` (Cypher has no parameter for
+variable-length bounds) and ``INSTANCES[label]`` / ``COUNT[label]`` for the dg labels of
+:data:`LABELS` (labels cannot be parameters). Reads run in managed READ transactions
+(``session.execute_read``) with a timeout.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from neo4j import READ_ACCESS, Driver, ManagedTransaction, Record, unit_of_work
+from neo4j.exceptions import (
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.errors import (
+    InvalidData,
+    MemoryLimitExceeded,
+    QueryError,
+    QueryTimeout,
+    StoreUnavailable,
+)
+from graph.neo4j.links import step_from_link
+from graph.queries.entities import EntityInfo, make_entity
+from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
+from graph.queries.paths import RawPath
+from graph.queries.source import Described
+from graph.rules.steps import Step
+
+MAX_HOPS = 8
+LABELS = (
+    "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
+    "Organization", "Person", "Post", "Region", "Signature", "Tenure",
+)  # fmt: skip
+_ENTITY_WHERE = "(n:Country OR n:Organization OR n:Person OR n:Region)"
+
+ENTITIES = f"""
+MATCH (n:Resource) WHERE {_ENTITY_WHERE}
+RETURN n.uri AS uri, labels(n) AS labels, n.name AS name, n.alias AS alias
+"""
+ENTITY_INFOS = f"""
+UNWIND $uris AS u
+MATCH (n:Resource {{uri: u}}) WHERE {_ENTITY_WHERE}
+RETURN n.uri AS uri, labels(n) AS labels, n.name AS name, n.alias AS alias
+"""
+_INCIDENT_MATCH = f"""
+UNWIND $uris AS u
+MATCH (a:Resource {{uri: u}})-[l:LINK]-(b:Resource)
+WHERE {LINK_FILTER} AND (b.uri IN $exempt OR {NODE_FILTER.format(node="b")})
+"""
+INCIDENT = (
+    _INCIDENT_MATCH
+    + "RETURN u AS uri, startNode(l).uri AS source, endNode(l).uri AS target,"
+    + " properties(l) AS props"
+)
+DEGREES = _INCIDENT_MATCH + "RETURN u AS uri, count(l) AS degree"
+EDGES = f"""
+MATCH (a:Resource)-[l:LINK]->(b:Resource)
+WHERE {LINK_FILTER} AND {NODE_FILTER.format(node="a")} AND {NODE_FILTER.format(node="b")}
+RETURN a.uri AS source, b.uri AS target
+"""
+RELATION_COUNTS = "MATCH ()-[l:LINK]->() RETURN l.relation AS relation, count(*) AS n"
+DESCRIBE_NODES = """
+UNWIND $uris AS u
+MATCH (n:Resource {uri: u})
+OPTIONAL MATCH (n)-[r]->(m:Resource) WHERE r.uri IS NULL
+RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props,
+       collect([type(r), m.uri]) AS out
+"""
+DESCRIBE_RELATIONS = """
+UNWIND $uris AS u
+MATCH (a:Resource)-[:LINK {via: u}]->(b:Resource)
+WITH DISTINCT u, a, b
+MATCH (a)-[r]->(b) WHERE r.uri = u AND type(r) <> 'LINK'
+RETURN u AS uri, a.uri AS source, b.uri AS target, properties(r) AS props
+"""
+REFERRERS = """
+MATCH (f:Resource)-[r]->(:Resource {uri: $uri})
+WHERE type(r) IN $types AND r.uri IS NULL
+RETURN DISTINCT f.uri AS subject, type(r) AS type
+"""
+_PATH_RETURN = """
+RETURN [n IN nodes(p) | n.uri] AS nodes,
+       [l IN relationships(p) | {source: startNode(l).uri, target: endNode(l).uri,
+                                 props: properties(l)}] AS links
+LIMIT $limit
+"""
+
+READ_RETRY_BUDGET_S = 2.0
+"""Seconds a read may be retried on transient errors (leader switch, lost connection)."""
+
+
+def _path_query(hops: int) -> str:
+    """Simple paths of exactly ``hops`` LINKs between $source and $target (filters applied)."""
+    distinct = (
+        f"AND all(i IN range(1, {hops - 2}) WHERE all(j IN range(i + 1, {hops - 1})"
+        " WHERE nodes(p)[i] <> nodes(p)[j]))"
+        if hops >= 3
+        else ""
+    )
+    return f"""
+MATCH (a:Resource {{uri: $source}}), (b:Resource {{uri: $target}})
+MATCH p = (a)-[:LINK*{hops}..{hops}]-(b)
+WHERE all(l IN relationships(p) WHERE {LINK_FILTER})
+  AND all(n IN nodes(p)[1..-1] WHERE n <> a AND n <> b AND {NODE_FILTER.format(node="n")})
+  {distinct}
+{_PATH_RETURN}"""
+
+
+PATHS = {hops: _path_query(hops) for hops in range(1, MAX_HOPS + 1)}
+"""Path queries by exact length (the only variable-length family; see the module docstring)."""
+INSTANCES = {label: f"MATCH (n:{label}) RETURN n.uri AS uri" for label in LABELS}
+COUNT = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in LABELS}
+
+
+def _translate(error: Exception, timeout: float | None) -> Exception:
+    """The graph error for a driver error."""
+    code = error.code if isinstance(error, Neo4jError) else None
+    if isinstance(error, ClientError) and "TransactionTimedOut" in (code or ""):
+        return QueryTimeout(f"Neo4j query timed out: {error.message}", timeout=timeout)
+    if "OutOfMemory" in (code or ""):  # ...MemoryPoolOutOfMemoryError, TransactionOutOfMemory
+        return MemoryLimitExceeded(f"the query needs more memory than Neo4j allows: {error}")
+    if isinstance(error, ServiceUnavailable | SessionExpired):
+        return StoreUnavailable(f"Neo4j is unavailable: {error}")
+    if isinstance(error, Neo4jError):
+        return QueryError(f"Neo4j query failed: {error.message}")
+    return StoreUnavailable(f"Neo4j driver error: {error}")
+
+
+def _entity(record: Record | Mapping[str, Any]) -> EntityInfo:
+    """An :class:`EntityInfo` from a uri/labels/name/alias record."""
+    alias = record["alias"]
+    aliases = alias if isinstance(alias, list) else ([alias] if alias else [])
+    return make_entity(record["uri"], record["labels"], record["name"], [str(a) for a in aliases])
+
+
+class Neo4jSource:
+    """:class:`graph.queries.source.GraphSource` over the Neo4j projection and LINKs."""
+
+    def __init__(self, driver: Driver, database: str = "neo4j", timeout: float = 10.0) -> None:
+        """Read through ``driver`` in ``database``; ``timeout`` seconds per transaction."""
+        self._driver = driver
+        self._database = database
+        self._timeout = timeout
+
+    def read(self, query: str, timeout: float | None = None, **params: Any) -> list[Record]:
+        """Run one query in a managed READ transaction; driver errors become graph errors."""
+        limit = timeout if timeout is not None else self._timeout
+
+        @unit_of_work(timeout=limit)
+        def work(tx: ManagedTransaction) -> list[Record]:
+            return list(tx.run(query, params))
+
+        try:
+            with self._driver.session(
+                database=self._database,
+                default_access_mode=READ_ACCESS,
+                # The driver retries for 30 s by default; while Neo4j is down a dashboard wants
+                # its 503 now, not after half a minute of tied-up worker threads.
+                max_transaction_retry_time=min(limit, READ_RETRY_BUDGET_S),
+            ) as session:
+                return session.execute_read(work)
+        except (Neo4jError, DriverError) as error:
+            raise _translate(error, limit) from error
+
+    # ------------------------------------------------------------------ entities and steps
+
+    def entities(self) -> list[EntityInfo]:
+        """Every actor and region."""
+        return sorted((_entity(r) for r in self.read(ENTITIES)), key=lambda e: e.uri)
+
+    def entity_infos(self, uris: Sequence[str]) -> dict[str, EntityInfo]:
+        """The entities among ``uris``."""
+        return {r["uri"]: _entity(r) for r in self.read(ENTITY_INFOS, uris=list(uris))}
+
+    def incident(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[Step]]:
+        """Filtered steps touching each actor, sorted by uri."""
+        found: dict[str, dict[str, Step]] = {u: {} for u in uris}
+        params = flt.cypher_params()
+        for r in self.read(INCIDENT, uris=list(uris), exempt=sorted(exempt), **params):
+            step = step_from_link(r["source"], r["target"], r["props"])
+            found[r["uri"]][step.uri] = step
+        return {u: [steps[k] for k in sorted(steps)] for u, steps in found.items()}
+
+    def degrees(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, int]:
+        """Number of filtered steps touching each actor."""
+        params = flt.cypher_params()
+        counts = {u: 0 for u in uris}
+        for r in self.read(DEGREES, uris=list(uris), exempt=sorted(exempt), **params):
+            counts[r["uri"]] = int(r["degree"])
+        return counts
+
+    def paths(
+        self, source: str, target: str, hops: int, flt: StepFilter, limit: int, timeout: float
+    ) -> list[RawPath]:
+        """Up to ``limit`` simple paths of exactly ``hops`` LINKs."""
+        if not 1 <= hops <= MAX_HOPS:
+            raise InvalidData(f"hops must be between 1 and {MAX_HOPS}")
+        if source == target or limit <= 0:
+            return []
+        params = flt.cypher_params()
+        started = time.monotonic()
+        records = self.read(
+            PATHS[hops], timeout, source=source, target=target, limit=limit, **params
+        )
+        if time.monotonic() - started > timeout:
+            raise QueryTimeout("path enumeration ran out of time", timeout=timeout)
+        return [_raw_path(r) for r in records]
+
+    def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
+        """Ends of every LINK passing ``flt``."""
+        return [(r["source"], r["target"]) for r in self.read(EDGES, **flt.cypher_params())]
+
+    def relation_counts(self) -> dict[str, int]:
+        """LINKs by relation."""
+        return {r["relation"]: int(r["n"]) for r in self.read(RELATION_COUNTS)}
+
+    # ------------------------------------------------------------------ facts
+
+    def describe(self, uris: Sequence[str]) -> dict[str, Described]:
+        """Projected nodes of ``uris``, and Relation relationships for the others."""
+        wanted = list(dict.fromkeys(uris))
+        found: dict[str, Described] = {}
+        for r in self.read(DESCRIBE_NODES, uris=wanted):
+            out: dict[str, set[str]] = defaultdict(set)
+            for rel_type, target in r["out"]:
+                if rel_type is not None and target is not None:
+                    out[rel_type].add(target)
+            labels = tuple(sorted(set(r["labels"]) - {"Resource"}))
+            rels = {t: tuple(sorted(v)) for t, v in out.items()}
+            found[r["uri"]] = Described(r["uri"], labels, dict(r["props"]), rels)
+        rest = [u for u in wanted if u not in found]
+        if rest:
+            for r in self.read(DESCRIBE_RELATIONS, uris=rest):
+                targets = {"RELATION_SUBJECT": (r["source"],), "RELATION_OBJECT": (r["target"],)}
+                found[r["uri"]] = Described(r["uri"], ("Relation",), dict(r["props"]), targets)
+        return found
+
+    def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
+        """Subjects pointing at ``uri`` through relationships of ``rel_types``."""
+        records = self.read(REFERRERS, uri=uri, types=list(rel_types))
+        return sorted({(r["subject"], r["type"]) for r in records})
+
+    def instances(self, label: str) -> list[str]:
+        """Every node with the dg label ``label``."""
+        return sorted(r["uri"] for r in self.read(_pick(INSTANCES, label)))
+
+    def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
+        """Nodes per dg label."""
+        return {label: int(self.read(_pick(COUNT, label))[0]["n"]) for label in labels}
+
+
+def _pick(family: Mapping[str, str], label: str) -> str:
+    """The constant of a fixed family for a known label."""
+    if label not in family:
+        raise InvalidData(f"unknown label {label!r}")
+    return family[label]
+
+
+def _raw_path(record: Record) -> RawPath:
+    """(actors, steps) of a path record."""
+    links = record["links"]
+    steps = tuple(step_from_link(k["source"], k["target"], k["props"]) for k in links)
+    return (tuple(record["nodes"]), steps)
+
+
+Reader = Callable[..., list[Record]]

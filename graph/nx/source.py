@@ -1,0 +1,159 @@
+"""The networkx/SPARQL backend's primitives: the actor graph of ``graph.nx.view`` for steps and
+paths, the RDF store for facts (described by running ``graph.rules.records`` in memory, so they
+read exactly like the Neo4j projection)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from graph.model import RDFStore
+from graph.nx.view import ActorGraph, NxView
+from graph.queries.entities import EntityInfo
+from graph.queries.filters import StepFilter
+from graph.queries.paths import Adjacency, RawPath, paths_of_length
+from graph.queries.source import Described
+from graph.rdf.reader import SparqlReader, iri
+from graph.rules.records import dg_class, predicate_of, project_subjects, relationship_type
+from graph.rules.steps import Step
+
+INSTANCES = "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} FILTER(isIRI(?s)) }}"
+COUNT_INSTANCES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} }}"
+REFERRERS = (
+    "SELECT DISTINCT ?s ?p WHERE {{ VALUES ?p {{ {predicates} }}"
+    " GRAPH ?g {{ ?s ?p {target} }} FILTER(isIRI(?s)) }}"
+)
+
+
+class NxSource:
+    """:class:`graph.queries.source.GraphSource` over a networkx view and the RDF store."""
+
+    def __init__(self, store: RDFStore, view: NxView, reader: SparqlReader) -> None:
+        """Steps from ``view``, facts from ``store`` (SPARQL through ``reader``)."""
+        self._store = store
+        self._view = view
+        self._reader = reader
+
+    @property
+    def snapshot(self) -> ActorGraph:
+        """The current actor graph (rebuilt when the store changed)."""
+        return self._view.current()
+
+    # ------------------------------------------------------------------ entities and steps
+
+    def entities(self) -> list[EntityInfo]:
+        """Every actor and region."""
+        entities = self.snapshot.entities
+        return [entities[k] for k in sorted(entities)]
+
+    def entity_infos(self, uris: Sequence[str]) -> dict[str, EntityInfo]:
+        """The entities among ``uris``."""
+        entities = self.snapshot.entities
+        return {u: entities[u] for u in uris if u in entities}
+
+    def _passes(
+        self, snap: ActorGraph, step: Step, other: str, flt: StepFilter, exempt: frozenset[str]
+    ) -> bool:
+        """Whether a step may be followed to ``other``."""
+        if not flt.step_ok(step):
+            return False
+        return other in exempt or flt.node_ok(snap.graph.nodes[other].get("types", ()))
+
+    def incident(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[Step]]:
+        """Filtered steps touching each actor."""
+        snap = self.snapshot
+        return {
+            u: [s for s in snap.incident(u) if self._passes(snap, s, s.other(u), flt, exempt)]
+            for u in uris
+        }
+
+    def degrees(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, int]:
+        """Number of filtered steps touching each actor."""
+        return {u: len(steps) for u, steps in self.incident(uris, flt, exempt).items()}
+
+    def adjacency(self, flt: StepFilter, exempt: frozenset[str]) -> Adjacency:
+        """A cached, filtered adjacency function over the current snapshot."""
+        snap = self.snapshot
+        cache: dict[str, list[tuple[str, Step]]] = {}
+
+        def neighbours(node: str) -> list[tuple[str, Step]]:
+            found = cache.get(node)
+            if found is None:
+                pairs = [
+                    (s.other(node), s)
+                    for s in snap.incident(node)
+                    if self._passes(snap, s, s.other(node), flt, exempt)
+                ]
+                found = cache[node] = sorted(pairs, key=lambda p: (p[0], p[1].uri))
+            return found
+
+        return neighbours
+
+    def paths(
+        self, source: str, target: str, hops: int, flt: StepFilter, limit: int, timeout: float
+    ) -> list[RawPath]:
+        """Simple paths of exactly ``hops`` steps (DFS with distance pruning)."""
+        adjacency = self.adjacency(flt, frozenset((source, target)))
+        deadline = time.monotonic() + timeout
+        return paths_of_length(adjacency, source, target, hops, limit, deadline)
+
+    def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
+        """Ends of every step passing ``flt`` (both ends pass the type filter)."""
+        snap = self.snapshot
+        nodes = snap.graph.nodes
+        return [
+            (s.source, s.target)
+            for s in snap.steps.values()
+            if flt.step_ok(s)
+            and flt.node_ok(nodes[s.source].get("types", ()))
+            and flt.node_ok(nodes[s.target].get("types", ()))
+        ]
+
+    def relation_counts(self) -> dict[str, int]:
+        """Steps by relation."""
+        return dict(Counter(s.relation for s in self.snapshot.steps.values()))
+
+    # ------------------------------------------------------------------ facts
+
+    def describe(self, uris: Sequence[str]) -> dict[str, Described]:
+        """Nodes and Relation relationships of ``uris`` as the projection computes them."""
+        wanted = list(dict.fromkeys(uris))
+        projected = project_subjects(wanted, self._store.subject_quads)
+        out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        found: dict[str, Described] = {}
+        for rel in projected.relationships:
+            if rel.uri is None:
+                out[rel.start][rel.type].append(rel.end)
+            elif rel.uri in wanted:
+                targets = {"RELATION_SUBJECT": (rel.start,), "RELATION_OBJECT": (rel.end,)}
+                found[rel.uri] = Described(rel.uri, ("Relation",), dict(rel.properties), targets)
+        for node in projected.nodes:
+            labels = tuple(sorted(set(node.labels) - {"Resource"}))
+            rels = {t: tuple(sorted(set(v))) for t, v in out[node.uri].items()}
+            found[node.uri] = Described(node.uri, labels, dict(node.properties), rels)
+        return found
+
+    def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
+        """Subjects pointing at ``uri`` through the predicates of ``rel_types``."""
+        predicates = " ".join(iri(predicate_of(t)) for t in rel_types)
+        query = REFERRERS.format(predicates=predicates, target=iri(uri))
+        rows = self._reader.select(query)
+        return sorted({(r["s"] or "", relationship_type(r["p"] or "") or "") for r in rows})
+
+    def instances(self, label: str) -> list[str]:
+        """Every subject typed with the dg class ``label``."""
+        rows = self._reader.select(INSTANCES.format(cls=dg_class(label)))
+        return sorted({r["s"] for r in rows if r["s"]})
+
+    def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
+        """Distinct subjects per dg class."""
+        counts = {}
+        for label in labels:
+            rows = self._reader.select(COUNT_INSTANCES.format(cls=dg_class(label)))
+            counts[label] = int(rows[0]["n"] or 0) if rows else 0
+        return counts

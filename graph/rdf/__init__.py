@@ -1,0 +1,1 @@
+"""Everything that talks to pyoxigraph: the Oxigraph store, SPARQL service and formats."""

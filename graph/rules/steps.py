@@ -1,0 +1,484 @@
+"""Actor steps: one fact connecting two actors, derived from the RDF union by pure functions.
+
+Actors are countries, organisations and people (``dg:Country``, ``dg:Organization``,
+``dg:Person`` and its subclass ``dg:Official``). A *step* connects two actors through ONE fact and
+is what the graph queries walk on, in both backends (networkx over Oxigraph and Neo4j's ``LINK``
+relationships), so the rules live here once:
+
+* ``dg:Agreement`` (``agreement``): every pair among its parties, negotiators, established bodies,
+  and the signatories and on-behalf-of actors of its ``dg:Signature`` nodes;
+* ``dg:Signature`` (``signature``): signatory → each on-behalf-of actor;
+* ``dg:Commitment`` (``commitment``): every pair of its ``dg:actor``;
+* ``dg:Influence`` (``influence``): influencer → influenced; when the influenced is a ``dg:Region``,
+  influencer → every country the region ``dg:includes`` (the region itself is not an actor);
+* ``dg:Tenure`` (``tenure``): holder → the ``dg:postIn`` actor of the held post;
+* ``dg:Event`` (``event``): every pair of participants;
+* ``dg:Relation`` (``relation:<notation>``): subject → object;
+* ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` (``part-of`` / ``country`` /
+  ``nationality``): subject → object, with ``via`` None.
+
+Article metadata (author, publisher) and evidence ``dg:claimedBy`` are not steps; endpoints that
+are not actors (regions, posts, concepts) and self-loops are dropped. Symmetric facts (agreement,
+commitment, event) order their endpoints by IRI; directed ones keep their direction.
+
+Dates are partial ISO strings (``2025``, ``2025-01``, ``2025-01-22``, see ``ontology.dates``):
+an agreement step starts on its ``dateSigned``, a signature on its ``dg:date`` (else the
+agreement's), a commitment *ends* on its ``dueDate``; the others use ``startDate``/``endDate``.
+When articles disagree the earliest start and the latest end win. ``sources`` are the articles
+(named graphs) stating the fact plus the articles of its evidence; for a plain property step,
+the graphs stating the triple.
+
+Input is a flat list of quads ``(subject, predicate, object, graph)`` as strings (IRIs, or the
+lexical form of literals), read from the RDF store by ``graph.rules.step_reads``; nothing here
+does I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from rdflib.namespace import RDF
+
+from graph.rules.records import evidence_entries, most_stated
+from ontology.classes import ACTOR_CLASS_IRIS, DG_NS
+from ontology.dates import first_day, last_day
+from ontology.namespace import DG, ID
+
+Quad = tuple[str, str, str, str]
+"""(subject, predicate, object, graph); object is an IRI or a literal's lexical form."""
+
+RDF_TYPE = str(RDF.type)
+FACT_CLASSES = frozenset(
+    str(c)
+    for c in (
+        DG.Agreement,
+        DG.Signature,
+        DG.Commitment,
+        DG.Influence,
+        DG.Tenure,
+        DG.Event,
+        DG.Relation,
+    )
+)
+PLAIN_PREDICATES = {
+    str(DG.partOf): "part-of",
+    str(DG.country): "country",
+    str(DG.nationality): "nationality",
+}
+"""Direct actor → actor properties that are steps of their own (``via`` is None)."""
+
+RELATIONS = (
+    "agreement",
+    "signature",
+    "commitment",
+    "influence",
+    "tenure",
+    "event",
+    "relation",
+    "part-of",
+    "country",
+    "nationality",
+)
+"""Relation kinds; ``relation`` stands for every ``relation:<notation>``."""
+
+SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
+"""Relations whose steps have no direction: their endpoints are ordered by IRI."""
+
+STEP_PREDICATES = frozenset(
+    str(p)
+    for p in (
+        DG.party, DG.negotiatedBy, DG.establishes, DG.dateSigned, DG.agreement, DG.signatory,
+        DG.onBehalfOf, DG.date, DG.actor, DG.commitmentKind, DG.dueDate, DG.influencer,
+        DG.influenced, DG.influenceKind, DG.includes, DG.holder, DG.post, DG.postIn,
+        DG.participant, DG.eventKind, DG.relationSubject, DG.relationObject, DG.relationKind,
+        DG.startDate, DG.endDate, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
+        DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality,
+    )
+)  # fmt: skip
+"""Predicates (besides ``rdf:type``) whose quads the step rules read."""
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """What supports a fact: the article, the quote and who made the claim (name or words)."""
+
+    article: str
+    quote: str
+    claimant: str | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One fact connecting two actors (see the module docstring for the rules)."""
+
+    uri: str
+    source: str
+    target: str
+    relation: str
+    via: str | None
+    kind: str | None
+    start: str | None
+    end: str | None
+    sources: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def start_key(self) -> str | None:
+        """First day of ``start`` (``2025`` → ``2025-01-01``), for comparisons."""
+        return first_day(self.start)
+
+    @property
+    def end_key(self) -> str | None:
+        """Last day of ``end`` (``2025-02`` → ``2025-02-28``), for comparisons."""
+        return last_day(self.end)
+
+    @property
+    def directed(self) -> bool:
+        """False for a symmetric fact (agreement, commitment, event): source and target are
+        only ordered by IRI."""
+        return self.relation not in SYMMETRIC_RELATIONS
+
+    def other(self, actor: str) -> str:
+        """The endpoint that is not ``actor``."""
+        return self.target if actor == self.source else self.source
+
+
+# ------------------------------------------------------------------------------------- dates
+
+
+# ------------------------------------------------------------------------------------- index
+
+
+class FactIndex:
+    """Quads indexed by subject and predicate, with the graphs stating each value."""
+
+    def __init__(self, quads: Iterable[Quad]) -> None:
+        """Index ``quads`` (duplicates across graphs are merged)."""
+        values: dict[str, dict[str, dict[str, set[str]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(set))
+        )
+        self.subject_graphs: dict[str, set[str]] = defaultdict(set)
+        self.signatures: dict[str, set[str]] = defaultdict(set)
+        for s, p, o, g in quads:
+            values[s][p][o].add(g)
+            self.subject_graphs[s].add(g)
+            if p == str(DG.agreement):
+                self.signatures[o].add(s)
+        self._values = values
+
+    def all(self, subject: str, predicate: str) -> list[str]:
+        """Sorted objects of ``subject predicate``."""
+        found = self._values.get(subject)
+        return sorted(found.get(predicate, ())) if found else []
+
+    def one(self, subject: str, predicate: str) -> str | None:
+        """The object of ``subject predicate`` that wins when articles disagree, or None.
+
+        Chosen by :func:`graph.rules.records.most_stated`, as the projection chooses it.
+        """
+        found = self._values.get(subject)
+        return most_stated(found.get(predicate, {})) if found else None
+
+    def graphs(self, subject: str, predicate: str, obj: str) -> set[str]:
+        """The graphs (articles) stating one triple."""
+        found = self._values.get(subject)
+        return set(found.get(predicate, {}).get(obj, ())) if found else set()
+
+    def types(self, subject: str) -> set[str]:
+        """The ``rdf:type`` IRIs of ``subject``."""
+        found = self._values.get(subject)
+        return set(found.get(RDF_TYPE, ())) if found else set()
+
+    def is_actor(self, subject: str) -> bool:
+        """Whether ``subject`` is typed as a country, organisation or person."""
+        return not ACTOR_CLASS_IRIS.isdisjoint(self.types(subject))
+
+    def subjects(self) -> list[str]:
+        """Every indexed subject, sorted."""
+        return sorted(self._values)
+
+    def evidence(self, fact: str) -> list[Evidence]:
+        """The evidence items of ``fact`` (the projection's evidence rule), sorted."""
+        items: set[Evidence] = set()
+        for node in self.all(fact, str(DG.evidence)):
+            entries = evidence_entries(
+                self.all(node, str(DG.inArticle)) or self.subject_graphs[node],
+                self.all(node, str(DG.quote)),
+                self.all(node, str(DG.claimant)),
+                {
+                    iri: self.one(iri, str(DG.name)) or iri
+                    for iri in self.all(node, str(DG.claimedBy))
+                },
+            )
+            items.update(
+                Evidence(e.article, e.quote, e.claimant or None) for e in entries if e.quote
+            )
+        return sorted(items, key=_evidence_key)
+
+    def sources(self, fact: str, evidence: Iterable[Evidence]) -> tuple[str, ...]:
+        """Articles stating ``fact`` plus the articles of its evidence, sorted."""
+        return tuple(sorted(self.subject_graphs.get(fact, set()) | {e.article for e in evidence}))
+
+
+def _evidence_key(item: Evidence) -> tuple[str, str, str]:
+    """Sort key of an evidence item (None claimant first)."""
+    return (item.article, item.quote, item.claimant or "")
+
+
+# ------------------------------------------------------------------------------------- steps
+
+
+def step_uri(via: str | None, source: str, target: str, relation: str) -> str:
+    """Deterministic IRI of a step: a hash of its fact, endpoints and relation."""
+    key = "\x1f".join((via or "", source, target, relation))
+    return f"{ID}link/{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+
+
+def notation(iri: str | None) -> str | None:
+    """The notation of a concept IRI: its last path segment (``…/relation-kind/ruled``)."""
+    if iri is None:
+        return None
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class _Fact:
+    """What every step of one fact shares."""
+
+    via: str
+    relation: str
+    kind: str | None
+    start: str | None
+    end: str | None
+    evidence: tuple[Evidence, ...]
+    sources: tuple[str, ...]
+
+
+def _make(fact: _Fact, source: str, target: str) -> Step:
+    """The step of ``fact`` between two actors."""
+    return Step(
+        uri=step_uri(fact.via, source, target, fact.relation),
+        source=source,
+        target=target,
+        relation=fact.relation,
+        via=fact.via,
+        kind=fact.kind,
+        start=fact.start,
+        end=fact.end,
+        sources=fact.sources,
+        evidence=fact.evidence,
+    )
+
+
+def _fact(
+    index: FactIndex,
+    via: str,
+    relation: str,
+    kind: str | None,
+    dates: tuple[str | None, str | None],
+    extra: Iterable[Evidence] = (),
+) -> _Fact:
+    """Shared attributes of the steps of ``via`` (evidence, sources and dates)."""
+    evidence = tuple(sorted(set(index.evidence(via)) | set(extra), key=_evidence_key))
+    return _Fact(via, relation, kind, dates[0], dates[1], evidence, index.sources(via, evidence))
+
+
+def _dates(index: FactIndex, fact: str) -> tuple[str | None, str | None]:
+    """Earliest ``startDate`` and latest ``endDate`` of ``fact``."""
+    starts = index.all(fact, str(DG.startDate))
+    ends = index.all(fact, str(DG.endDate))
+    return (min(starts, key=_first) if starts else None, max(ends, key=_last) if ends else None)
+
+
+def _first(date: str) -> str:
+    """Sort key: first day of a partial date."""
+    return first_day(date) or ""
+
+
+def _last(date: str) -> str:
+    """Sort key: last day of a partial date."""
+    return last_day(date) or ""
+
+
+def _earliest(values: list[str]) -> str | None:
+    """The earliest of some partial dates, or None."""
+    return min(values, key=_first) if values else None
+
+
+def _pairs(index: FactIndex, fact: _Fact, members: Iterable[str]) -> Iterator[Step]:
+    """Steps between every pair of actor ``members`` (endpoints ordered by IRI)."""
+    actors = sorted({m for m in members if index.is_actor(m)})
+    for source, target in itertools.combinations(actors, 2):
+        yield _make(fact, source, target)
+
+
+def _directed(
+    index: FactIndex, fact: _Fact, sources: Iterable[str], targets: Iterable[str]
+) -> Iterator[Step]:
+    """Steps from every actor of ``sources`` to every actor of ``targets`` (no self-loops)."""
+    for source in sorted(set(sources)):
+        for target in sorted(set(targets)):
+            if source != target and index.is_actor(source) and index.is_actor(target):
+                yield _make(fact, source, target)
+
+
+def _agreement_kind(index: FactIndex, agreement: str) -> str:
+    """``mou``, ``treaty``… from the most specific dg class, else ``agreement``."""
+    names = sorted(t.removeprefix(DG_NS).lower() for t in index.types(agreement) if DG_NS in t)
+    specific = [n for n in names if n != "agreement"]
+    return specific[0] if specific else "agreement"
+
+
+def agreement_steps(index: FactIndex, agreement: str) -> Iterator[Step]:
+    """Pairs among parties, negotiators, bodies, signatories and on-behalf-of actors."""
+    members = set()
+    for predicate in (DG.party, DG.negotiatedBy, DG.establishes):
+        members.update(index.all(agreement, str(predicate)))
+    signer_evidence: dict[str, set[Evidence]] = defaultdict(set)
+    for signature in sorted(index.signatures.get(agreement, ())):
+        if str(DG.Signature) not in index.types(signature):
+            continue
+        signers = index.all(signature, str(DG.signatory))
+        members.update(signers)
+        members.update(index.all(signature, str(DG.onBehalfOf)))
+        for signer in signers:
+            signer_evidence[signer].update(index.evidence(signature))
+    signed = _earliest(index.all(agreement, str(DG.dateSigned)))
+    kind = _agreement_kind(index, agreement)
+    base = _fact(index, agreement, "agreement", kind, (signed, None))
+    for step in _pairs(index, base, members):
+        extra = signer_evidence.get(step.source, set()) | signer_evidence.get(step.target, set())
+        if not extra:
+            yield step
+            continue
+        fact = _fact(index, agreement, "agreement", kind, (signed, None), extra)
+        yield _make(fact, step.source, step.target)
+
+
+def signature_steps(index: FactIndex, signature: str) -> Iterator[Step]:
+    """Signatory → each actor it signed for."""
+    agreement = index.one(signature, str(DG.agreement))
+    date = _earliest(index.all(signature, str(DG.date)))
+    if date is None and agreement is not None:
+        date = _earliest(index.all(agreement, str(DG.dateSigned)))
+    fact = _fact(index, signature, "signature", None, (date, None))
+    yield from _directed(
+        index,
+        fact,
+        index.all(signature, str(DG.signatory)),
+        index.all(signature, str(DG.onBehalfOf)),
+    )
+
+
+def commitment_steps(index: FactIndex, commitment: str) -> Iterator[Step]:
+    """Pairs among the actors undertaking a commitment (ends on its due date)."""
+    due = index.all(commitment, str(DG.dueDate))
+    kind = notation(index.one(commitment, str(DG.commitmentKind)))
+    fact = _fact(
+        index, commitment, "commitment", kind, (None, max(due, key=_last) if due else None)
+    )
+    yield from _pairs(index, fact, index.all(commitment, str(DG.actor)))
+
+
+def influence_targets(index: FactIndex, influence: str) -> list[str]:
+    """The influenced actors; a region stands for every country it includes."""
+    targets: set[str] = set()
+    for influenced in index.all(influence, str(DG.influenced)):
+        if str(DG.Region) in index.types(influenced):
+            targets.update(index.all(influenced, str(DG.includes)))
+        else:
+            targets.add(influenced)
+    return sorted(targets)
+
+
+def influence_steps(index: FactIndex, influence: str) -> Iterator[Step]:
+    """Influencer → influenced (or → each country of an influenced region)."""
+    kind = notation(index.one(influence, str(DG.influenceKind)))
+    fact = _fact(index, influence, "influence", kind, _dates(index, influence))
+    influencers = index.all(influence, str(DG.influencer))
+    yield from _directed(index, fact, influencers, influence_targets(index, influence))
+
+
+def tenure_steps(index: FactIndex, tenure: str) -> Iterator[Step]:
+    """Holder → the actor the held post exists in."""
+    places = [
+        p for post in index.all(tenure, str(DG.post)) for p in index.all(post, str(DG.postIn))
+    ]
+    fact = _fact(index, tenure, "tenure", None, _dates(index, tenure))
+    yield from _directed(index, fact, index.all(tenure, str(DG.holder)), places)
+
+
+def event_steps(index: FactIndex, event: str) -> Iterator[Step]:
+    """Pairs among an event's participants."""
+    kind = notation(index.one(event, str(DG.eventKind)))
+    fact = _fact(index, event, "event", kind, _dates(index, event))
+    yield from _pairs(index, fact, index.all(event, str(DG.participant)))
+
+
+def relation_steps(index: FactIndex, relation: str) -> Iterator[Step]:
+    """Subject → object of a ``dg:Relation`` statement, as ``relation:<notation>``."""
+    kind = notation(index.one(relation, str(DG.relationKind)))
+    fact = _fact(index, relation, f"relation:{kind}", kind, _dates(index, relation))
+    yield from _directed(
+        index,
+        fact,
+        index.all(relation, str(DG.relationSubject)),
+        index.all(relation, str(DG.relationObject)),
+    )
+
+
+def plain_steps(index: FactIndex, subject: str) -> Iterator[Step]:
+    """``dg:partOf``, ``dg:country`` and ``dg:nationality`` of an actor, one step each."""
+    if not index.is_actor(subject):
+        return
+    for predicate, relation in PLAIN_PREDICATES.items():
+        for target in index.all(subject, predicate):
+            if target == subject or not index.is_actor(target):
+                continue
+            sources = tuple(sorted(index.graphs(subject, predicate, target)))
+            yield Step(
+                uri=step_uri(None, subject, target, relation),
+                source=subject,
+                target=target,
+                relation=relation,
+                via=None,
+                kind=None,
+                start=None,
+                end=None,
+                sources=sources,
+                evidence=(),
+            )
+
+
+_RULES = {
+    str(DG.Agreement): agreement_steps,
+    str(DG.Signature): signature_steps,
+    str(DG.Commitment): commitment_steps,
+    str(DG.Influence): influence_steps,
+    str(DG.Tenure): tenure_steps,
+    str(DG.Event): event_steps,
+    str(DG.Relation): relation_steps,
+}
+
+
+def fact_steps(index: FactIndex, fact: str) -> list[Step]:
+    """The steps of one fact node (empty for a subject that is not a fact)."""
+    found: dict[str, Step] = {}
+    for cls in sorted(index.types(fact) & FACT_CLASSES):
+        for step in _RULES[cls](index, fact):
+            found[step.uri] = step
+    return [found[k] for k in sorted(found)]
+
+
+def derive_steps(quads: Iterable[Quad] | FactIndex) -> list[Step]:
+    """Every step derivable from ``quads``, sorted by uri (no duplicates)."""
+    index = quads if isinstance(quads, FactIndex) else FactIndex(quads)
+    found: dict[str, Step] = {}
+    for subject in index.subjects():
+        for step in itertools.chain(fact_steps(index, subject), plain_steps(index, subject)):
+            found[step.uri] = step
+    return [found[k] for k in sorted(found)]

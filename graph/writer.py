@@ -1,0 +1,410 @@
+"""The facade that keeps the RDF store of record and the property-graph projection in step.
+
+A load (or retraction) replaces article graphs in the RDF store in one transaction, recomputes
+the records of every subject the change touches from the union of all article graphs, and
+applies them to the projection in one transaction. If the projection fails, the RDF store is
+restored to exactly its previous content and the error is raised: nothing is half-written.
+Writes are serialised by a lock; reads may run concurrently.
+
+A crash (SIGKILL, power loss) between the two stores' commits cannot be undone in process, so a
+durable :class:`graph.journal.StaleMarker` is set before the RDF store changes and cleared once
+both stores committed (or the RDF change was undone). Found at start-up, it means the projection
+may disagree with the RDF store: :meth:`GraphStore.sync` rebuilds it (the API does so in the
+background, ``/ready`` answering 503 "projection stale" until it is done; CLI commands before
+they run). A full rebuild rather than the touched subjects: they are only known once the RDF
+change is made, and a rebuild is correct whatever was interrupted (a sync, a restore).
+A write without a projection sets the marker too and leaves it: a projection of that data
+directory elsewhere (Neo4j configured later) is behind.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import BNode as RdfBNode
+from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from graph.errors import GraphError, InvalidData, NotFound
+from graph.journal import StaleMarker
+from graph.model import (
+    GraphSnapshot,
+    NodeRecord,
+    Progress,
+    Projection,
+    ProjectionChange,
+    ProjectionCounts,
+    RDFStore,
+    RelRecord,
+    SelectResult,
+    StoreCounts,
+)
+from graph.rules.records import (
+    EVIDENCE_CLASS,
+    REL_SUBJECT,
+    Projected,
+    project_subjects,
+)
+
+_RdfChange = Callable[[], GraphSnapshot]
+"""A change to the RDF store that returns the snapshot undoing it."""
+
+_REL_SUBJECT = URIRef(REL_SUBJECT)
+
+SYNC_BATCH = 2000
+"""Subjects projected per transaction by :meth:`GraphStore.sync`."""
+
+LOAD_BATCH = 2000
+"""Subjects projected per batch handed to a :class:`BatchedProjection` during a load."""
+
+_FOLDED_QUERY = f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{EVIDENCE_CLASS}> }} }}"
+"""Evidence nodes: they project to nothing of their own (folded into their facts)."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a load or retraction did."""
+
+    articles: tuple[str, ...]
+    triples: int
+    """Triples in the loaded graphs (0 for a retraction)."""
+    touched: int
+    """Subjects whose records were recomputed."""
+    nodes: int
+    relationships: int
+    """Records written to the projection (0 without one)."""
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    """Sizes of both stores."""
+
+    rdf: StoreCounts
+    projection: ProjectionCounts | None
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk write.
+
+    A load allocates hundreds of thousands of short-lived acyclic objects (terms, quads,
+    records); the collector's generation scans then cost more than the work itself (measured:
+    2-3x on 60k triples). Reference counting still frees them; the previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+RecordBatch = tuple[Sequence[NodeRecord], Sequence[RelRecord]]
+
+
+@runtime_checkable
+class BatchedProjection(Projection, Protocol):
+    """A projection that starts writing a change before all its records are computed."""
+
+    def apply_batches(self, reset: Sequence[str], batches: Iterable[RecordBatch]) -> None:
+        """Apply ``ProjectionChange(reset, every node, every relationship)`` of ``batches`` in
+        one transaction (all or nothing), consuming ``batches`` in the calling thread."""
+        ...
+
+
+def graph_touched(graph: Graph) -> set[str]:
+    """:func:`graph.rules.records.touched_subjects` of an rdflib graph about to be stored.
+
+    The same set as reading the graph back from the store once written, without the read.
+    """
+    touched = {str(s) for s, _p, _o in graph if isinstance(s, URIRef)}
+    touched.update(str(o) for o in graph.objects(None, _REL_SUBJECT) if isinstance(o, URIRef))
+    return touched
+
+
+def _graphs_touched(graphs: Iterable[Graph]) -> set[str]:
+    """:func:`graph_touched` of several graphs."""
+    touched: set[str] = set()
+    for graph in graphs:
+        touched |= graph_touched(graph)
+    return touched
+
+
+def snapshot_touched(snapshot: GraphSnapshot) -> set[str]:
+    """:func:`graph.rules.records.touched_subjects` of the former content of some graphs.
+
+    The snapshot holds it as N-Triples: parsing them is several times cheaper than reading the
+    graphs from the store (which decodes every term from its dictionary).
+    """
+    touched: set[str] = set()
+    for data in snapshot.graphs.values():
+        if not data:
+            continue
+        for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+            subject, obj = triple.subject, triple.object
+            if type(subject) is ox.NamedNode:
+                touched.add(subject.value)
+            if type(obj) is ox.NamedNode and triple.predicate.value == REL_SUBJECT:
+                touched.add(obj.value)
+    return touched
+
+
+def article_graphs(dataset: Dataset) -> dict[str, Graph]:
+    """The non-empty named graphs of ``dataset`` by IRI; triples outside them are refused."""
+    graphs: dict[str, Graph] = {}
+    for graph in dataset.graphs():
+        identifier = graph.identifier
+        if identifier == DATASET_DEFAULT_GRAPH_ID:
+            if len(graph):
+                raise InvalidData(
+                    f"{len(graph)} triples are in the default graph: every triple must be in "
+                    "the named graph of its article"
+                )
+            continue
+        if isinstance(identifier, RdfBNode):
+            raise InvalidData("an article graph must be named by an IRI, not a blank node")
+        if len(graph):
+            graphs[str(identifier)] = graph
+    return graphs
+
+
+def _written(pending: tuple[Future[None], int], total: int, on_progress: Progress | None) -> None:
+    """Wait for a batch write (raising its error), then report progress."""
+    future, done = pending
+    future.result()
+    if on_progress is not None:
+        on_progress(done, total)
+
+
+class GraphStore:
+    """The RDF store of record plus an optional projection (Neo4j), written together."""
+
+    def __init__(
+        self,
+        rdf: RDFStore,
+        projection: Projection | None = None,
+        *,
+        sync_batch: int = SYNC_BATCH,
+        marker: StaleMarker | None = None,
+    ) -> None:
+        self.rdf = rdf
+        self.projection = projection
+        self.sync_batch = sync_batch
+        self.marker = marker if marker is not None else StaleMarker(None)
+        self._stale = self.marker.present
+        self._lock = threading.RLock()
+
+    @property
+    def projection_stale(self) -> bool:
+        """Whether the projection may disagree with the RDF store until :meth:`sync` rebuilds
+        it: a write or sync was interrupted (marker found at start-up), or failed half-way."""
+        return self.projection is not None and self._stale
+
+    def repair(self) -> ProjectionCounts | None:
+        """Rebuild the projection when it may be stale (:meth:`sync`); None when it is not."""
+        if not self.projection_stale:
+            return None
+        return self.sync()
+
+    def ensure_schema(self) -> None:
+        """Create the projection's constraints and indexes (no-op without a projection)."""
+        if self.projection is not None:
+            self.projection.ensure_schema()
+
+    # ------------------------------------------------------------------ writes
+
+    def load_articles(self, dataset: Dataset) -> WriteResult:
+        """Load every named (article) graph of ``dataset``, replacing former versions."""
+        graphs = article_graphs(dataset)
+        if not graphs:
+            return WriteResult((), 0, 0, 0, 0)
+        return self.load_graphs(graphs)
+
+    def load_graphs(self, graphs: Mapping[str, Graph]) -> WriteResult:
+        """Load article graphs given by IRI (the same as :meth:`load_articles`)."""
+        non_empty = {iri: g for iri, g in graphs.items() if len(g)}
+        triples = sum(len(g) for g in non_empty.values())
+        return self._write(
+            list(non_empty), lambda: self.rdf.replace_graphs(non_empty), triples, non_empty
+        )
+
+    def retract_article(self, iri: str) -> WriteResult:
+        """Drop an article graph; what other articles still state stays, with fewer ``sources``.
+
+        Raises :class:`NotFound` if the store has no such graph.
+        """
+        return self.retract_articles([iri])
+
+    def retract_articles(self, iris: Sequence[str]) -> WriteResult:
+        """Drop several article graphs at once (see :meth:`retract_article`)."""
+        missing = [iri for iri in iris if not self.rdf.has_graph(iri)]
+        if missing:
+            raise NotFound(f"no article graph <{missing[0]}>")
+        return self._write(list(iris), lambda: self.rdf.drop_graphs(iris), 0)
+
+    def _write(
+        self,
+        iris: list[str],
+        change_rdf: _RdfChange,
+        triples: int,
+        new: Mapping[str, Graph] | None = None,
+    ) -> WriteResult:
+        """Change the RDF store, then the projection; undo the RDF change if the latter fails.
+
+        The subjects to recompute are those of the former content (the snapshot the change
+        returns, parsed) and of ``new``, the new content of the graphs (None when they are
+        dropped): neither is read back from the store.
+        """
+        with self._lock, paused_gc():
+            if self.projection is None:
+                self.marker.set("written without the projection")
+                change_rdf()
+                return WriteResult(tuple(iris), triples, 0, 0, 0)
+            self.projection.check()
+            self.marker.set("a write to both stores began")
+            with (
+                self._cached_reads(),
+                ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool,
+            ):
+                # computed while the RDF store loads (its bulk loader does not hold the GIL)
+                touching = pool.submit(_graphs_touched, list((new or {}).values()))
+                try:
+                    snapshot = change_rdf()
+                except InvalidData:
+                    self._agreed()  # refused before anything was written
+                    raise
+                try:
+                    touched = snapshot_touched(snapshot) | touching.result()
+                    projected = self._apply(sorted(touched))
+                except BaseException as error:
+                    self._restore(snapshot, error)
+                    self._agreed()  # the projection's transaction was rolled back
+                    raise
+                self._agreed()
+        return WriteResult(
+            tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
+        )
+
+    def _apply(self, subjects: list[str]) -> Projected:
+        """Recompute ``subjects`` from the RDF store and replace their records.
+
+        The projection and the projection's extensions (the LINK steps) read the same subjects:
+        when the store can, it decodes each of them once for both (``cached_reads``, which
+        :meth:`_write` opens before the RDF change: a bulk load may make it cheaper still).
+        """
+        assert self.projection is not None
+        with self._cached_reads():
+            if isinstance(self.projection, BatchedProjection):
+                return self._apply_batches(self.projection, subjects)
+            projected = project_subjects(subjects, self.rdf.subject_quads)
+            change = ProjectionChange(tuple(subjects), projected.nodes, projected.relationships)
+            self.projection.apply(change)
+        return projected
+
+    def _apply_batches(self, projection: BatchedProjection, subjects: list[str]) -> Projected:
+        """:meth:`_apply` with the records computed batch by batch while they are written
+        (the same records: each subject's depend on its own quads and its dependencies')."""
+        nodes: list[NodeRecord] = []
+        relationships: list[RelRecord] = []
+
+        def batches() -> Iterator[RecordBatch]:
+            for start in range(0, len(subjects), LOAD_BATCH):
+                batch = project_subjects(
+                    subjects[start : start + LOAD_BATCH], self.rdf.subject_quads
+                )
+                nodes.extend(batch.nodes)
+                relationships.extend(batch.relationships)
+                yield batch.nodes, batch.relationships
+
+        projection.apply_batches(subjects, batches())
+        return Projected(tuple(nodes), tuple(relationships))
+
+    def _cached_reads(self) -> AbstractContextManager[object]:
+        """The RDF store's ``cached_reads()`` block (Oxigraph), else a block doing nothing."""
+        cached: Callable[[], AbstractContextManager[object]] | None = getattr(
+            self.rdf, "cached_reads", None
+        )
+        return cached() if cached is not None else nullcontext()
+
+    def _agreed(self) -> None:
+        """Both stores hold the same content (unless a failed sync left the projection stale)."""
+        if not self._stale:
+            self.marker.clear()
+
+    def _restore(self, snapshot: GraphSnapshot, cause: BaseException) -> None:
+        """Put the RDF store back; if even that fails, say the stores may disagree."""
+        try:
+            self.rdf.restore(snapshot)
+        except Exception as error:
+            self._stale = True
+            raise GraphError(
+                f"the projection failed ({cause}) and restoring the RDF store failed too "
+                f"({error}); the stores may disagree: fix the cause and run `diplograph sync`"
+            ) from error
+
+    # ------------------------------------------------------------------ rebuild and stats
+
+    def sync(self, on_progress: Progress | None = None) -> ProjectionCounts:
+        """Rebuild the projection from the RDF store from scratch; returns its new counts.
+
+        Clears the projection, then projects every subject in batches of ``sync_batch``, one
+        transaction per batch (``on_progress(done, total)`` after each is written). The
+        clearing and each batch are written by a worker thread while the next batch is computed
+        (the projection's server works while Python reads the RDF store), in order, one at a
+        time. A failure leaves the projection partial, never the RDF store: run it again.
+        """
+        projection = self.projection
+        if projection is None:
+            raise GraphError("no projection is configured: nothing to sync")
+        with (
+            self._lock,
+            paused_gc(),
+            ThreadPoolExecutor(1, thread_name_prefix="diplograph-sync") as writer,
+        ):
+            projection.check()
+            projection.ensure_schema()
+            self.marker.set("a sync began")
+            self._stale = True  # until it ends: a failure leaves the projection partial
+            clearing = writer.submit(projection.clear)  # while the first batch is computed
+            subjects = self.rdf.subjects()
+            folded = self._folded()
+            total = len(subjects)
+            if on_progress is not None:
+                on_progress(0, total)
+            pending: tuple[Future[None], int] | None = None
+            for start in range(0, total, self.sync_batch):
+                batch = [s for s in subjects[start : start + self.sync_batch] if s not in folded]
+                projected = project_subjects(batch, self.rdf.subject_quads)
+                change = ProjectionChange((), projected.nodes, projected.relationships)
+                clearing.result()
+                if pending is not None:
+                    _written(pending, total, on_progress)
+                done = min(start + self.sync_batch, total)
+                pending = (writer.submit(projection.apply, change), done)
+            clearing.result()
+            if pending is not None:
+                _written(pending, total, on_progress)
+            projection.rebuilt()
+            self._stale = False
+            self.marker.clear()
+            return projection.counts()
+
+    def _folded(self) -> set[str]:
+        """Subjects that project to nothing of their own (evidence): a sync reads them only as
+        dependencies of their facts, not once more as subjects."""
+        result = self.rdf.query(_FOLDED_QUERY, union_default_graph=False)
+        assert isinstance(result, SelectResult)
+        return {row[0] for row in result.rows if isinstance(row[0], str)}
+
+    def stats(self) -> GraphStats:
+        """Sizes of the RDF store and of the projection (None without one)."""
+        projection = self.projection.counts() if self.projection is not None else None
+        return GraphStats(self.rdf.counts(), projection)

@@ -1,0 +1,66 @@
+"""Which ``dg:`` classes are actors and entities, and which type names an entity first.
+
+The one home of these rules: the loaders, the stores, both query backends, the API and the
+exporters import them from here.
+
+* **Actors** (``dg:Country``, ``dg:Organization``, ``dg:Person`` and its subclass
+  ``dg:Official``) are what the graph queries walk between.
+* **Entities** are the actors plus ``dg:Region``: what search and references resolve.
+* An entity's **primary type** is the most specific of its classes in :data:`TYPE_PRIORITY`
+  (an official is shown as ``Official``, not ``Person``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from rdflib import URIRef
+
+from ontology.namespace import DG
+
+DG_NS = str(DG._NS)
+"""``https://w3id.org/diplograph/ontology#``"""
+
+ACTOR_CLASSES: tuple[URIRef, ...] = (DG.Country, DG.Organization, DG.Person, DG.Official)
+ENTITY_CLASSES: tuple[URIRef, ...] = (*ACTOR_CLASSES, DG.Region)
+
+ACTOR_CLASS_IRIS = frozenset(str(c) for c in ACTOR_CLASSES)
+ENTITY_CLASS_IRIS = frozenset(str(c) for c in ENTITY_CLASSES)
+
+TYPE_PRIORITY: tuple[str, ...] = ("Country", "Official", "Person", "Organization", "Region")
+"""Local names of the entity classes, the most specific first."""
+
+ACTOR_TYPES = frozenset(("Country", "Organization", "Person", "Official"))
+"""Local names of the actor classes (Neo4j labels, API ``types``)."""
+ENTITY_TYPES = frozenset(TYPE_PRIORITY)
+"""Local names of the entity classes."""
+
+EntityKind = Literal["country", "organization", "person", "official", "region"]
+"""A fact sheet's entity ``type``."""
+
+ENTITY_KINDS: dict[URIRef, EntityKind] = {
+    DG.Country: "country",
+    DG.Official: "official",
+    DG.Person: "person",
+    DG.Organization: "organization",
+    DG.Region: "region",
+}
+"""Fact-sheet ``type`` of each entity class, the most specific first."""
+
+
+def local_name(iri: str) -> str:
+    """``https://w3id.org/diplograph/ontology#Country`` → ``Country`` (other IRIs unchanged)."""
+    return iri.removeprefix(DG_NS)
+
+
+def primary_type(types: Iterable[str]) -> str | None:
+    """The most specific entity type among class IRIs or local names, None if there is none."""
+    names = {local_name(t) for t in types}
+    return next((t for t in TYPE_PRIORITY if t in names), None)
+
+
+def entity_kind(types: Iterable[str]) -> EntityKind | None:
+    """The fact-sheet ``type`` (``official``, ``country``…) of an entity with these class IRIs."""
+    found = {str(t) for t in types}
+    return next((kind for cls, kind in ENTITY_KINDS.items() if str(cls) in found), None)
