@@ -24,6 +24,7 @@ from graph.errors import (
 from graph.rdf.sparql_check import CheckLimits, check_query
 from graph.rdf.sparql_service import GraphSparqlService, Negotiated, QueryForm
 from graph.rdf.store import OxigraphStore
+from tests.sparql_attacks import CHAIN_OPERATORS, chain_query
 
 DG = "https://w3id.org/diplograph/ontology#"
 ID = "https://w3id.org/diplograph/id/"
@@ -370,3 +371,11 @@ def test_on_disk_store_is_queried_through_a_fresh_snapshot_after_each_write(tmp_
         service.close()
         rdf.flush()
     assert not (tmp_path / "data" / "sparql-snapshots").exists()
+
+
+@pytest.mark.parametrize("operator", sorted(CHAIN_OPERATORS))
+def test_a_chain_is_counted_by_its_operands(operator: str) -> None:
+    """The limit is on operands: 500 pass, 501 are refused, whatever the operator."""
+    check_query(chain_query(operator, 500), CheckLimits())
+    with pytest.raises(QueryError, match="chain of 501 "):
+        check_query(chain_query(operator, 501), CheckLimits())

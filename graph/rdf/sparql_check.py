@@ -124,6 +124,16 @@ def _children(node: Any) -> list[Any]:
     return []
 
 
+def _width(node: Any) -> int:
+    """How many operands, patterns or steps a node joins: an expression chain is parsed as
+    ``{expr: first, other: [the rest]}``, so it joins one more than ``other`` holds."""
+    if isinstance(node, CompValue):
+        other = node.get("other")
+        if isinstance(other, ParseResults | list):
+            return len(other) + 1
+    return len(_children(node))
+
+
 def _walk(root: Any) -> Iterator[tuple[Any, int]]:
     """Every node of the tree with its depth, iteratively (the tree may be deep)."""
     stack = [(root, 1)]
@@ -143,7 +153,7 @@ def _measure(query: Any, limits: CheckLimits) -> None:
                 f"the query is nested too deeply: its parse tree is more than "
                 f"{limits.max_depth} levels deep (limit sparql_max_depth)"
             )
-        width = len(_children(node))
+        width = _width(node)
         if width > limits.max_chain:
             raise QueryError(
                 f"the query has a chain of {width} operands, patterns or path steps in one "
