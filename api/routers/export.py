@@ -9,6 +9,7 @@ file streams with its media type and a ``Content-Disposition`` attachment name.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any
 
@@ -104,6 +105,9 @@ async def export(
     mixed: Annotated[
         bool, Query(description="GEXF/CSV: symmetric relations as undirected edges (Gephi only)")
     ] = False,
+    inferred: Annotated[
+        bool, Query(description="also export inferred links (each with its rule); off by default")
+    ] = False,
 ) -> StreamingResponse:
     """Select the subgraph, then stream it in ``format``."""
     cap = get_settings(request).export_node_cap
@@ -112,6 +116,7 @@ async def export(
         invalid("max_nodes", message, max_nodes)
     nodes = max_nodes or cap
     selection = selection_of(seed, depth, link, k, type, relation, since, until, nodes, hub_cap)
+    selection = replace(selection, inferred=inferred)
     service = export_service_for(get_backends(request))
     result: Export = await run_in_threadpool(
         service.export, str(format.value), selection, mixed=mixed

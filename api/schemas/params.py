@@ -180,16 +180,29 @@ def check_window(since: str | None, until: str | None, names: tuple[str, str]) -
         invalid(names[1], f"{names[1]}={until} is before {names[0]}={since}", until)
 
 
+Inferred = Annotated[
+    bool,
+    Query(
+        description="also follow inferred links (an influence on a region applied to each "
+        "member country…), each marked `inferred: true` with its `rule`; off by default: "
+        "nothing inferred passes as stated",
+    ),
+]
+
+
 async def step_filter(
     relation: Relations = None,
     types: Types = None,
     since: Since = None,
     until: Until = None,
+    inferred: Inferred = False,
 ) -> StepFilter:
     """The step filter of a graph query (a FastAPI dependency; a coroutine, as it never
     blocks)."""
     check_window(since, until, ("since", "until"))
-    return StepFilter.of(relations=relation, node_types=types, since=since, until=until)
+    return StepFilter.of(
+        relations=relation, node_types=types, since=since, until=until, inferred=inferred
+    )
 
 
 def hop_cap(request: Request, value: int | None, parameter: str) -> int | None:
