@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -179,6 +179,23 @@ def check_window(since: str | None, until: str | None, names: tuple[str, str]) -
     if start is not None and end is not None and start > end:
         invalid(names[1], f"{names[1]}={until} is before {names[0]}={since}", until)
 
+
+ClaimedBy = Annotated[
+    str | None,
+    Query(
+        description="only facts whose evidence this actor vouches for (id or name); with "
+        "include=subordinates, any organisation or official of that state",
+        openapi_examples={"analyst": {"summary": "an analyst", "value": "person/martin-pimentel"}},
+    ),
+]
+Include = Annotated[
+    Literal["subordinates"] | None,
+    Query(
+        description="subordinates: the actor filters also match the organisations (ministries, "
+        "armed forces, commands, government: country / part-of chain) and officials (posts "
+        "held there) of the states given; the answer lists them in `included`",
+    ),
+]
 
 Inferred = Annotated[
     bool,

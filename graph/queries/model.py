@@ -13,6 +13,7 @@ from graph.rules.steps import Evidence, Step
 
 __all__ = [
     "AgreementDetail",
+    "AgreementEvent",
     "AgreementPage",
     "AgreementRole",
     "AgreementSummary",
@@ -299,6 +300,8 @@ class AgreementPage:
     limit: int
     offset: int
     items: tuple[AgreementSummary, ...]
+    included: tuple[EntityRef, ...] = ()
+    """The subordinates (organisations, officials) the actor filters also matched."""
 
 
 @dataclass(frozen=True)
@@ -336,6 +339,20 @@ class Body:
 
 
 @dataclass(frozen=True)
+class AgreementEvent:
+    """An event about an agreement (``dg:concerns``): its signing, a meeting, its termination."""
+
+    uri: str
+    kind: Concept | None
+    start: str | None
+    end: str | None
+    place: EntityRef | None
+    participants: tuple[EntityRef, ...]
+    description: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AgreementDetail:
     """An agreement with everything it says. Lists sorted by IRI (signatories by signatory
     IRI, commitments by IRI)."""
@@ -350,6 +367,8 @@ class AgreementDetail:
     bodies: tuple[Body, ...]
     evidence: Attribution
     sources: tuple[str, ...]
+    events: tuple[AgreementEvent, ...] = ()
+    """Events about the agreement, by start (undated last) then IRI."""
 
 
 @dataclass(frozen=True)
@@ -360,6 +379,8 @@ class InfluencePage:
     limit: int
     offset: int
     items: tuple[InfluenceInfo, ...]
+    included: tuple[EntityRef, ...] = ()
+    """The subordinates (organisations, officials) the actor filters also matched."""
 
 
 # ------------------------------------------------------------------------------------ timeline
@@ -377,6 +398,10 @@ class TimelineEntry:
     roles: tuple[str, ...]
     counterparts: tuple[EntityRef, ...]
     sources: tuple[str, ...]
+    kind: Concept | None = None
+    """The event or influence kind (None for other facts)."""
+    place: EntityRef | None = None
+    """Where an event took place or an agreement was signed."""
 
 
 @dataclass(frozen=True)
