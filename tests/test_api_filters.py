@@ -5,6 +5,7 @@ events."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,26 @@ def test_timeline_entries_say_the_event_kind_and_place(api_client: TestClient) -
     assert {e["kind"]["notation"] for e in events} == {"visit", "signing"}
     assert any(e["place"] and e["place"]["id"] == DZA for e in events)
     assert all(e["kind"] is None for e in body["entries"] if e["category"] == "tenure")
+
+
+# ------------------------------------------------------------------------------ cookbook
+
+
+COOKBOOK = Path(__file__).resolve().parents[1] / "docs" / "queries.md"
+
+
+def cookbook_requests() -> list[str]:
+    """The JSON API requests docs/queries.md gives that need no id filled in."""
+    text = COOKBOOK.read_text(encoding="utf-8")
+    found = re.findall(r"`GET (/[^`{…]+?)`", text)
+    return sorted({f for f in found if not f.startswith(("/cypher", "/sparql"))})
+
+
+def test_the_cookbooks_json_requests_answer(api_client: TestClient) -> None:
+    requests = cookbook_requests()
+    assert len(requests) >= 8
+    for request in requests:
+        response = api_client.get(request)
+        assert response.status_code == 200, (request, response.text)
+        body = response.json()
+        assert body.get("total", 1) > 0 or body.get("items") or body.get("entries"), request
