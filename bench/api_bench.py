@@ -354,6 +354,8 @@ def report(rows: list[Row], throughput: dict[str, dict[str, float]]) -> list[str
         head = f"{r.backend:9} {r.query:11} {r.channel:9} {len(r.ms):5}"
         lines.append(f"{head} {r.pct(50):9.2f} {r.pct(99):9.2f}")
     for backend, found in throughput.items():
+        if not found:  # wrk skipped
+            continue
         lines.append(
             f"{backend:9} detail      wrk       {found['rps']:.0f} req/s, p50 {found['p50_ms']:.1f}"
             f" ms, p99 {found['p99_ms']:.1f} ms, {found['errors']:.0f} non-2xx"

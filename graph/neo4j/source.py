@@ -60,9 +60,10 @@ BETWEEN = f"""
 UNWIND $pairs AS pair
 MATCH (a:Resource {{uri: pair[0]}})-[l:LINK]-(b:Resource {{uri: pair[1]}})
 WHERE {LINK_FILTER}
-RETURN pair[0] AS a, pair[1] AS b, startNode(l).uri AS source, endNode(l).uri AS target,
-       properties(l) AS props
+RETURN pair, collect([startNode(l) = a, properties(l)]) AS links
 """
+"""The LINKs between each pair, one row per pair (the driver decodes rows slowly: a hop of two
+hubs carries hundreds of facts); ``true`` when the LINK starts at the pair's first actor."""
 EDGES = f"""
 MATCH (a:Resource)-[l:LINK]->(b:Resource)
 WHERE {LINK_FILTER} AND {NODE_FILTER.format(node="a")} AND {NODE_FILTER.format(node="b")}
@@ -189,12 +190,18 @@ class Neo4jSource:
         self, pairs: Sequence[tuple[str, str]], flt: StepFilter
     ) -> dict[tuple[str, str], list[Step]]:
         """Passing LINKs between the two actors of each pair."""
-        found: dict[tuple[str, str], dict[str, Step]] = defaultdict(dict)
+        found: dict[tuple[str, str], list[Step]] = {}
         rows = [list(p) for p in pairs]
-        for r in self.read(BETWEEN, pairs=rows, **flt.cypher_params()):
-            step = step_from_link(r["source"], r["target"], r["props"])
-            found[(r["a"], r["b"])][step.uri] = step
-        return {p: [steps[k] for k in sorted(steps)] for p, steps in found.items()}
+        for pair, links in self.read(BETWEEN, pairs=rows, **flt.cypher_params()):
+            a, b = pair
+            steps = {
+                props["uri"]: step_from_link(a, b, props)
+                if forward
+                else step_from_link(b, a, props)
+                for forward, props in links
+            }
+            found[(a, b)] = [steps[k] for k in sorted(steps)]
+        return found
 
     def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
         """Ends of every LINK passing ``flt``."""
