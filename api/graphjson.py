@@ -2,7 +2,9 @@
 Cytoscape.js form of any of them (the models are in ``api.schemas.graph``).
 
 Rules: node ids are short entity ids; edge ids are step ids (``link/<hash>``), each edge once
-(paths share steps: a path lists edge ids); every edge's endpoints are among the nodes.
+(paths share steps: a path lists edge ids, hop by hop: a hop is every fact joining two
+consecutive actors); every edge's endpoints are among the nodes. Inferred edges (only with
+``inferred=true``) say ``inferred: true`` and their ``rule``.
 Agreements, commitments and events are undirected (their endpoints are ordered by IRI).
 """
 
@@ -24,6 +26,7 @@ from api.schemas.graph import (
     NeighbourhoodGraph,
     NeighbourhoodMeta,
     NeighbourNode,
+    PathCountOut,
     PathOut,
     PathsCytoscape,
     PathsGraph,
@@ -35,6 +38,7 @@ from graph.queries.model import (
     LinksResult,
     Neighbour,
     Neighbourhood,
+    PathCount,
     PathsResult,
 )
 from graph.queries.refs import short_id
@@ -93,6 +97,8 @@ def edge_of(step: Step) -> GraphEdge:
             EvidenceOut.model_construct(article=e.article, quote=e.quote, claimant=e.claimant)
             for e in step.evidence
         ],
+        inferred=step.inferred,
+        rule=step.rule,
     )
 
 
@@ -103,12 +109,19 @@ def edges_of(steps: Iterable[Step]) -> list[GraphEdge]:
 
 
 def path_of(path: LinkPath) -> PathOut:
-    """A path as node ids and edge ids (unvalidated, like the edges)."""
+    """A path as node ids and edge ids per hop (unvalidated, like the edges)."""
     return PathOut.model_construct(
-        length=len(path.steps),
+        length=path.length,
         nodes=[short_id(n) for n in path.nodes],
+        hops=[[short_id(s.uri) for s in hop] for hop in path.hops],
         edges=[short_id(s.uri) for s in path.steps],
+        inferred=path.inferred,
     )
+
+
+def counts_of(counts: Iterable[PathCount]) -> list[PathCountOut]:
+    """Paths per length."""
+    return [PathCountOut(length=c.length, paths=c.paths, exact=c.exact) for c in counts]
 
 
 # ------------------------------------------------------------------------------ neighbours
@@ -168,8 +181,11 @@ def links_graph(result: LinksResult) -> LinksGraph:
         source=EntityOut.of(result.source),
         target=EntityOut.of(result.target),
         k=result.max_hops,
+        inferred=result.inferred,
         truncated=result.truncated,
         reason=result.reason,
+        counts=counts_of(result.counts),
+        ranking="complete" if result.ranking_complete else "partial",
         intermediaries=[
             Intermediary(rank=rank, entity=EntityOut.of(i.entity), paths=i.paths, sources=i.sources)
             for rank, i in enumerate(result.intermediaries, start=1)
@@ -187,6 +203,8 @@ def paths_graph(result: PathsResult) -> PathsGraph:
         target=EntityOut.of(result.target),
         length=result.length,
         truncated=result.truncated,
+        reason=result.reason,
+        counts=counts_of(result.counts),
         paths=[path_of(p) for p in result.paths],
         nodes=_link_nodes(result.entities, result.source.uri, result.target.uri),
         edges=edges_of(_path_steps(result.paths)),

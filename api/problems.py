@@ -38,6 +38,7 @@ class ProblemKind:
 # Order matters: the first entry whose class matches (isinstance) wins, so subclasses come first.
 PROBLEM_TABLE: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (graph_errors.NotFound, ProblemKind(404, "not-found", "Not found")),
+    (graph_errors.AmbiguousName, ProblemKind(409, "ambiguous-name", "Ambiguous name")),
     (graph_errors.QueryTimeout, ProblemKind(504, "query-timeout", "Query timed out")),
     (graph_errors.StoreUnavailable, ProblemKind(503, "store-unavailable", "Store unavailable", 5)),
     (graph_errors.WriteRejected, ProblemKind(403, "write-rejected", "Write rejected")),

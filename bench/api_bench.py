@@ -48,6 +48,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -261,9 +262,10 @@ def measure(
 
 def baseline_row(edges: list[tuple[str, str]], pairs: list[Any], cap: int, repeat: int) -> Row:
     """networkx ``all_simple_paths(cutoff=3)`` capped at ``cap`` paths, same pairs, on the
-    actor multigraph (one edge per step; built before the clock starts)."""
+    actor graph (one edge per pair of actors joined by some step, as actor paths count them;
+    built before the clock starts)."""
     base = "https://w3id.org/diplograph/id/"
-    graph = nx.MultiGraph()
+    graph = nx.Graph()
     graph.add_edges_from(edges)
 
     def run(pair: tuple[str, str]) -> int:
@@ -322,7 +324,11 @@ def serve(port: int, nx_fix: bool) -> None:
 
 
 def wrk(url: str, ids: list[str], seconds: int) -> dict[str, float]:
-    """Requests per second and latency percentiles of entity detail under ``wrk``."""
+    """Requests per second and latency percentiles of entity detail under ``wrk`` (nothing
+    when ``wrk`` is not installed or ``seconds`` is 0)."""
+    if seconds <= 0 or shutil.which("wrk") is None:
+        print("wrk: skipped", flush=True)
+        return {}
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as out:
         out.write("\n".join(ids) + "\n")
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency"]
@@ -348,6 +354,8 @@ def report(rows: list[Row], throughput: dict[str, dict[str, float]]) -> list[str
         head = f"{r.backend:9} {r.query:11} {r.channel:9} {len(r.ms):5}"
         lines.append(f"{head} {r.pct(50):9.2f} {r.pct(99):9.2f}")
     for backend, found in throughput.items():
+        if not found:  # wrk skipped
+            continue
         lines.append(
             f"{backend:9} detail      wrk       {found['rps']:.0f} req/s, p50 {found['p50_ms']:.1f}"
             f" ms, p99 {found['p99_ms']:.1f} ms, {found['errors']:.0f} non-2xx"
@@ -441,6 +449,9 @@ def main() -> int:
     parser.add_argument("--nx-timeout", type=float, default=600.0)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--skip-nx-http", action="store_true")
+    parser.add_argument(
+        "--skip-nx", action="store_true", help="no networkx backend rows (baseline kept)"
+    )
     parser.add_argument("--json", type=Path, help="write the rows here")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -453,7 +464,7 @@ def main() -> int:
         load(args.data_dir, args.load, args.link_batch)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     rows, pairs, actors, neo4j_wrk = neo4j_phase(args)
-    nx_rows, nx_wrk = nx_phase(args, pairs, actors)
+    nx_rows, nx_wrk = ([], None) if args.skip_nx else nx_phase(args, pairs, actors)
     rows += nx_rows
     throughput = {"neo4j": neo4j_wrk} | ({"networkx": nx_wrk} if nx_wrk else {})
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)

@@ -20,6 +20,8 @@ pyoxigraph, rdflib and the neo4j driver into these, so callers (the API maps the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 DEFAULT_RETRY_AFTER = 5.0
 """Seconds a client should wait before retrying after :class:`StoreUnavailable`."""
 
@@ -64,6 +66,28 @@ class NotAcceptable(GraphError):
 
 class NotFound(GraphError):
     """The article, entity or resource asked for does not exist."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entity an ambiguous name may mean."""
+
+    id: str
+    name: str | None
+    types: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """The candidate as a problem entry."""
+        return {"id": self.id, "name": self.name, "types": list(self.types)}
+
+
+class AmbiguousName(GraphError):
+    """A name given where an id is expected matches several entities: ``problems`` lists the
+    candidates (give one of their ids instead)."""
+
+    def __init__(self, message: str, *, candidates: tuple[Candidate, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = candidates
 
 
 class ResultTooLarge(GraphError):

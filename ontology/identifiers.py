@@ -35,6 +35,7 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """A local id: lower-case letters, digits and hyphens."""
 _SLUG = re.compile(SLUG_PATTERN)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _NOT_IN_IRI = re.compile(r'[\x00-\x20\x7f-\x9f<>"{}|\\^`]')
 """Characters RFC 3987 does not allow anywhere in an IRI (spaces and controls included)."""
 
@@ -82,3 +83,17 @@ def iri_problem(value: str, what: str = "IRI") -> str | None:
 def name_problem(value: str, what: str = "name") -> str | None:
     """Why ``value`` is too long for an entity name or alias, or None."""
     return _too_long(what, value, MAX_NAME_LENGTH)
+
+
+def reference_or_name_problem(value: str, what: str = "id") -> str | None:
+    """Why ``value`` is neither an id (short id or IRI) nor a name within the limits, or None.
+
+    The API takes a name wherever it takes an id (``/links?a=Morocco``), and a name may hold
+    spaces; control characters are refused in both.
+    """
+    problem = reference_problem(value, what)
+    if problem is None:
+        return None
+    if name_problem(value, what) is None and not _CONTROL.search(value):
+        return None
+    return problem

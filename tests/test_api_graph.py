@@ -68,7 +68,7 @@ def test_links_algeria_russia_show_the_intermediaries_with_their_quotes(
     assert body["k"] == 3 and not body["truncated"]
     assert_graph(body)
     ranked = {i["entity"]["id"]: i for i in body["intermediaries"]}
-    for actor in (WAGNER, MLI, USA, SOVIET_UNION):
+    for actor in (WAGNER, USA, SOVIET_UNION):
         assert actor in ranked, f"{actor} missing from {sorted(ranked)}"
         quotes = [
             e["quote"]
@@ -81,6 +81,15 @@ def test_links_algeria_russia_show_the_intermediaries_with_their_quotes(
     assert [i["rank"] for i in body["intermediaries"]] == list(
         range(1, len(body["intermediaries"]) + 1)
     )
+    # Mali is linked to Russia only by a claim about the Sahel, applied to its member states:
+    # inferred, so absent by default, present and marked with inferred=true.
+    assert MLI not in ranked and not body["inferred"]
+    assert all(not e["inferred"] and e["rule"] is None for e in body["edges"])
+    wider = get(api_client, "/links", LinksGraph, a=DZA, b=RUS, k=3, inferred="true")
+    assert wider["inferred"] and MLI in {i["entity"]["id"] for i in wider["intermediaries"]}
+    marked = [e for e in wider["edges"] if e["inferred"]]
+    assert marked and {e["rule"] for e in marked} == {"region-membership"}
+    assert all(p["inferred"] for p in wider["paths"] if MLI in p["nodes"][1:-1])
 
 
 def test_links_paths_refer_to_the_graph(api_client: TestClient) -> None:
@@ -90,10 +99,19 @@ def test_links_paths_refer_to_the_graph(api_client: TestClient) -> None:
     assert roles[DZA] == "source" and roles[RUS] == "target"
     for path in body["paths"]:
         assert path["nodes"][0] == DZA and path["nodes"][-1] == RUS
-        assert path["length"] == len(path["edges"]) == len(path["nodes"]) - 1 <= 3
-        for hop, edge_id in enumerate(path["edges"]):
-            ends = {edges[edge_id]["source"], edges[edge_id]["target"]}
-            assert ends == {path["nodes"][hop], path["nodes"][hop + 1]}
+        assert len(set(path["nodes"])) == len(path["nodes"])  # distinct actors
+        assert path["length"] == len(path["hops"]) == len(path["nodes"]) - 1 <= 3
+        assert path["edges"] == [e for hop in path["hops"] for e in hop]
+        for hop, edge_ids in enumerate(path["hops"]):
+            assert edge_ids  # every hop carries at least one fact
+            for edge_id in edge_ids:
+                ends = {edges[edge_id]["source"], edges[edge_id]["target"]}
+                assert ends == {path["nodes"][hop], path["nodes"][hop + 1]}
+    # one path per sequence of actors, however many facts join them
+    sequences = [tuple(p["nodes"]) for p in body["paths"]]
+    assert len(sequences) == len(set(sequences))
+    assert sum(c["paths"] for c in body["counts"]) == len(body["paths"])
+    assert all(c["exact"] for c in body["counts"]) and body["ranking"] == "complete"
     assert len(body["edges"]) == len({e for p in body["paths"] for e in p["edges"]})
 
 
@@ -119,7 +137,7 @@ def test_links_in_cytoscape_form(api_client: TestClient) -> None:
 def test_shortest_paths(api_client: TestClient) -> None:
     body = get(api_client, "/paths", PathsGraph, a=DZA, b=MLI)
     assert body["length"] == 2 and body["paths"]
-    assert all(len(p["edges"]) == 2 for p in body["paths"])
+    assert all(len(p["hops"]) == 2 for p in body["paths"])
     assert_graph(body)
 
 

@@ -64,11 +64,12 @@ WAGNER_RUS = step(WAGNER, RUS, "part-of", "relation/2")
 
 
 def links_result() -> LinksResult:
-    """Three paths, two of them sharing the Algeria–Mali step."""
+    """Two actor paths: a direct hop carrying two parallel facts, and a three-hop path."""
     paths = (
-        LinkPath((DZA.uri, RUS.uri), (RUS_DZA_1,)),
-        LinkPath((DZA.uri, RUS.uri), (RUS_DZA_2,)),
-        LinkPath((DZA.uri, MLI.uri, WAGNER.uri, RUS.uri), (DZA_MLI, MLI_WAGNER, WAGNER_RUS)),
+        LinkPath((DZA.uri, RUS.uri), ((RUS_DZA_1, RUS_DZA_2),)),
+        LinkPath(
+            (DZA.uri, MLI.uri, WAGNER.uri, RUS.uri), ((DZA_MLI,), (MLI_WAGNER,), (WAGNER_RUS,))
+        ),
     )
     ranked = (Intermediary(MLI, 1, 1), Intermediary(WAGNER, 1, 1))
     return LinksResult(DZA, RUS, 3, paths, ranked, (DZA, MLI, RUS, WAGNER), False, None)
@@ -105,7 +106,10 @@ def test_links_roles_ranks_and_paths() -> None:
         (1, "country/MLI"),
         (2, "organization/wagner-group"),
     ]
-    long = graph.paths[2]
+    direct = graph.paths[0]
+    assert direct.length == 1 and len(direct.hops) == 1 and len(direct.hops[0]) == 2
+    assert direct.edges == direct.hops[0]
+    long = graph.paths[1]
     assert long.length == 3 and long.nodes[0] == "country/DZA" and long.nodes[-1] == "country/RUS"
 
 

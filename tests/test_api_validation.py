@@ -43,11 +43,12 @@ MY_PREFIXES = ("/entities", "/links", "/paths", "/brokers", "/influences", "/agr
         (f"{NEIGHBOURS}?offset=-1", "offset", "greater than or equal to 0"),
         (f"{NEIGHBOURS}?hub_cap=0", "hub_cap", "greater than or equal to 1"),
         ("/entities?q=", "q", "at least 1"),
-        ("/entities", "q", "required"),
         ("/entities?q=a&type=Country,planet", "type", "planet"),
         ("/agreements?signed_after=2025-13", "signed_after", "month 13"),
         ("/agreements?signed_after=2025&signed_before=2024", "signed_before", "before"),
         ("/influences?direction=up", "direction", "strengthening"),
+        ("/agreements?include=everyone", "include", "subordinates"),
+        (f"{LINKS}&inferred=maybe", "inferred", "bool"),
         ("/brokers?depth=9", "depth", "less than or equal to 3"),
     ],
 )
@@ -77,9 +78,9 @@ def test_relations_and_types_repeat_or_use_commas(nx_client: TestClient) -> None
     assert relations <= {"influence", "agreement"}
 
 
-def test_a_malformed_id_is_a_422_naming_the_parameter(nx_client: TestClient) -> None:
-    body = problem(nx_client.get("/entities/not an id"), 422)
-    assert "entity_id" in named_parameters(body) and "U+0020" in body["detail"]
+def test_text_that_is_neither_an_id_nor_a_name_is_a_404(nx_client: TestClient) -> None:
+    body = problem(nx_client.get("/entities/not an id"), 404)
+    assert "'not an id'" in body["detail"] and "name" in body["detail"]
 
 
 def test_an_iri_with_a_folded_double_slash_resolves(nx_client: TestClient) -> None:

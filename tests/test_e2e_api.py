@@ -132,8 +132,9 @@ def test_served_api_over_neo4j(server: str) -> None:
         assert links.status_code == 200, links.text
         body = links.json()
         ranked = {i["entity"]["id"] for i in body["intermediaries"]}
-        assert {WAGNER, MLI, USA, SOVIET_UNION} <= ranked
-        for actor in (WAGNER, MLI, USA, SOVIET_UNION):
+        assert {WAGNER, USA, SOVIET_UNION} <= ranked
+        assert MLI not in ranked  # reached only through a claim about the Sahel (inferred)
+        for actor in (WAGNER, USA, SOVIET_UNION):
             touching = [e for e in body["edges"] if actor in (e["source"], e["target"])]
             assert any(ev["quote"] for e in touching for ev in e["evidence"]), actor
 

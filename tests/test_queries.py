@@ -79,10 +79,19 @@ def test_links_algeria_russia_include_the_expected_intermediaries(service: Query
     result = service.links(DZA, RUS, max_hops=3)
     assert not result.truncated
     names = {i.entity.name for i in result.intermediaries}
-    assert {"Wagner Group", "Mali", "United States", "Soviet Union"} <= names
+    assert {"Wagner Group", "United States", "Soviet Union"} <= names
+    # Russia reaches Mali only through "instability Russia has brought to the Sahel": a region
+    # claim applied to its member states, which no article states of Mali itself.
+    assert "Mali" not in names
+    assert all(not s.inferred for p in result.paths for s in p.steps)
+    inferred = service.links(DZA, RUS, max_hops=3, flt=StepFilter(inferred=True))
+    assert "Mali" in {i.entity.name for i in inferred.intermediaries}
+    marked = [s for p in inferred.paths for s in p.steps if s.inferred]
+    assert marked and {s.rule for s in marked} == {"region-membership"}
     for path in result.paths:
-        assert len(path.steps) <= 3
+        assert path.length <= 3
         assert len(set(path.nodes)) == len(path.nodes)  # simple
+        assert all(path.hops)  # every hop carries at least one fact
         for step in path.steps:
             assert step.sources
             if step.via is not None:
@@ -168,7 +177,7 @@ def test_neighbours_hub_cap_and_filters(service: QueryService) -> None:
 def test_shortest_paths(service: QueryService) -> None:
     result = service.shortest_paths(LANGLEY, "organization/wagner-group")
     assert result.length == 2 and result.paths  # Langley - Algeria - Wagner Group
-    assert all(len(p.steps) == 2 for p in result.paths)
+    assert all(p.length == 2 for p in result.paths)
     assert all(p.nodes[1] == "https://w3id.org/diplograph/id/country/DZA" for p in result.paths)
 
 

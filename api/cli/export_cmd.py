@@ -43,6 +43,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--relation", action="append", metavar="KIND", help="relation kind")
     parser.add_argument("--since", help="date window start, YYYY[-MM[-DD]]")
     parser.add_argument("--until", help="date window end, YYYY[-MM[-DD]]")
+    parser.add_argument(
+        "--inferred", action="store_true", help="also export inferred links (with their rule)"
+    )
     parser.add_argument("--max-nodes", type=int, default=DEFAULT_MAX_NODES, help="node cap")
     parser.add_argument("--hub-cap", type=int, help="ego networks: do not expand larger hubs")
     parser.add_argument(
@@ -67,6 +70,7 @@ def selection_of(args: argparse.Namespace) -> Selection:
         relations=tuple(args.relation) if args.relation else None,
         since=args.since,
         until=args.until,
+        inferred=args.inferred,
         max_nodes=args.max_nodes,
         hub_cap=args.hub_cap,
     )

@@ -13,7 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from api.schemas.agreements import AgreementDetailOut, AgreementList
 from api.schemas.common import MOU_ID, json_response
 from api.schemas.params import (
+    ClaimedBy,
     Id,
+    Include,
     Limit,
     Offset,
     Queries,
@@ -34,7 +36,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def _actor(description: str, example: str, label: str) -> Any:
     """``Query`` of an optional actor filter."""
     return Query(
-        description=f"{description}: short id or IRI",
+        description=f"{description}: short id, IRI or name (an ambiguous name is a 409 listing "
+        "the candidates)",
         openapi_examples={label: {"summary": label, "value": example}},
     )
 
@@ -56,14 +59,18 @@ async def list_agreements(
     ] = None,
     signed_after: SignedAfter = None,
     signed_before: SignedBefore = None,
+    claimed_by: ClaimedBy = None,
+    include: Include = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
     """Agreements (MOUs, treaties, declarations, road maps…) with their parties, signatories
     and cooperation areas, by date signed (undated last). Filter by `party`, `signatory`,
     `area` and a window of signing dates (`signed_after`/`signed_before`, inclusive, partial
-    dates allowed). "Which agreements has Algeria signed?" is `/agreements?party=country/DZA`.
-    """
+    dates allowed). "Which agreements has Algeria signed?" is `/agreements?party=country/DZA`;
+    with `include=subordinates` also those of its ministries, armed forces and officials.
+    `area` matches the agreement's areas and its commitments'. `claimed_by` keeps the
+    agreements whose evidence that actor vouches for."""
     check_window(signed_after, signed_before, ("signed_after", "signed_before"))
     result = await run_in_threadpool(
         queries.agreements,
@@ -74,6 +81,8 @@ async def list_agreements(
         signed_until=signed_before,
         limit=limit,
         offset=offset,
+        claimed_by=clean_id(claimed_by) if claimed_by else None,
+        subordinates=include == "subordinates",
     )
     return json_response(AgreementList.of(result))
 

@@ -57,23 +57,24 @@ EntityId = Annotated[
 @router.get(
     "",
     response_model=EntityPage,
-    summary="Search entities by name or alias",
+    summary="Search entities by name or alias, or list them by type",
     responses={422: NOT_FOUND[422]},
 )
 async def search(
     queries: Queries,
     q: Annotated[
-        str,
+        str | None,
         Query(
             min_length=1,
             max_length=200,
-            description="Text to find in names and aliases (case and accents ignored).",
+            description="Text to find in names and aliases (case and accents ignored); "
+            "without it, every entity of the `type`s asked, by name (paginated).",
             openapi_examples={
                 "alias": {"summary": "an alias of Algeria", "value": "Algiers"},
                 "misspelt": {"summary": "a spelling in the press", "value": "Chengriha"},
             },
         ),
-    ],
+    ] = None,
     types: Types = None,
     limit: Limit = 20,
     offset: Offset = 0,
@@ -81,10 +82,11 @@ async def search(
     """Entities (countries, organisations, people, regions) whose name or alias matches `q`,
     best first: exact matches, then prefixes, then substrings, each by name. Case and accents
     are ignored, so `chengriha` finds Saïd Chanegriha. `type` narrows the hits
-    (repeat it or separate types with commas). Offset pagination: `next` is the offset of the
+    (repeat it or separate types with commas); without `q`, `/entities?type=organization`
+    lists every organisation by name. Offset pagination: `next` is the offset of the
     next page, null on the last one."""
     result = await run_in_threadpool(
-        queries.search, q, types=types or None, limit=limit, offset=offset
+        queries.search, q or "", types=types or None, limit=limit, offset=offset
     )
     return json_response(EntityPage.of(result))
 

@@ -11,6 +11,7 @@ is the same 422 naming the parameter as on every other route.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any
 
@@ -99,6 +100,9 @@ async def export(
     mixed: Annotated[
         bool, Query(description="GEXF/CSV: symmetric relations as undirected edges (Gephi only)")
     ] = False,
+    inferred: Annotated[
+        bool, Query(description="also export inferred links (each with its rule); off by default")
+    ] = False,
 ) -> StreamingResponse:
     """Select the subgraph, then stream it in ``format``."""
     cap = get_settings(request).export_node_cap
@@ -108,6 +112,7 @@ async def export(
     check_window(since, until, ("since", "until"))
     nodes = max_nodes or cap
     selection = selection_of(seed, depth, link, k, types, relation, since, until, nodes, hub_cap)
+    selection = replace(selection, inferred=inferred)
     service = export_service_for(get_backends(request))
     result: Export = await run_in_threadpool(
         service.export, str(format.value), selection, mixed=mixed

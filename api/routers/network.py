@@ -27,10 +27,12 @@ from api.schemas.graph import (
 )
 from api.schemas.params import (
     MAX_DEPTH,
+    ClaimedBy,
     Format,
     GraphFormat,
     Id,
     Ids,
+    Include,
     Limit,
     Offset,
     Queries,
@@ -57,7 +59,8 @@ def _end(name: str, example: str, label: str) -> Any:
     """``Query`` of an end of a links or paths query."""
     return Query(
         min_length=1,
-        description=f"{name}: short id (`country/DZA`) or IRI of an actor.",
+        description=f"{name}: short id (`country/DZA`), IRI or name (`Algeria`) of an actor; "
+        "an ambiguous name is a 409 problem listing the candidates.",
         openapi_examples={label: {"summary": label, "value": example}},
     )
 
@@ -203,12 +206,17 @@ async def influences(
         Literal["strengthening", "weakening"] | None,
         Query(description="whether the influence grows or fades"),
     ] = None,
+    claimed_by: ClaimedBy = None,
+    include: Include = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Response:
     """Directed influences (influencer, influenced actor or region, kind, direction, period)
     with their evidence, by start date (undated last). "How does Russia influence Algeria?"
-    is `/influences?influencer=country/RUS&influenced=country/DZA`."""
+    is `/influences?influencer=country/RUS&influenced=country/DZA`. Actors are ids or names;
+    `include=subordinates` widens `influencer`/`influenced`/`claimed_by` to a state's
+    organisations and officials; `claimed_by` keeps what that actor vouches for. An influence
+    on a region is listed as such, never as an influence on each member country."""
     result = await run_in_threadpool(
         queries.influences,
         influencer=clean_id(influencer) if influencer else None,
@@ -217,5 +225,7 @@ async def influences(
         direction=direction,
         limit=limit,
         offset=offset,
+        claimed_by=clean_id(claimed_by) if claimed_by else None,
+        subordinates=include == "subordinates",
     )
     return json_response(InfluenceList.of(result))

@@ -17,6 +17,7 @@ from api.schemas.common import (
 from api.schemas.entities import InfluenceOut
 from graph.queries.model import (
     AgreementDetail,
+    AgreementEvent,
     AgreementPage,
     AgreementSummary,
     Body,
@@ -68,12 +69,17 @@ class AgreementList(PageOut):
     """A page of agreements by date signed (undated last)."""
 
     items: list[AgreementSummaryOut]
+    included: list[EntityOut] = Field(
+        description="with include=subordinates: the organisations and officials of the actors "
+        "asked for that the filters also matched"
+    )
 
     @classmethod
     def of(cls, page: AgreementPage) -> AgreementList:
         """From an agreement page."""
         return cls(
             items=[AgreementSummaryOut.of(a) for a in page.items],
+            included=[EntityOut.of(e) for e in page.included],
             **PageOut.fields(page.total, page.limit, page.offset),
         )
 
@@ -145,6 +151,33 @@ class BodyOut(ApiModel):
         )
 
 
+class AgreementEventOut(ApiModel):
+    """An event about the agreement (its signing, a meeting, its termination…)."""
+
+    id: str = Field(examples=["event/5f1c0e"])
+    kind: ConceptOut | None
+    start: str | None = Field(examples=["2025-01-22"])
+    end: str | None = Field(examples=[None])
+    place: EntityOut | None
+    participants: list[EntityOut]
+    description: str | None
+    sources: list[str]
+
+    @classmethod
+    def of(cls, event: AgreementEvent) -> AgreementEventOut:
+        """From an agreement event."""
+        return cls(
+            id=short_id(event.uri),
+            kind=ConceptOut.maybe(event.kind),
+            start=event.start,
+            end=event.end,
+            place=EntityOut.of(event.place) if event.place else None,
+            participants=[EntityOut.of(p) for p in event.participants],
+            description=event.description,
+            sources=list(event.sources),
+        )
+
+
 class AgreementDetailOut(AgreementSummaryOut):
     """An agreement with everything the articles say about it."""
 
@@ -157,6 +190,9 @@ class AgreementDetailOut(AgreementSummaryOut):
     bodies: list[BodyOut] = Field(description="bodies it establishes")
     evidence: AttributionOut
     sources: list[str] = Field(description="articles (IRIs) reporting the agreement")
+    events: list[AgreementEventOut] = Field(
+        description="events about it (signing, meetings, termination), by start date"
+    )
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -173,6 +209,7 @@ class AgreementDetailOut(AgreementSummaryOut):
             bodies=[BodyOut.of(b) for b in detail.bodies],
             evidence=AttributionOut.of(detail.evidence),
             sources=list(detail.sources),
+            events=[AgreementEventOut.of(e) for e in detail.events],
         )
 
 
@@ -180,11 +217,16 @@ class InfluenceList(PageOut):
     """A page of influences by start (undated last)."""
 
     items: list[InfluenceOut]
+    included: list[EntityOut] = Field(
+        description="with include=subordinates: the organisations and officials of the actors "
+        "asked for that the filters also matched"
+    )
 
     @classmethod
     def of(cls, page: InfluencePage) -> InfluenceList:
         """From an influence page."""
         return cls(
             items=[InfluenceOut.of(i) for i in page.items],
+            included=[EntityOut.of(e) for e in page.included],
             **PageOut.fields(page.total, page.limit, page.offset),
         )

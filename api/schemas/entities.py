@@ -45,7 +45,10 @@ class EntityHitOut(ApiModel):
     entity: EntityOut
     aliases: list[str] = Field(examples=[["Algiers", "People's Democratic Republic of Algeria"]])
     matched: str = Field(description="the name or alias that matched", examples=["Algiers"])
-    match: Literal["exact", "prefix", "substring"] = Field(examples=["exact"])
+    match: Literal["exact", "prefix", "substring", "listed"] = Field(
+        description="listed: no search text was given (every entity of the types asked)",
+        examples=["exact"],
+    )
 
     @classmethod
     def of(cls, hit: EntityHit) -> EntityHitOut:
@@ -199,6 +202,10 @@ class TimelineEntryOut(ApiModel):
     roles: list[str] = Field(examples=[["signatory"]])
     counterparts: list[EntityOut]
     sources: list[str]
+    kind: ConceptOut | None = Field(description="event or influence kind")
+    place: EntityOut | None = Field(
+        description="where an event took place or an agreement was signed"
+    )
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
@@ -211,6 +218,8 @@ class TimelineEntryOut(ApiModel):
             label=entry.label,
             roles=list(entry.roles),
             counterparts=[EntityOut.of(c) for c in entry.counterparts],
+            kind=ConceptOut.maybe(entry.kind),
+            place=EntityOut.of(entry.place) if entry.place else None,
             sources=list(entry.sources),
         )
 

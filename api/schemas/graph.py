@@ -38,6 +38,7 @@ __all__ = [
     "NeighbourhoodCytoscape",
     "NeighbourhoodGraph",
     "NeighbourhoodMeta",
+    "PathCountOut",
     "PathOut",
     "PathsCytoscape",
     "PathsGraph",
@@ -96,17 +97,43 @@ class GraphEdge(ApiModel):
     end: str | None = Field(examples=[None])
     sources: list[str] = Field(description="articles (IRIs) stating the fact")
     evidence: list[EvidenceOut] = Field(description="quotes supporting the fact")
+    inferred: bool = Field(
+        description="true when no article states this link between these two actors and a "
+        "rule inferred it (only with inferred=true)",
+        examples=[False],
+    )
+    rule: str | None = Field(
+        description="the inference rule of an inferred edge (docs/data-model.md)",
+        examples=[None, "region-membership"],
+    )
 
 
 class PathOut(ApiModel):
-    """One path: its node ids (first to last) and the edge ids between them."""
+    """One actor path: distinct actors (first to last); each hop between two consecutive
+    actors carries every fact joining them."""
+
+    length: int = Field(description="hops (actors minus one)", examples=[2])
+    nodes: list[str] = Field(examples=[["country/DZA", "country/MLI", "country/RUS"]])
+    hops: list[list[str]] = Field(
+        description="for each hop, the ids of the edges (facts) joining its two actors",
+        examples=[[["link/0a1b…", "link/4e5f…"], ["link/2c3d…"]]],
+    )
+    edges: list[str] = Field(
+        description="the edge ids of every hop, hop after hop; the articles and quotes are on "
+        "the edges",
+        examples=[["link/0a1b…", "link/4e5f…", "link/2c3d…"]],
+    )
+    inferred: bool = Field(
+        description="true when some hop rests only on inferred edges", examples=[False]
+    )
+
+
+class PathCountOut(ApiModel):
+    """How many actor paths of one length exist."""
 
     length: int = Field(examples=[2])
-    nodes: list[str] = Field(examples=[["country/DZA", "country/MLI", "country/RUS"]])
-    edges: list[str] = Field(
-        description="edge ids; the articles and quotes are on the edges",
-        examples=[["link/0a1b…", "link/2c3d…"]],
-    )
+    paths: int = Field(description="paths of this length (a lower bound unless exact)")
+    exact: bool = Field(description="false when counting stopped at its limit or in time")
 
 
 class Intermediary(ApiModel):
@@ -149,11 +176,18 @@ class LinksMeta(ApiModel):
 
     source: EntityOut
     target: EntityOut
-    k: int = Field(description="most steps a path may take", examples=[3])
+    k: int = Field(description="most hops a path may take", examples=[3])
+    inferred: bool = Field(description="whether inferred edges were allowed (inferred=true)")
     truncated: bool = Field(description="the path cap or the time limit stopped the search")
     reason: Literal["path-cap", "timeout"] | None = Field(examples=[None])
+    counts: list[PathCountOut] = Field(
+        description="actor paths per length, 1..k (exact, or a lower bound when truncated)"
+    )
+    ranking: Literal["complete", "partial"] = Field(
+        description="partial: the intermediaries are ranked over the paths returned only"
+    )
     intermediaries: list[Intermediary]
-    paths: list[PathOut] = Field(description="by length, then nodes")
+    paths: list[PathOut] = Field(description="actor paths by length, then actors")
 
 
 class LinksGraph(LinksMeta):
@@ -168,8 +202,10 @@ class PathsMeta(ApiModel):
 
     source: EntityOut
     target: EntityOut
-    length: int | None = Field(description="steps of the shortest paths; null: none", examples=[2])
+    length: int | None = Field(description="hops of the shortest paths; null: none", examples=[2])
     truncated: bool
+    reason: Literal["path-cap", "timeout"] | None = Field(examples=[None])
+    counts: list[PathCountOut] = Field(description="actor paths per length searched")
     paths: list[PathOut]
 
 

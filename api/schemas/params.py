@@ -9,7 +9,7 @@ of ``{parameter, in, message}``. Dates are partial ISO dates (``YYYY``, ``YYYY-M
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, Literal, NoReturn
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +22,7 @@ from graph.queries.filters import StepFilter, entity_type, relation_kind
 from graph.rules.steps import RELATIONS
 from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
 from ontology.dates import DATE_PATTERN, check_partial_date, first_day, last_day
-from ontology.identifiers import reference_problem
+from ontology.identifiers import reference_or_name_problem
 
 MAX_PAGE = QueryLimits.max_page
 """Largest ``limit`` of a page (the services' cap)."""
@@ -95,10 +95,10 @@ def clean_id(value: str) -> str:
 
 
 def check_id(value: str) -> str:
-    """An entity or article id (short id or IRI) within the limits of
+    """An entity or article id (short id or IRI), or an entity's name, within the limits of
     :mod:`ontology.identifiers`, cleaned by :func:`clean_id`; ``ValueError`` otherwise."""
     text = clean_id(value)
-    if problem := reference_problem(text):
+    if problem := reference_or_name_problem(text):
         raise ValueError(problem)
     return text
 
@@ -122,7 +122,8 @@ TYPE_DOC = (
 )
 
 Id = Annotated[str, AfterValidator(check_id)]
-"""An entity or article id in a path or query: short id or IRI, checked and cleaned."""
+"""An entity or article id in a path or query (short id or IRI; a name is resolved by the
+query services), checked and cleaned."""
 Ids = Annotated[list[str] | None, AfterValidator(check_ids)]
 """A repeated id parameter (``seed=…&seed=…``)."""
 
@@ -183,16 +184,46 @@ def check_window(since: str | None, until: str | None, names: tuple[str, str]) -
         invalid(names[1], f"{names[1]}={until} is before {names[0]}={since}", until)
 
 
+ClaimedBy = Annotated[
+    str | None,
+    Query(
+        description="only facts whose evidence this actor vouches for (id or name); with "
+        "include=subordinates, any organisation or official of that state",
+        openapi_examples={"analyst": {"summary": "an analyst", "value": "person/martin-pimentel"}},
+    ),
+]
+Include = Annotated[
+    Literal["subordinates"] | None,
+    Query(
+        description="subordinates: the actor filters also match the organisations (ministries, "
+        "armed forces, commands, government: country / part-of chain) and officials (posts "
+        "held there) of the states given; the answer lists them in `included`",
+    ),
+]
+
+Inferred = Annotated[
+    bool,
+    Query(
+        description="also follow inferred links (an influence on a region applied to each "
+        "member country…), each marked `inferred: true` with its `rule`; off by default: "
+        "nothing inferred passes as stated",
+    ),
+]
+
+
 async def step_filter(
     relation: Relations = None,
     types: Types = None,
     since: Since = None,
     until: Until = None,
+    inferred: Inferred = False,
 ) -> StepFilter:
     """The step filter of a graph query (a FastAPI dependency; a coroutine, as it never
     blocks)."""
     check_window(since, until, ("since", "until"))
-    return StepFilter.of(relations=relation, node_types=types, since=since, until=until)
+    return StepFilter.of(
+        relations=relation, node_types=types, since=since, until=until, inferred=inferred
+    )
 
 
 def hop_cap(request: Request, value: int | None, parameter: str) -> int | None:

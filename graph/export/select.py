@@ -73,6 +73,8 @@ EDGE_ATTRS = (
     Attr("quotes", "string"),
     Attr("claimants", "string"),
     Attr("evidence_count", "integer"),
+    Attr("inferred", "boolean"),
+    Attr("rule", "string"),
 )
 """Edge attributes: the step's relation, fact, dates as stated and its provenance."""
 
@@ -92,6 +94,7 @@ class Selection:
     relations: tuple[str, ...] | None = None
     since: str | None = None
     until: str | None = None
+    inferred: bool = False
     max_nodes: int = DEFAULT_MAX_NODES
     hub_cap: int | None = None
     max_paths: int | None = None
@@ -106,7 +109,7 @@ class Selection:
     def step_filter(self) -> StepFilter:
         """The checked step filter (QueryError for an unknown type, relation or bad date)."""
         try:
-            return StepFilter.of(self.relations, self.types, self.since, self.until)
+            return StepFilter.of(self.relations, self.types, self.since, self.until, self.inferred)
         except ValueError as error:
             raise QueryError(str(error)) from error
 
@@ -115,7 +118,7 @@ class Selection:
         parts = {
             "graph": "whole graph",
             "ego": f"ego network of {', '.join(self.seeds)} to depth {self.depth}",
-            "links": f"links between {' and '.join(self.link or ())} in at most {self.k} steps",
+            "links": f"links between {' and '.join(self.link or ())} in at most {self.k} hops",
         }
         words = [parts[self.mode]]
         if self.types:
@@ -124,6 +127,8 @@ class Selection:
             words.append(f"relations {', '.join(self.relations)}")
         if self.since or self.until:
             words.append(f"dates {self.since or '…'} to {self.until or '…'}")
+        if self.inferred:
+            words.append("inferred links included")
         return "; ".join(words)
 
 
@@ -252,6 +257,9 @@ class SubgraphSelector:
         for item in result.intermediaries:
             extras[item.entity.uri]["paths"] = item.paths
         meta = {"paths": str(len(result.paths))}
+        meta["path_counts"] = " ".join(
+            f"{c.length}:{c.paths}{'' if c.exact else '+'}" for c in result.counts
+        )
         if result.truncated:
             meta["truncated"] = result.reason or "true"
         return _Picked(nodes, steps, extras, meta)
@@ -331,6 +339,8 @@ def edge_of(step: Step) -> Edge:
         "quotes": quotes,
         "claimants": claimants,
         "evidence_count": len(step.evidence),
+        "inferred": step.inferred,
+        "rule": step.rule,
     }
     spells: tuple[Spell, ...] = (spell,) if spell else ()
     return Edge(

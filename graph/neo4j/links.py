@@ -13,6 +13,9 @@ is slow and awkward in Cypher, so every step of ``graph.rules.steps`` is also wr
     startKey, endKey        first day of startDate, last day of endDate (YYYY-MM-DD), for filters
     sources    article IRIs
     quotes, claimants, evidenceArticles   the evidence, as aligned lists (claimant "" if none)
+    inferred, rule          ``true`` and the rule's name on an inferred step (absent when an
+                            article states it): leave them out with
+                            ``WHERE NOT coalesce(l.inferred, false)``
 
 Writing (the store facade does this in the same write transaction as the projection)::
 
@@ -130,6 +133,8 @@ def link_properties(step: Step) -> dict[str, Any]:
         "quotes": [e.quote for e in step.evidence],
         "claimants": [e.claimant or "" for e in step.evidence],
         "evidenceArticles": [e.article for e in step.evidence],
+        "inferred": True if step.inferred else None,
+        "rule": step.rule,
     }
 
 
@@ -162,6 +167,7 @@ def step_from_link(source: str, target: str, props: Mapping[str, Any]) -> Step:
         end=props.get("endDate"),
         sources=tuple(props.get("sources") or ()),
         evidence=evidence,
+        rule=props.get("rule"),
     )
 
 

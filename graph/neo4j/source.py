@@ -1,16 +1,14 @@
 """The Neo4j backend's primitives: Cypher over the projection and the ``LINK`` relationships.
 
-Every statement is a module-level constant with parameters. Two small fixed families are built
+Every statement is a module-level constant with parameters. One small fixed family is built
 at import time and selected by a value validated against a closed set, never from input text:
-``PATHS[h]`` for the path length ``h`` in ``1..MAX_HOPS`` (Cypher has no parameter for
-variable-length bounds) and ``INSTANCES[label]`` / ``COUNT[label]`` for the dg labels of
+``INSTANCES[label]`` / ``COUNT[label]`` for the dg labels of
 :data:`LABELS` (labels cannot be parameters). Reads run in managed READ transactions
 (``session.execute_read``) with a timeout.
 """
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -34,11 +32,9 @@ from graph.errors import (
 from graph.neo4j.links import step_from_link
 from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
-from graph.queries.paths import RawPath
 from graph.queries.source import Described
 from graph.rules.steps import Step
 
-MAX_HOPS = 8
 LABELS = (
     "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
     "Organization", "Person", "Post", "Region", "Signature", "Tenure",
@@ -65,6 +61,15 @@ INCIDENT = (
     + " properties(l) AS props"
 )
 DEGREES = _INCIDENT_MATCH + "RETURN u AS uri, count(l) AS degree"
+NEIGHBOURS = _INCIDENT_MATCH + "RETURN u AS uri, collect(DISTINCT b.uri) AS others"
+BETWEEN = f"""
+UNWIND $pairs AS pair
+MATCH (a:Resource {{uri: pair[0]}})-[l:LINK]-(b:Resource {{uri: pair[1]}})
+WHERE {LINK_FILTER}
+RETURN pair, collect([startNode(l) = a, properties(l)]) AS links
+"""
+"""The LINKs between each pair, one row per pair (the driver decodes rows slowly: a hop of two
+hubs carries hundreds of facts); ``true`` when the LINK starts at the pair's first actor."""
 EDGES = f"""
 MATCH (a:Resource)-[l:LINK]->(b:Resource)
 WHERE {LINK_FILTER} AND {NODE_FILTER.format(node="a")} AND {NODE_FILTER.format(node="b")}
@@ -90,36 +95,10 @@ MATCH (f:Resource)-[r]->(:Resource {uri: $uri})
 WHERE type(r) IN $types AND r.uri IS NULL
 RETURN DISTINCT f.uri AS subject, type(r) AS type
 """
-_PATH_RETURN = """
-RETURN [n IN nodes(p) | n.uri] AS nodes,
-       [l IN relationships(p) | {source: startNode(l).uri, target: endNode(l).uri,
-                                 props: properties(l)}] AS links
-LIMIT $limit
-"""
-
 READ_RETRY_BUDGET_S = 2.0
 """Seconds a read may be retried on transient errors (leader switch, lost connection)."""
 
 
-def _path_query(hops: int) -> str:
-    """Simple paths of exactly ``hops`` LINKs between $source and $target (filters applied)."""
-    distinct = (
-        f"AND all(i IN range(1, {hops - 2}) WHERE all(j IN range(i + 1, {hops - 1})"
-        " WHERE nodes(p)[i] <> nodes(p)[j]))"
-        if hops >= 3
-        else ""
-    )
-    return f"""
-MATCH (a:Resource {{uri: $source}}), (b:Resource {{uri: $target}})
-MATCH p = (a)-[:LINK*{hops}..{hops}]-(b)
-WHERE all(l IN relationships(p) WHERE {LINK_FILTER})
-  AND all(n IN nodes(p)[1..-1] WHERE n <> a AND n <> b AND {NODE_FILTER.format(node="n")})
-  {distinct}
-{_PATH_RETURN}"""
-
-
-PATHS = {hops: _path_query(hops) for hops in range(1, MAX_HOPS + 1)}
-"""Path queries by exact length (the only variable-length family; see the module docstring)."""
 INSTANCES = {label: f"MATCH (n:{label}) RETURN n.uri AS uri" for label in LABELS}
 COUNT = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in LABELS}
 
@@ -205,22 +184,33 @@ class Neo4jSource:
             counts[r["uri"]] = int(r["degree"])
         return counts
 
-    def paths(
-        self, source: str, target: str, hops: int, flt: StepFilter, limit: int, timeout: float
-    ) -> list[RawPath]:
-        """Up to ``limit`` simple paths of exactly ``hops`` LINKs."""
-        if not 1 <= hops <= MAX_HOPS:
-            raise InvalidData(f"hops must be between 1 and {MAX_HOPS}")
-        if source == target or limit <= 0:
-            return []
+    def neighbours(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[str]]:
+        """Distinct actors joined to each actor by a passing LINK (aggregated in Cypher: a
+        pair joined by many facts is one row)."""
         params = flt.cypher_params()
-        started = time.monotonic()
-        records = self.read(
-            PATHS[hops], timeout, source=source, target=target, limit=limit, **params
-        )
-        if time.monotonic() - started > timeout:
-            raise QueryTimeout("path enumeration ran out of time", timeout=timeout)
-        return [_raw_path(r) for r in records]
+        found: dict[str, list[str]] = {u: [] for u in uris}
+        for r in self.read(NEIGHBOURS, uris=list(uris), exempt=sorted(exempt), **params):
+            found[r["uri"]] = sorted(r["others"])
+        return found
+
+    def between(
+        self, pairs: Sequence[tuple[str, str]], flt: StepFilter
+    ) -> dict[tuple[str, str], list[Step]]:
+        """Passing LINKs between the two actors of each pair."""
+        found: dict[tuple[str, str], list[Step]] = {}
+        rows = [list(p) for p in pairs]
+        for pair, links in self.read(BETWEEN, pairs=rows, **flt.cypher_params()):
+            a, b = pair
+            steps = {
+                props["uri"]: step_from_link(a, b, props)
+                if forward
+                else step_from_link(b, a, props)
+                for forward, props in links
+            }
+            found[(a, b)] = [steps[k] for k in sorted(steps)]
+        return found
 
     def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
         """Ends of every LINK passing ``flt``."""
@@ -270,13 +260,6 @@ def _pick(family: Mapping[str, str], label: str) -> str:
     if label not in family:
         raise InvalidData(f"unknown label {label!r}")
     return family[label]
-
-
-def _raw_path(record: Record) -> RawPath:
-    """(actors, steps) of a path record."""
-    links = record["links"]
-    steps = tuple(step_from_link(k["source"], k["target"], k["props"]) for k in links)
-    return (tuple(record["nodes"]), steps)
 
 
 Reader = Callable[..., list[Record]]

@@ -4,7 +4,6 @@ read exactly like the Neo4j projection)."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
@@ -12,7 +11,6 @@ from graph.model import RDFStore
 from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
-from graph.queries.paths import Adjacency, RawPath, paths_of_length
 from graph.queries.source import Described
 from graph.rdf.reader import SparqlReader, iri
 from graph.rules.records import dg_class, predicate_of, project_subjects, relationship_type
@@ -76,31 +74,27 @@ class NxSource:
         """Number of filtered steps touching each actor."""
         return {u: len(steps) for u, steps in self.incident(uris, flt, exempt).items()}
 
-    def adjacency(self, flt: StepFilter, exempt: frozenset[str]) -> Adjacency:
-        """A cached, filtered adjacency function over the current snapshot."""
-        snap = self.snapshot
-        cache: dict[str, list[tuple[str, Step]]] = {}
+    def neighbours(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[str]]:
+        """Distinct actors joined to each actor by a passing step."""
+        return {
+            u: sorted({s.other(u) for s in steps})
+            for u, steps in self.incident(uris, flt, exempt).items()
+        }
 
-        def neighbours(node: str) -> list[tuple[str, Step]]:
-            found = cache.get(node)
-            if found is None:
-                pairs = [
-                    (s.other(node), s)
-                    for s in snap.incident(node)
-                    if self._passes(snap, s, s.other(node), flt, exempt)
-                ]
-                found = cache[node] = sorted(pairs, key=lambda p: (p[0], p[1].uri))
-            return found
-
-        return neighbours
-
-    def paths(
-        self, source: str, target: str, hops: int, flt: StepFilter, limit: int, timeout: float
-    ) -> list[RawPath]:
-        """Simple paths of exactly ``hops`` steps (DFS with distance pruning)."""
-        adjacency = self.adjacency(flt, frozenset((source, target)))
-        deadline = time.monotonic() + timeout
-        return paths_of_length(adjacency, source, target, hops, limit, deadline)
+    def between(
+        self, pairs: Sequence[tuple[str, str]], flt: StepFilter
+    ) -> dict[tuple[str, str], list[Step]]:
+        """Passing steps between the two actors of each pair."""
+        graph = self.snapshot.graph
+        found: dict[tuple[str, str], list[Step]] = {}
+        for u, v in pairs:
+            data = graph.get_edge_data(u, v) or {}
+            steps = [data[k]["step"] for k in sorted(data) if flt.step_ok(data[k]["step"])]
+            if steps:
+                found[(u, v)] = steps
+        return found
 
     def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
         """Ends of every step passing ``flt`` (both ends pass the type filter)."""

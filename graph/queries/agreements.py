@@ -8,6 +8,7 @@ from graph.errors import NotFound
 from graph.queries.facts import attribution, date_key, described, influence_infos
 from graph.queries.model import (
     AgreementDetail,
+    AgreementEvent,
     AgreementPage,
     AgreementSummary,
     Body,
@@ -74,36 +75,66 @@ def _summary(refs: Refs, agreement: Described, parts: list[Described]) -> Agreem
     )
 
 
+def _covering(source: GraphSource, area: str) -> set[str]:
+    """Agreements covering ``area`` themselves or through one of their commitments."""
+    commitments = described(source, _subjects(source, area, "AREA"), "Commitment")
+    return _subjects(source, area, "COVERS_AREA") | {
+        a for c in commitments for a in c.all("AGREEMENT")
+    }
+
+
+def _claimed_by(facts: list[Described], claimants: frozenset[str] | None) -> list[Described]:
+    """The facts whose evidence a claimant (IRI) of ``claimants`` vouches for (all if None)."""
+    if claimants is None:
+        return facts
+    return [f for f in facts if not claimants.isdisjoint(f.texts("claimedBy"))]
+
+
+def _any_of(
+    source: GraphSource, actors: tuple[str, ...], subjects: Callable[[str], set[str]]
+) -> set[str]:
+    """The union of ``subjects(actor)`` over ``actors``."""
+    return {s for actor in actors for s in subjects(actor)}
+
+
 def list_agreements(
     source: GraphSource,
     refs: Refs,
     *,
-    party: str | None,
-    signatory: str | None,
+    party: tuple[str, ...] | None,
+    signatory: tuple[str, ...] | None,
     area: str | None,
     since: str | None,
     until: str | None,
     limit: int,
     offset: int,
+    claimed_by: frozenset[str] | None = None,
+    included: tuple[str, ...] = (),
 ) -> AgreementPage:
-    """Agreements matching every given filter, by date signed (undated last) then IRI."""
+    """Agreements matching every given filter, by date signed (undated last) then IRI.
+
+    ``party``/``signatory`` are sets of actors (an actor and, with subordinates, its
+    organisations and officials): any of them matches. ``area`` matches the agreement's areas
+    and its commitments'. ``claimed_by``: the agreement's own evidence is vouched for by one of
+    these actors.
+    """
     sets = []
     if party is not None:
-        sets.append(_subjects(source, party, "PARTY"))
+        sets.append(_any_of(source, party, lambda u: _subjects(source, u, "PARTY")))
     if signatory is not None:
-        sets.append(_signed_by(source, signatory))
+        sets.append(_any_of(source, signatory, lambda u: _signed_by(source, u)))
     if area is not None:
-        sets.append(_subjects(source, area, "COVERS_AREA"))
+        sets.append(_covering(source, area))
     candidates = _intersect(sets, lambda: source.instances("Agreement"))
     kept = [
         a
-        for a in described(source, candidates, "Agreement")
+        for a in _claimed_by(described(source, candidates, "Agreement"), claimed_by)
         if _in_window(a.text("dateSigned"), since, until)
     ]
     kept.sort(key=lambda a: date_key(a.text("dateSigned"), a.uri))
     page = kept[offset : offset + limit]
     items = tuple(_summary(refs, a, _parts(source, a.uri)) for a in page)
-    return AgreementPage(len(kept), limit, offset, items)
+    return AgreementPage(len(kept), limit, offset, items, refs.refs(included))
 
 
 def _signatory(refs: Refs, part: Described) -> Signatory:
@@ -159,7 +190,27 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
         ),
         evidence=attribution(agreement),
         sources=agreement.texts("sources"),
+        events=_events_about(source, refs, uri),
     )
+
+
+def _events_about(source: GraphSource, refs: Refs, agreement: str) -> tuple[AgreementEvent, ...]:
+    """Events concerning an agreement, by start (undated last) then IRI."""
+    events = described(source, _subjects(source, agreement, "CONCERNS"), "Event")
+    items = [
+        AgreementEvent(
+            uri=e.uri,
+            kind=concept(e.one("EVENT_KIND")),
+            start=e.text("startDate"),
+            end=e.text("endDate"),
+            place=refs.ref(place) if (place := e.one("LOCATION")) else None,
+            participants=refs.refs(e.all("PARTICIPANT")),
+            description=e.text("description"),
+            sources=e.texts("sources"),
+        )
+        for e in events
+    ]
+    return tuple(sorted(items, key=lambda e: date_key(e.start, e.uri)))
 
 
 def _by_signer(item: Signatory) -> tuple[str, str]:
@@ -171,24 +222,30 @@ def list_influences(
     source: GraphSource,
     refs: Refs,
     *,
-    influencer: str | None,
-    influenced: str | None,
+    influencer: tuple[str, ...] | None,
+    influenced: tuple[str, ...] | None,
     kind: str | None,
     direction: str | None,
     limit: int,
     offset: int,
+    claimed_by: frozenset[str] | None = None,
+    included: tuple[str, ...] = (),
 ) -> InfluencePage:
-    """Influences matching every given filter, by start (undated last) then IRI."""
+    """Influences matching every given filter, by start (undated last) then IRI
+    (``influencer``/``influenced``: any of these actors; ``claimed_by``: vouched for by one
+    of these actors)."""
     sets = []
-    for target, rel in (
-        (influencer, "INFLUENCER"),
-        (influenced, "INFLUENCED"),
-        (kind, "INFLUENCE_KIND"),
-        (direction, "DIRECTION"),
-    ):
+    for actors, rel in ((influencer, "INFLUENCER"), (influenced, "INFLUENCED")):
+        if actors is not None:
+            sets.append({s for actor in actors for s in _subjects(source, actor, rel)})
+    for target, rel in ((kind, "INFLUENCE_KIND"), (direction, "DIRECTION")):
         if target is not None:
             sets.append(_subjects(source, target, rel))
     candidates = _intersect(sets, lambda: source.instances("Influence"))
+    if claimed_by is not None:
+        vouched = _claimed_by(described(source, candidates, "Influence"), claimed_by)
+        candidates = {f.uri for f in vouched}
     items = influence_infos(source, refs, candidates)
     items.sort(key=lambda i: date_key(i.start, i.uri))
-    return InfluencePage(len(items), limit, offset, tuple(items[offset : offset + limit]))
+    page = tuple(items[offset : offset + limit])
+    return InfluencePage(len(items), limit, offset, page, refs.refs(included))

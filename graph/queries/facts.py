@@ -140,7 +140,8 @@ def entity_detail(source: GraphSource, refs: Refs, uri: str) -> EntityDetail:
 def _counterparts(source: GraphSource, actor: str) -> dict[str, set[str]]:
     """For each fact (via) of the actor's steps, the actors at the other end."""
     found: dict[str, set[str]] = defaultdict(set)
-    for step in source.incident([actor], StepFilter(), frozenset())[actor]:
+    # inferred steps too: an influence on a region shows as ``influenced-via-region``
+    for step in source.incident([actor], StepFilter(inferred=True), frozenset())[actor]:
         if step.via is not None:
             found[step.via].add(step.other(actor))
     return found
@@ -158,6 +159,7 @@ def _entries(
     for fact in facts:
         date = fact.text("dateSigned") if category == "agreement" else fact.text("startDate")
         label = fact.text("title") or fact.text("description")
+        place = fact.one("LOCATION") or fact.one("PLACE_SIGNED")
         entries.append(
             TimelineEntry(
                 date=date,
@@ -168,6 +170,8 @@ def _entries(
                 roles=tuple(sorted(roles.get(fact.uri, ()))),
                 counterparts=refs.refs(others.get(fact.uri, ())),
                 sources=fact.texts("sources"),
+                kind=concept(fact.one("EVENT_KIND") or fact.one("INFLUENCE_KIND")),
+                place=refs.ref(place) if place else None,
             )
         )
     return entries

@@ -8,6 +8,8 @@
 * ``since``/``until``: partial ISO dates. A step is kept when its known period overlaps the
   window (``start`` on its first day, ``end`` on its last); unknown bounds never exclude, so
   undated steps are always kept.
+* ``inferred``: inferred steps (``Step.rule`` set, e.g. ``region-membership``) are left out
+  unless True: nothing inferred passes as stated.
 
 :meth:`StepFilter.cypher_params` gives the same filter as parameters of the ``LINK`` Cypher
 (:data:`LINK_FILTER`), so Neo4j and networkx keep exactly the same steps.
@@ -29,6 +31,7 @@ LINK_FILTER = """
    OR ($anyRelation AND l.relation STARTS WITH 'relation:'))
 AND ($until IS NULL OR l.startKey IS NULL OR l.startKey <= $until)
 AND ($since IS NULL OR l.endKey IS NULL OR l.endKey >= $since)
+AND ($inferred OR NOT coalesce(l.inferred, false))
 """
 """Cypher predicate over a LINK bound to ``l`` (parameters from ``cypher_params``)."""
 
@@ -83,6 +86,7 @@ class StepFilter:
     node_types: frozenset[str] | None = None
     since: str | None = None
     until: str | None = None
+    inferred: bool = False
 
     @classmethod
     def of(
@@ -91,14 +95,18 @@ class StepFilter:
         node_types: Iterable[str] | None = None,
         since: str | None = None,
         until: str | None = None,
+        inferred: bool = False,
     ) -> StepFilter:
         """A checked filter (QueryError on an unknown relation, type or malformed date)."""
         _check_date(since, "since")
         _check_date(until, "until")
-        return cls(normalise_relations(relations), normalise_types(node_types), since, until)
+        relations_ = normalise_relations(relations)
+        return cls(relations_, normalise_types(node_types), since, until, inferred)
 
     def step_ok(self, step: Step) -> bool:
-        """Whether the step's relation and dates pass."""
+        """Whether the step's relation, dates and inference pass."""
+        if step.inferred and not self.inferred:
+            return False
         if self.relations is None and self.since is None and self.until is None:
             return True
         if self.relations is not None and not self._relation_ok(step.relation):
@@ -125,4 +133,5 @@ class StepFilter:
             "since": first_day(self.since),
             "until": last_day(self.until),
             "types": sorted(self.node_types) if self.node_types is not None else None,
+            "inferred": self.inferred,
         }

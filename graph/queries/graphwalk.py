@@ -1,18 +1,29 @@
-"""Ego networks, links between two actors and shortest paths, over a backend's primitives."""
+"""Ego networks, actor paths between two actors and shortest paths, over a backend's
+primitives."""
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from graph.errors import QueryTimeout
 from graph.queries.filters import StepFilter
-from graph.queries.model import Intermediary, LinksResult, Neighbour, Neighbourhood, PathsResult
+from graph.queries.model import (
+    Intermediary,
+    LinkPath,
+    LinksResult,
+    Neighbour,
+    Neighbourhood,
+    PathsResult,
+)
 from graph.queries.paths import (
-    RawPath,
+    ActorPaths,
+    actor_paths,
+    hop_pairs,
     intermediary_support,
+    pair,
     rank_intermediaries,
-    to_link_paths,
 )
 from graph.queries.refs import Refs
 from graph.queries.source import GraphSource
@@ -108,48 +119,41 @@ def ego_nodes(
     return found
 
 
-@dataclass
-class _Enumeration:
-    """Paths found so far and why the enumeration stopped early, if it did."""
-
-    raw: list[RawPath]
-    truncated: bool = False
-    reason: str | None = None
+COUNT_FACTOR = 20
+"""Past the cap, paths are still counted (not kept) up to this many times the cap."""
 
 
-def _enumerate(
+def _search(
     source: GraphSource,
-    a: str,
-    b: str,
-    hops: range,
+    refs: Refs,
+    ends: tuple[str, str],
+    max_hops: int,
     flt: StepFilter,
     cap: int,
     timeout: float,
-    stop_at_first: bool = False,
-) -> _Enumeration:
-    """Paths by increasing length up to ``cap`` (``stop_at_first``: the shortest length only)."""
+    stop_at_first: bool,
+) -> tuple[ActorPaths, list[LinkPath]]:
+    """Actor paths between ``ends`` and their hops' steps (see ``graph.queries.paths``)."""
+    a, b = ends
+    exempt = frozenset(ends)
     deadline = time.monotonic() + timeout
-    state = _Enumeration([])
-    for length in hops:
-        remaining = cap - len(state.raw)
-        left = deadline - time.monotonic()
-        if left <= 0:
-            state.truncated, state.reason = True, "timeout"
-            break
-        try:
-            found = source.paths(a, b, length, flt, remaining + 1, left)
-        except QueryTimeout:
-            state.truncated, state.reason = True, "timeout"
-            break
-        if len(found) > remaining:
-            kept = to_link_paths(found)[:remaining]
-            state.raw.extend((p.nodes, p.steps) for p in kept)
-            state.truncated, state.reason = True, "path-cap"
-            break
-        state.raw.extend(found)
-        if stop_at_first and found:
-            break
-    return state
+
+    def neighbours(uris: Sequence[str]) -> dict[str, list[str]]:
+        return source.neighbours(uris, flt, exempt)
+
+    found = actor_paths(
+        neighbours, a, b, max_hops, cap, deadline, cap * COUNT_FACTOR, stop_at_first
+    )
+    steps = source.between(hop_pairs(found.kept), flt) if found.kept else {}
+    paths = [
+        LinkPath(
+            nodes,
+            tuple(tuple(steps.get(pair(u, v), ())) for u, v in itertools.pairwise(nodes)),
+        )
+        for nodes in found.kept
+    ]
+    refs.load({a, b} | {n for p in paths for n in p.nodes})
+    return found, paths
 
 
 def links(
@@ -162,12 +166,10 @@ def links(
     cap: int,
     timeout: float,
 ) -> LinksResult:
-    """Simple paths of at most ``max_hops`` steps between two actors, and who is on them."""
-    state = _enumerate(source, a, b, range(1, max_hops + 1), flt, cap, timeout)
-    paths = to_link_paths(state.raw)
+    """Actor paths of at most ``max_hops`` hops between two actors, and who is on them."""
+    found, paths = _search(source, refs, (a, b), max_hops, flt, cap, timeout, False)
     support = intermediary_support(paths)
     everyone = {a, b} | {n for p in paths for n in p.nodes}
-    refs.load(everyone)
 
     def make(node: str) -> Intermediary:
         return Intermediary(refs.ref(node), support[node].paths, len(support[node].sources))
@@ -179,8 +181,11 @@ def links(
         paths=tuple(paths),
         intermediaries=tuple(rank_intermediaries(support, make)),
         entities=refs.refs(everyone),
-        truncated=state.truncated,
-        reason=state.reason,
+        truncated=found.truncated,
+        reason=found.reason,
+        counts=tuple(found.counts),
+        ranking_complete=not found.truncated,
+        inferred=flt.inferred,
     )
 
 
@@ -194,11 +199,17 @@ def shortest_paths(
     cap: int,
     timeout: float,
 ) -> PathsResult:
-    """Every shortest simple path (up to ``cap``) of at most ``max_hops`` steps."""
-    state = _enumerate(source, a, b, range(1, max_hops + 1), flt, cap, timeout, True)
-    paths = to_link_paths(state.raw)
-    length = len(paths[0].steps) if paths else None
+    """Every shortest actor path (up to ``cap``) of at most ``max_hops`` hops."""
+    found, paths = _search(source, refs, (a, b), max_hops, flt, cap, timeout, True)
+    length = paths[0].length if paths else None
     everyone = {a, b} | {n for p in paths for n in p.nodes}
     return PathsResult(
-        refs.ref(a), refs.ref(b), length, tuple(paths), refs.refs(everyone), state.truncated
+        refs.ref(a),
+        refs.ref(b),
+        length,
+        tuple(paths),
+        refs.refs(everyone),
+        found.truncated,
+        found.reason,
+        tuple(found.counts),
     )

@@ -13,6 +13,7 @@ from graph.rules.steps import Evidence, Step
 
 __all__ = [
     "AgreementDetail",
+    "AgreementEvent",
     "AgreementPage",
     "AgreementRole",
     "AgreementSummary",
@@ -33,6 +34,7 @@ __all__ = [
     "LinksResult",
     "Neighbour",
     "Neighbourhood",
+    "PathCount",
     "PathsResult",
     "SearchResult",
     "Signatory",
@@ -190,15 +192,41 @@ class Neighbourhood:
 
 @dataclass(frozen=True)
 class LinkPath:
-    """A simple path: its actors (from the first to the last) and the steps between them."""
+    """An actor path: distinct actors (from the first to the last) and, for each hop between
+    two consecutive actors, every step (fact) joining them that passed the filter, by uri."""
 
     nodes: tuple[str, ...]
-    steps: tuple[Step, ...]
+    hops: tuple[tuple[Step, ...], ...]
+
+    @property
+    def length(self) -> int:
+        """Number of hops."""
+        return len(self.hops)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The steps of every hop, hop after hop."""
+        return tuple(step for hop in self.hops for step in hop)
 
     @property
     def sources(self) -> tuple[str, ...]:
         """Articles supporting any step of the path."""
         return tuple(sorted({a for s in self.steps for a in s.sources}))
+
+    @property
+    def inferred(self) -> bool:
+        """Whether some hop rests only on inferred steps."""
+        return any(all(s.inferred for s in hop) for hop in self.hops)
+
+
+@dataclass(frozen=True)
+class PathCount:
+    """How many actor paths of one length exist: ``exact``, or ``paths`` is a lower bound (the
+    counting stopped at its limit or at the time limit)."""
+
+    length: int
+    paths: int
+    exact: bool
 
 
 @dataclass(frozen=True)
@@ -213,9 +241,11 @@ class Intermediary:
 
 @dataclass(frozen=True)
 class LinksResult:
-    """Paths of at most ``max_hops`` steps, sorted by length then nodes then step uris;
-    intermediaries ranked by paths, then sources, then name, then IRI. ``truncated`` says the
-    path cap or the time limit stopped the enumeration (``reason``: ``path-cap``/``timeout``)."""
+    """Actor paths of at most ``max_hops`` hops, sorted by length then actors; intermediaries
+    ranked by paths, then sources, then name, then IRI. ``truncated`` says the path cap or the
+    time limit stopped the enumeration (``reason``: ``path-cap``/``timeout``); ``counts`` says
+    how many paths exist per length (or a lower bound); ``ranking_complete`` is False when the
+    ranking only covers the paths kept."""
 
     source: EntityRef
     target: EntityRef
@@ -225,6 +255,10 @@ class LinksResult:
     entities: tuple[EntityRef, ...]
     truncated: bool
     reason: str | None
+    counts: tuple[PathCount, ...] = ()
+    ranking_complete: bool = True
+    inferred: bool = False
+    """Whether inferred steps were allowed (``inferred=true``)."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +271,8 @@ class PathsResult:
     paths: tuple[LinkPath, ...]
     entities: tuple[EntityRef, ...]
     truncated: bool
+    reason: str | None = None
+    counts: tuple[PathCount, ...] = ()
 
 
 # ------------------------------------------------------------------------------------ agreements
@@ -264,6 +300,8 @@ class AgreementPage:
     limit: int
     offset: int
     items: tuple[AgreementSummary, ...]
+    included: tuple[EntityRef, ...] = ()
+    """The subordinates (organisations, officials) the actor filters also matched."""
 
 
 @dataclass(frozen=True)
@@ -301,6 +339,20 @@ class Body:
 
 
 @dataclass(frozen=True)
+class AgreementEvent:
+    """An event about an agreement (``dg:concerns``): its signing, a meeting, its termination."""
+
+    uri: str
+    kind: Concept | None
+    start: str | None
+    end: str | None
+    place: EntityRef | None
+    participants: tuple[EntityRef, ...]
+    description: str | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AgreementDetail:
     """An agreement with everything it says. Lists sorted by IRI (signatories by signatory
     IRI, commitments by IRI)."""
@@ -315,6 +367,8 @@ class AgreementDetail:
     bodies: tuple[Body, ...]
     evidence: Attribution
     sources: tuple[str, ...]
+    events: tuple[AgreementEvent, ...] = ()
+    """Events about the agreement, by start (undated last) then IRI."""
 
 
 @dataclass(frozen=True)
@@ -325,6 +379,8 @@ class InfluencePage:
     limit: int
     offset: int
     items: tuple[InfluenceInfo, ...]
+    included: tuple[EntityRef, ...] = ()
+    """The subordinates (organisations, officials) the actor filters also matched."""
 
 
 # ------------------------------------------------------------------------------------ timeline
@@ -342,6 +398,10 @@ class TimelineEntry:
     roles: tuple[str, ...]
     counterparts: tuple[EntityRef, ...]
     sources: tuple[str, ...]
+    kind: Concept | None = None
+    """The event or influence kind (None for other facts)."""
+    place: EntityRef | None = None
+    """Where an event took place or an agreement was signed."""
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from graph.errors import NotFound, QueryError
+from graph.errors import AmbiguousName, Candidate, NotFound, QueryError
 from graph.queries.entities import EntityInfo
 from graph.queries.model import Concept, EntityRef
 from graph.queries.source import GraphSource
 from graph.rules.steps import notation
 from ontology.namespace import ID
 from ontology.namespace import concept as concept_of
+from ontology.text import fold
 
 ID_BASE = str(ID)
 _SHORT_RX = re.compile(r"^[a-z][a-z0-9-]*/[^\s<>\"{}|^`\\]+$")
@@ -87,10 +88,42 @@ class Refs:
         return tuple(self.ref(u) for u in ordered)
 
     def resolve(self, value: str, *, actor: bool = False) -> str:
-        """The IRI of an entity id; NotFound unless it is an entity (an actor if asked)."""
-        uri = to_iri(value)
-        info = self.info(uri)
-        if info is None or (actor and not info.is_actor):
-            kind = "actor" if actor else "entity"
-            raise NotFound(f"no {kind} {short_id(uri)!r}")
-        return uri
+        """The IRI of an entity id, or of the one entity (an actor if asked) whose name or alias
+        is ``value`` (case and accents ignored). NotFound when nothing matches, AmbiguousName
+        (with the candidates) when several entities go by that name."""
+        kind = "actor" if actor else "entity"
+        try:
+            uri: str | None = to_iri(value)
+        except QueryError:
+            uri = None
+        if uri is not None:
+            info = self.info(uri)
+            if info is not None and (info.is_actor or not actor):
+                return uri
+        named = self.named(value, actor=actor)
+        if len(named) == 1:
+            return named[0].uri
+        if named:
+            candidates = tuple(Candidate(short_id(i.uri), i.name, i.types) for i in named)
+            listed = ", ".join(c.id for c in candidates)
+            raise AmbiguousName(
+                f"{value!r} names {len(named)} {kind} entities ({listed}): give an id",
+                candidates=candidates,
+            )
+        shown = short_id(uri) if uri is not None else value
+        raise NotFound(f"no {kind} {shown!r} (neither a known id nor a name or alias)")
+
+    def named(self, name: str, *, actor: bool = False) -> list[EntityInfo]:
+        """Entities (actors if asked) whose name or an alias is ``name``, by IRI."""
+        wanted = fold(name)
+        if not wanted:
+            return []
+        found = [
+            info
+            for info in self._source.entities()
+            if (info.is_actor or not actor)
+            and any(fold(label) == wanted for label in (info.name or "", *info.aliases))
+        ]
+        for info in found:
+            self._infos[info.uri] = info
+        return sorted(found, key=lambda i: i.uri)

@@ -9,8 +9,8 @@ from graph.queries.model import EntityHit, SearchResult
 from graph.queries.refs import make_ref
 from ontology.text import fold
 
-MATCHES = ("exact", "prefix", "substring")
-"""Match kinds, best first."""
+MATCHES = ("exact", "prefix", "substring", "listed")
+"""Match kinds, best first; ``listed``: no search text, every entity of the types asked."""
 
 
 def best_match(query: str, info: EntityInfo) -> tuple[int, str] | None:
@@ -43,10 +43,15 @@ def search_entities(
     limit: int,
     offset: int,
 ) -> SearchResult:
-    """Rank ``entities`` against ``text`` (exact > prefix > substring, then name, then IRI)."""
+    """Rank ``entities`` against ``text`` (exact > prefix > substring, then name, then IRI);
+    with no text, every entity of ``types`` by name then IRI (match ``listed``)."""
     query = fold(text)
     scored = []
-    if query:
+    if not query:
+        for info in entities:
+            if types is None or not types.isdisjoint(info.types):
+                scored.append((3, fold(info.name or ""), info.uri, info.name or info.uri, info))
+    else:
         for info in entities:
             if types is not None and types.isdisjoint(info.types):
                 continue

@@ -30,6 +30,7 @@ from graph.queries.model import (
 from graph.queries.refs import Refs, concept_iri, to_iri
 from graph.queries.search import search_entities
 from graph.queries.source import GraphSource
+from graph.queries.subordinates import subordinates as subordinates_of
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class GraphQueries(Protocol):
         signed_until: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        claimed_by: str | None = None,
+        subordinates: bool = False,
     ) -> AgreementPage: ...
     def agreement(self, agreement_id: str) -> AgreementDetail: ...
     def influences(
@@ -105,6 +108,8 @@ class GraphQueries(Protocol):
         direction: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        claimed_by: str | None = None,
+        subordinates: bool = False,
     ) -> InfluencePage: ...
     def timeline(self, entity_id: str, *, include_undated: bool = True) -> Timeline: ...
     def brokers(
@@ -219,6 +224,18 @@ class QueryService:
             self.source, refs, source, target, hops, flt, cap, self.limits.timeout
         )
 
+    def _actors(
+        self, refs: Refs, value: str | None, subordinates: bool, included: set[str]
+    ) -> tuple[str, ...] | None:
+        """An actor filter: the actor (id or name) and, if asked, its organisations and
+        officials (added to ``included``)."""
+        if value is None:
+            return None
+        uri = refs.resolve(value)
+        extra = subordinates_of(self.source, uri) if subordinates else ()
+        included.update(extra)
+        return (uri, *extra)
+
     def agreements(
         self,
         *,
@@ -229,20 +246,31 @@ class QueryService:
         signed_until: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        claimed_by: str | None = None,
+        subordinates: bool = False,
     ) -> AgreementPage:
-        """Agreements filtered by party, signatory, area (notation or IRI) and date signed."""
+        """Agreements filtered by party, signatory (ids or names; with ``subordinates`` their
+        organisations and officials too), area (notation or IRI, the agreement's or a
+        commitment's), date signed and who vouches for them."""
         limit, offset = self._page(limit, offset)
         StepFilter.of(since=signed_since, until=signed_until)  # checks the dates
+        refs = self._refs()
+        included: set[str] = set()
+        parties = self._actors(refs, party, subordinates, included)
+        signers = self._actors(refs, signatory, subordinates, included)
+        claimants = self._actors(refs, claimed_by, subordinates, included)
         return agreements.list_agreements(
             self.source,
-            self._refs(),
-            party=to_iri(party) if party else None,
-            signatory=to_iri(signatory) if signatory else None,
+            refs,
+            party=parties,
+            signatory=signers,
             area=concept_iri("area", area) if area else None,
             since=signed_since,
             until=signed_until,
             limit=limit,
             offset=offset,
+            claimed_by=frozenset(claimants) if claimants is not None else None,
+            included=tuple(sorted(included)),
         )
 
     def agreement(self, agreement_id: str) -> AgreementDetail:
@@ -258,18 +286,29 @@ class QueryService:
         direction: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        claimed_by: str | None = None,
+        subordinates: bool = False,
     ) -> InfluencePage:
-        """Influences filtered by influencer, influenced, kind and direction (notations)."""
+        """Influences filtered by influencer, influenced (ids or names; with ``subordinates``
+        their organisations and officials too), kind and direction (notations), and who
+        vouches for them."""
         limit, offset = self._page(limit, offset)
+        refs = self._refs()
+        included: set[str] = set()
+        influencers = self._actors(refs, influencer, subordinates, included)
+        influenceds = self._actors(refs, influenced, subordinates, included)
+        claimants = self._actors(refs, claimed_by, subordinates, included)
         return agreements.list_influences(
             self.source,
-            self._refs(),
-            influencer=to_iri(influencer) if influencer else None,
-            influenced=to_iri(influenced) if influenced else None,
+            refs,
+            influencer=influencers,
+            influenced=influenceds,
             kind=concept_iri("influence-kind", kind) if kind else None,
             direction=concept_iri("direction", direction) if direction else None,
             limit=limit,
             offset=offset,
+            claimed_by=frozenset(claimants) if claimants is not None else None,
+            included=tuple(sorted(included)),
         )
 
     def timeline(self, entity_id: str, *, include_undated: bool = True) -> Timeline:

@@ -13,7 +13,6 @@ from typing import Any, Protocol
 
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
-from graph.queries.paths import RawPath
 from graph.rules.steps import Step
 
 
@@ -83,11 +82,18 @@ class GraphSource(Protocol):
         """How many steps :meth:`incident` would return for each actor."""
         ...
 
-    def paths(
-        self, source: str, target: str, hops: int, flt: StepFilter, limit: int, timeout: float
-    ) -> list[RawPath]:
-        """Up to ``limit`` simple paths of exactly ``hops`` steps (intermediates pass the
-        node-type filter); :class:`graph.errors.QueryTimeout` past ``timeout`` seconds."""
+    def neighbours(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[str]]:
+        """The distinct actors joined to each of ``uris`` by a step passing ``flt`` (the other
+        end passes the node-type filter unless it is in ``exempt``), sorted."""
+        ...
+
+    def between(
+        self, pairs: Sequence[tuple[str, str]], flt: StepFilter
+    ) -> dict[tuple[str, str], list[Step]]:
+        """The steps passing ``flt`` between the two actors of each pair (given in IRI order),
+        sorted by uri; pairs with none are absent."""
         ...
 
     def edges(self, flt: StepFilter) -> list[tuple[str, str]]:

@@ -9,13 +9,18 @@ relationships), so the rules live here once:
   and the signatories and on-behalf-of actors of its ``dg:Signature`` nodes;
 * ``dg:Signature`` (``signature``): signatory → each on-behalf-of actor;
 * ``dg:Commitment`` (``commitment``): every pair of its ``dg:actor``;
-* ``dg:Influence`` (``influence``): influencer → influenced; when the influenced is a ``dg:Region``,
-  influencer → every country the region ``dg:includes`` (the region itself is not an actor);
+* ``dg:Influence`` (``influence``): influencer → influenced. When the influenced is a
+  ``dg:Region`` (not an actor), influencer → every country the region ``dg:includes`` is an
+  *inferred* step (rule ``region-membership``): no article says the influencer deals with that
+  country, so graph queries leave such steps out unless asked (``inferred=true``);
 * ``dg:Tenure`` (``tenure``): holder → the ``dg:postIn`` actor of the held post;
 * ``dg:Event`` (``event``): every pair of participants;
 * ``dg:Relation`` (``relation:<notation>``): subject → object;
 * ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` (``part-of`` / ``country`` /
   ``nationality``): subject → object, with ``via`` None.
+
+Every step is *stated* (``rule`` None: an article states the fact between these two actors)
+or *inferred* (``rule`` names the rule of :data:`INFERENCE_RULES` that produced it).
 
 Article metadata (author, publisher) and evidence ``dg:claimedBy`` are not steps; endpoints that
 are not actors (regions, posts, concepts) and self-loops are dropped. Symmetric facts (agreement,
@@ -86,6 +91,13 @@ RELATIONS = (
 """Relation kinds; ``relation`` stands for every ``relation:<notation>``."""
 
 SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
+
+REGION_MEMBERSHIP = "region-membership"
+INFERENCE_RULES = {
+    REGION_MEMBERSHIP: "an influence on a region stands for an influence on each country the "
+    "region includes (influencer → member country)",
+}
+"""Every rule producing inferred steps, by name (docs/data-model.md states them)."""
 """Relations whose steps have no direction: their endpoints are ordered by IRI."""
 
 STEP_PREDICATES = frozenset(
@@ -125,6 +137,14 @@ class Step:
     end: str | None
     sources: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+    rule: str | None = None
+    """The inference rule that produced the step (see :data:`INFERENCE_RULES`); None when an
+    article states the fact between these two actors."""
+
+    @property
+    def inferred(self) -> bool:
+        """Whether the step is inferred rather than stated."""
+        return self.rule is not None
 
     @property
     def start_key(self) -> str | None:
@@ -258,8 +278,8 @@ class _Fact:
     sources: tuple[str, ...]
 
 
-def _make(fact: _Fact, source: str, target: str) -> Step:
-    """The step of ``fact`` between two actors."""
+def _make(fact: _Fact, source: str, target: str, rule: str | None = None) -> Step:
+    """The step of ``fact`` between two actors (``rule``: the inference rule, if any)."""
     return Step(
         uri=step_uri(fact.via, source, target, fact.relation),
         source=source,
@@ -271,6 +291,7 @@ def _make(fact: _Fact, source: str, target: str) -> Step:
         end=fact.end,
         sources=fact.sources,
         evidence=fact.evidence,
+        rule=rule,
     )
 
 
@@ -317,13 +338,17 @@ def _pairs(index: FactIndex, fact: _Fact, members: Iterable[str]) -> Iterator[St
 
 
 def _directed(
-    index: FactIndex, fact: _Fact, sources: Iterable[str], targets: Iterable[str]
+    index: FactIndex,
+    fact: _Fact,
+    sources: Iterable[str],
+    targets: Iterable[str],
+    rule: str | None = None,
 ) -> Iterator[Step]:
     """Steps from every actor of ``sources`` to every actor of ``targets`` (no self-loops)."""
     for source in sorted(set(sources)):
         for target in sorted(set(targets)):
             if source != target and index.is_actor(source) and index.is_actor(target):
-                yield _make(fact, source, target)
+                yield _make(fact, source, target, rule)
 
 
 def _agreement_kind(index: FactIndex, agreement: str) -> str:
@@ -384,23 +409,27 @@ def commitment_steps(index: FactIndex, commitment: str) -> Iterator[Step]:
     yield from _pairs(index, fact, index.all(commitment, str(DG.actor)))
 
 
-def influence_targets(index: FactIndex, influence: str) -> list[str]:
-    """The influenced actors; a region stands for every country it includes."""
-    targets: set[str] = set()
+def influence_targets(index: FactIndex, influence: str) -> tuple[list[str], list[str]]:
+    """(stated, inferred) influenced actors: the actors the fact names, and the countries of
+    the regions it names that it does not name itself (rule ``region-membership``)."""
+    stated: set[str] = set()
+    members: set[str] = set()
     for influenced in index.all(influence, str(DG.influenced)):
         if str(DG.Region) in index.types(influenced):
-            targets.update(index.all(influenced, str(DG.includes)))
+            members.update(index.all(influenced, str(DG.includes)))
         else:
-            targets.add(influenced)
-    return sorted(targets)
+            stated.add(influenced)
+    return sorted(stated), sorted(members - stated)
 
 
 def influence_steps(index: FactIndex, influence: str) -> Iterator[Step]:
-    """Influencer → influenced (or → each country of an influenced region)."""
+    """Influencer → influenced; inferred influencer → each country of an influenced region."""
     kind = notation(index.one(influence, str(DG.influenceKind)))
     fact = _fact(index, influence, "influence", kind, _dates(index, influence))
     influencers = index.all(influence, str(DG.influencer))
-    yield from _directed(index, fact, influencers, influence_targets(index, influence))
+    stated, inferred = influence_targets(index, influence)
+    yield from _directed(index, fact, influencers, stated)
+    yield from _directed(index, fact, influencers, inferred, REGION_MEMBERSHIP)
 
 
 def tenure_steps(index: FactIndex, tenure: str) -> Iterator[Step]:
