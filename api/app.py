@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import import_module
 from pathlib import Path
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
@@ -18,6 +17,7 @@ from api.docs import install_docs
 from api.guards import ConcurrencyLimit, HeadAsGet
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
+from api.routers import agreements, articles, cypher, entities, export, meta, network, sparql
 from api.security import KeyRing, require_read_access
 from api.settings import Settings
 from graph.backends import Backends, open_backends
@@ -25,17 +25,17 @@ from graph.repair import ProjectionRepair
 
 log = logging.getLogger("diplograph.api")
 
-ROUTERS = (
-    "api.routers.meta",
-    "api.routers.articles",
-    "api.routers.entities",
-    "api.routers.network",
-    "api.routers.agreements",
-    "api.routers.sparql",
-    "api.routers.cypher",
-    "api.routers.export",
+ROUTERS: tuple[APIRouter, ...] = (
+    articles.router,
+    entities.router,
+    network.router,
+    agreements.router,
+    sparql.router,
+    cypher.router,
+    export.router,
 )
-"""Router modules, in the order their tags appear in the OpenAPI document."""
+"""Routers behind the read guard, in the order their tags appear in the OpenAPI document (after
+``meta``: health and readiness stay open so that probes work when reads need a key)."""
 
 DESCRIPTION = """\
 A knowledge graph of states, officials and the commitments between them, built from news
@@ -64,20 +64,11 @@ def load_example_articles(backends: Backends, examples_dir: Path) -> None:
 
 
 def _include_routers(app: FastAPI) -> list[Route]:
-    """Include the routers of :data:`ROUTERS`; return their routes."""
-    routes: list[Route] = []
-    for name in ROUTERS:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue
-        # Health and readiness stay open so that probes work when reads need a key.
-        guard = [] if name == "api.routers.meta" else [Depends(require_read_access)]
-        app.include_router(module.router, dependencies=guard)
-        routes += [route for route in module.router.routes if isinstance(route, Route)]
-    return routes
+    """Include ``meta`` and the :data:`ROUTERS`; return their routes."""
+    app.include_router(meta.router)
+    for router in ROUTERS:
+        app.include_router(router, dependencies=[Depends(require_read_access)])
+    return [r for router in (meta.router, *ROUTERS) for r in router.routes if isinstance(r, Route)]
 
 
 def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:

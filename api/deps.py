@@ -1,26 +1,62 @@
-"""FastAPI dependencies: the settings and the backends opened in the lifespan."""
+"""FastAPI dependencies: the settings and the backends opened in the lifespan, as typed
+``Annotated`` aliases that routes declare (no route reads ``request.app.state``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from api.settings import Settings
-from graph.backends import BackendConfig
+from graph.backends import BackendConfig, Backends
+from graph.export.service import ExportService
+from graph.neo4j.cypher import GraphCypherService
 from graph.neo4j.cypher_shape import CypherLimits
+from graph.queries import QueryLimits, QueryService
 from graph.rdf.sparql_check import CheckLimits
+from graph.rdf.sparql_service import GraphSparqlService
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (a coroutine: FastAPI runs it without a thread)."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_backends(request: Request) -> Any:
-    """The ``graph.backends.Backends`` opened in the lifespan (stores and query services)."""
-    return request.app.state.backends
+async def get_backends(request: Request) -> Backends:
+    """The stores and services opened in the lifespan."""
+    backends: Backends = request.app.state.backends
+    return backends
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+BackendsDep = Annotated[Backends, Depends(get_backends)]
+
+
+async def get_queries(backends: BackendsDep) -> QueryService:
+    """The graph query services of the configured backend (Neo4j, else networkx)."""
+    return backends.queries
+
+
+async def get_sparql(backends: BackendsDep) -> GraphSparqlService:
+    """The SPARQL service (worker processes over the RDF store)."""
+    return backends.sparql
+
+
+async def get_cypher(backends: BackendsDep) -> GraphCypherService | None:
+    """The read-only Cypher service, None without Neo4j."""
+    return backends.cypher
+
+
+async def get_exporter(backends: BackendsDep) -> ExportService:
+    """The subgraph exporter."""
+    return backends.exporter
+
+
+QueriesDep = Annotated[QueryService, Depends(get_queries)]
+SparqlDep = Annotated[GraphSparqlService, Depends(get_sparql)]
+CypherDep = Annotated[GraphCypherService | None, Depends(get_cypher)]
+ExportDep = Annotated[ExportService, Depends(get_exporter)]
 
 
 def backend_config(settings: Settings) -> BackendConfig:
@@ -43,9 +79,12 @@ def backend_config(settings: Settings) -> BackendConfig:
             max_nodes=settings.sparql_max_nodes,
         ),
         cypher_row_cap=settings.cypher_row_cap,
-        max_path_hops=settings.max_path_hops,
-        max_paths=settings.max_paths,
-        hub_expansion_cap=settings.hub_expansion_cap,
+        limits=QueryLimits(
+            max_hops=settings.max_path_hops,
+            max_paths=settings.max_paths,
+            hub_cap=settings.hub_expansion_cap,
+            timeout=settings.query_timeout_s,
+        ),
         cypher_limits=CypherLimits(
             max_tokens=settings.cypher_max_tokens,
             max_case_depth=settings.cypher_max_case_depth,

@@ -73,9 +73,8 @@ from api.settings import Settings  # noqa: E402
 from graph.backends import (  # noqa: E402
     neo4j_queries,
     nx_queries,
-    query_limits,
 )
-from graph.queries import GraphQueries, StepFilter  # noqa: E402
+from graph.queries import QueryService, StepFilter  # noqa: E402
 from graph.queries.refs import short_id  # noqa: E402
 
 LUA = ROOT / "bench" / "wrk" / "entities.lua"
@@ -190,7 +189,7 @@ class Spec:
     items: list[Any]
 
 
-def specs(queries: GraphQueries, pairs: list[Any], actors: list[str]) -> list[Spec]:
+def specs(queries: QueryService, pairs: list[Any], actors: list[str]) -> list[Spec]:
     """Links (k = 3) over the pairs, neighbours (depth 2) and detail over the actors."""
     return [
         Spec(
@@ -371,7 +370,7 @@ def neo4j_phase(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[st
     config = config_of(args.data_dir)
     auth = (config.neo4j_user, config.neo4j_password or "")
     with neo4j.GraphDatabase.driver(config.neo4j_uri, auth=auth) as driver:
-        queries = neo4j_queries(driver, config.neo4j_database, query_limits(config))
+        queries = neo4j_queries(driver, config.neo4j_database, config.limits)
         edges = queries.source.edges(StepFilter())  # type: ignore[attr-defined]
         pairs, actors = samples(edges, args.seed, args.top, args.pairs, args.actors)
         env = {**os.environ, "DIPLOGRAPH_DATA_DIR": str(args.data_dir)}
@@ -383,7 +382,7 @@ def neo4j_phase(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[st
                 for row in measure("neo4j", spec, args.repeat, client)
             ]
             throughput = wrk(url, actors, args.wrk_seconds)
-        rows.append(baseline_row(edges, pairs, config.max_paths, args.repeat))
+        rows.append(baseline_row(edges, pairs, config.limits.max_paths, args.repeat))
     return rows, pairs, actors, throughput
 
 
@@ -396,7 +395,7 @@ def nx_phase(
 
     if args.nx_fix:
         patch_entity_queries()
-    limits = dataclasses.replace(query_limits(config_of(args.data_dir)), timeout=args.nx_timeout)
+    limits = dataclasses.replace(config_of(args.data_dir).limits, timeout=args.nx_timeout)
     rdf = OxigraphStore(args.data_dir)
     queries = nx_queries(rdf, limits)
     started = time.perf_counter()

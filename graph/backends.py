@@ -20,7 +20,7 @@ from graph.neo4j.cypher_shape import CypherLimits
 from graph.neo4j.source import Neo4jSource
 from graph.nx.source import NxSource
 from graph.nx.view import NxView
-from graph.queries import GraphQueries, QueryLimits, QueryService
+from graph.queries import QueryLimits, QueryService
 from graph.rdf.reader import SparqlReader
 from graph.rdf.sparql_service import CheckLimits, GraphSparqlService
 from graph.rdf.store import OxigraphStore
@@ -75,9 +75,8 @@ class BackendConfig:
     sparql_max_query_chars: int = 100_000
     sparql_limits: CheckLimits = field(default_factory=CheckLimits)
     cypher_row_cap: int = 1_000
-    max_path_hops: int = 4
-    max_paths: int = 500
-    hub_expansion_cap: int = 200
+    limits: QueryLimits = field(default_factory=QueryLimits)
+    """The caps of the graph queries (hops, paths, hub expansion, time limit)."""
     cypher_limits: CypherLimits = field(default_factory=CypherLimits)
     """Shape limits on ``/cypher`` queries (``graph.neo4j.cypher_shape``)."""
 
@@ -90,7 +89,7 @@ class Backends:
     rdf: OxigraphStore
     store: GraphStore
     sparql: GraphSparqlService
-    queries: GraphQueries
+    queries: QueryService
     exporter: ExportService
     cypher: GraphCypherService | None = None
     _closers: list[Any] = field(default_factory=list, repr=False)
@@ -116,16 +115,6 @@ def _neo4j_driver(config: BackendConfig) -> Any:
     )
 
 
-def query_limits(config: BackendConfig) -> QueryLimits:
-    """The caps of the graph queries from the configuration."""
-    return QueryLimits(
-        max_hops=config.max_path_hops,
-        max_paths=config.max_paths,
-        hub_cap=config.hub_expansion_cap,
-        timeout=config.query_timeout_s,
-    )
-
-
 def open_backends(config: BackendConfig) -> Backends:
     """Open the RDF store and, when ``neo4j_uri`` is set, one Neo4j driver and the projection.
 
@@ -137,7 +126,7 @@ def open_backends(config: BackendConfig) -> Backends:
 
     rdf = OxigraphStore(config.data_dir)  # undoes a bulk load a crash interrupted
     marker = StaleMarker(config.data_dir)
-    limits = query_limits(config)
+    limits = config.limits
     sparql = GraphSparqlService(
         rdf.pyoxigraph_store,
         timeout_s=config.query_timeout_s,

@@ -27,7 +27,8 @@ PROBLEM = "application/problem+json"
 
 
 def build_app(cypher: GraphCypherService | None, **settings: object) -> FastAPI:
-    """An app with just the /cypher router and the problem handlers."""
+    """An app with just the /cypher router and the problem handlers (``cypher`` is built with
+    the limits it enforces, as graph.backends builds it from the settings)."""
     app = FastAPI()
     install_problem_handlers(app)
     app.include_router(cypher_router)
@@ -38,7 +39,7 @@ def build_app(cypher: GraphCypherService | None, **settings: object) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def base_url(neo4j_driver: Driver, neo4j_database: str) -> Iterator[str]:
-    service = GraphCypherService(neo4j_driver, neo4j_database)
+    service = GraphCypherService(neo4j_driver, neo4j_database, timeout_s=2, row_cap=20)
     app = build_app(service, query_timeout_s=2, cypher_row_cap=20)
     with live_server(app) as url:
         yield url

@@ -34,7 +34,7 @@ SLOW = "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b WITH a, b WHER
 
 @pytest.fixture(scope="module")
 def base_url(neo4j_driver: Driver, neo4j_database: str) -> Iterator[str]:
-    service = GraphCypherService(neo4j_driver, neo4j_database)
+    service = GraphCypherService(neo4j_driver, neo4j_database, timeout_s=TIMEOUT_S, row_cap=20)
     app = build_app(service, query_timeout_s=TIMEOUT_S, cypher_row_cap=20)
     with live_server(app) as url:
         yield url

@@ -19,7 +19,7 @@ from rdflib.compare import isomorphic
 from api.ingest import ingest_paths
 from graph.backends import BackendConfig, Backends, open_backends
 from graph.errors import NotFound, QueryError, ResultTooLarge
-from graph.export import FORMATS, ExportService, Selection, Spell, Subgraph, export_service_for
+from graph.export import FORMATS, ExportService, Selection, Spell, Subgraph
 from graph.export.select import edge_of
 from graph.rules.steps import Evidence, Step
 from tests.test_export_support import assert_valid_gexf, read_csv_zip, read_with_graphology
@@ -41,7 +41,7 @@ def backends() -> Iterator[Backends]:
 
 @pytest.fixture(scope="module")
 def service(backends: Backends) -> ExportService:
-    return export_service_for(backends)
+    return backends.exporter
 
 
 @pytest.fixture(scope="module")
@@ -270,7 +270,7 @@ def test_neo4j_backend_selects_the_same_subgraph(
     try:
         opened.store.ensure_schema()
         ingest_paths(opened.store, ["examples"])
-        sub = export_service_for(opened).select(EGO)
+        sub = opened.exporter.select(EGO)
     finally:
         opened.close()
     assert [n.id for n in sub.nodes] == [n.id for n in ego.nodes]

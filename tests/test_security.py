@@ -256,6 +256,22 @@ def test_refused_neo4j_credentials_do_not_reveal_the_password(
         for response in (ready, client.get("/stats"), load(client, KEY_A)):
             assert response.status_code == 503
             assert password not in response.text
+        # graph routes too: refused credentials are "store unavailable", not a bad query (400)
+        graph_routes = (
+            "/entities?q=Algeria",
+            "/entities/country/DZA",
+            "/entities/country/DZA/neighbours",
+            "/links?a=country/DZA&b=country/RUS",
+            "/paths?a=country/DZA&b=country/RUS",
+            "/agreements",
+            "/influences",
+            "/brokers",
+        )
+        for route in graph_routes:
+            response = client.get(route)
+            assert response.status_code == 503, (route, response.text)
+            assert response.json()["type"].endswith("/store-unavailable"), route
+            assert password not in response.text
     assert password not in caplog.text
 
 

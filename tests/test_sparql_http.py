@@ -44,11 +44,15 @@ def build_app(store: ox.Store, **settings: object) -> FastAPI:
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"]
     )
     app.include_router(sparql_router)
-    app.state.settings = Settings(**settings)  # type: ignore[arg-type]
+    app.state.settings = config = Settings(**settings)  # type: ignore[arg-type]
+    # built from the settings as graph.backends does: the service enforces its own limits
     service = GraphSparqlService(
         store,
-        max_concurrent=min(app.state.settings.sparql_workers, 3),
-        memory_bytes=app.state.settings.sparql_worker_memory_mb * 1024 * 1024,
+        timeout_s=config.query_timeout_s,
+        result_cap=config.sparql_result_cap,
+        max_concurrent=min(config.sparql_workers, 3),
+        memory_bytes=config.sparql_worker_memory_mb * 1024 * 1024,
+        max_query_chars=config.sparql_max_query_chars,
     )
     service.start()
     app.state.backends = SimpleNamespace(sparql=service, cypher=None)

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from api.cli.common import err_console, is_tty, opened, report_error
 from api.settings import Settings
 from graph.errors import GraphError
-from graph.export import DEFAULT_MAX_NODES, FORMATS, Export, Selection, export_service_for
+from graph.export import DEFAULT_MAX_NODES, FORMATS, Export, Selection
 
 
 def register(subparsers: Any) -> None:
@@ -131,7 +131,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
             progress.update(stages[stage], completed=done, total=total, status=f"{done:,}")
 
         try:
-            service = export_service_for(backends)
+            service = backends.exporter
             result = service.export(
                 args.format, selection_of(args), mixed=args.mixed, progress=report
             )

@@ -12,25 +12,15 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
+from api.cli import export_cmd, neo4j_cmd, serve_cmd, store_cmd
 from api.settings import Settings
 from graph.errors import GraphError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def _command_modules() -> list[ModuleType]:
-    # Imported here so that `diplograph --help` stays fast and a broken optional command
-    # cannot break the others at import time.
-    from api.cli import neo4j_cmd, serve_cmd
-
-    modules: list[ModuleType] = [serve_cmd, neo4j_cmd]
-    for optional in ("store_cmd", "export_cmd"):
-        try:
-            modules.append(__import__(f"api.cli.{optional}", fromlist=["register"]))
-        except ModuleNotFoundError as error:
-            if error.name != f"api.cli.{optional}":
-                raise
-    return modules
+COMMANDS: tuple[ModuleType, ...] = (serve_cmd, neo4j_cmd, store_cmd, export_cmd)
+"""Subcommand modules, in the order ``diplograph --help`` lists them."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A knowledge graph of states, officials and the commitments between them.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in _command_modules():
+    for module in COMMANDS:
         module.register(subparsers)
     return parser
 

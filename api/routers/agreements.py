@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import QueriesDep
 from api.schemas.agreements import AgreementDetailOut, AgreementList
 from api.schemas.common import MOU_ID, json_response
 from api.schemas.params import (
@@ -18,7 +19,6 @@ from api.schemas.params import (
     Include,
     Limit,
     Offset,
-    Queries,
     SignedAfter,
     SignedBefore,
     check_window,
@@ -44,7 +44,7 @@ def _actor(description: str, example: str, label: str) -> Any:
 
 @router.get("", response_model=AgreementList, summary="List agreements", responses=ERRORS)
 async def list_agreements(
-    queries: Queries,
+    queries: QueriesDep,
     party: Annotated[Id | None, _actor("a party", "country/DZA", "Algeria")] = None,
     signatory: Annotated[
         Id | None, _actor("a signatory", "person/said-chanegriha", "Saïd Chanegriha")
@@ -101,7 +101,7 @@ async def agreement(
             openapi_examples={"mou": {"summary": "the U.S.-Algeria MOU", "value": MOU_ID}},
         ),
     ],
-    queries: Queries,
+    queries: QueriesDep,
 ) -> Response:
     """One agreement with everything the articles say: parties, who signed on whose behalf
     and when, whether it is legally binding, who negotiated it, the cooperation areas it

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_backends
+from api.deps import BackendsDep
 from api.ingest import article_iri, ingest_text, retract
 from api.schemas.params import Id
 from api.security import require_key
@@ -75,16 +75,14 @@ def _out(info: Any) -> ArticleOut:
 
 
 @router.get("", response_model=ArticleList, summary="List articles")
-async def list_articles(backends: Annotated[Any, Depends(get_backends)]) -> ArticleList:
+async def list_articles(backends: BackendsDep) -> ArticleList:
     """Every loaded article with its triple count, title, URL and date."""
     articles = await run_in_threadpool(backends.rdf.articles)
     return ArticleList(total=len(articles), items=[_out(a) for a in articles])
 
 
 @router.get("/{article_id:path}", response_model=ArticleOut, summary="One article")
-async def get_article(
-    article_id: ArticleId, backends: Annotated[Any, Depends(get_backends)]
-) -> ArticleOut:
+async def get_article(article_id: ArticleId, backends: BackendsDep) -> ArticleOut:
     """One article by id (`defensescoop-2025-01-us-algeria-mou`) or IRI; 404 if not loaded."""
     iri = article_iri(article_id)
     for info in await run_in_threadpool(backends.rdf.articles):
@@ -117,9 +115,7 @@ def _body_format(request: Request) -> str:
         }
     },
 )
-async def load_article(
-    request: Request, backends: Annotated[Any, Depends(get_backends)]
-) -> LoadResult:
+async def load_article(request: Request, backends: BackendsDep) -> LoadResult:
     """Load one fact sheet (YAML or JSON) or RDF document (Turtle, TriG, N-Quads, JSON-LD).
     A changed version of an article replaces its facts. All-or-nothing: a bad document is
     refused with 422 and the problems, and nothing reaches either store."""
@@ -146,9 +142,7 @@ async def load_article(
     summary="Retract an article (API key)",
     dependencies=[Depends(require_key)],
 )
-async def retract_article(
-    article_id: ArticleId, backends: Annotated[Any, Depends(get_backends)]
-) -> RetractResult:
+async def retract_article(article_id: ArticleId, backends: BackendsDep) -> RetractResult:
     """Drop the article's named graph from the RDF store and recompute the Neo4j projection of
     what it touched; facts other articles also state stay. 404 if not loaded."""
     result = await run_in_threadpool(retract, backends.store, article_id)

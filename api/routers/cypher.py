@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_backends, get_settings
+from api.deps import CypherDep
 from graph.errors import QueryError
 from graph.neo4j.cypher import MAX_NESTING, CypherResult, GraphCypherService
 
@@ -61,21 +61,21 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.post("/cypher", summary="Read-only Cypher (POST)", responses=_RESPONSES)
-async def cypher_post(request: Request, body: CypherRequest) -> CypherResponse:
+async def cypher_post(body: CypherRequest, service: CypherDep) -> CypherResponse:
     """Run ``query`` with ``parameters``, read-only, within the time limit and row cap."""
-    return await _answer(request, body.query, body.parameters)
+    return await _answer(service, body.query, body.parameters)
 
 
 @router.get("/cypher", summary="Read-only Cypher (GET)", responses=_RESPONSES)
 async def cypher_get(
-    request: Request,
+    service: CypherDep,
     query: Annotated[str, Query(min_length=1, examples=[_EXAMPLE])],
     parameters: Annotated[
         str | None, Query(description="The parameters as a JSON object", examples=['{"n": 5}'])
     ] = None,
 ) -> CypherResponse:
     """Like POST, with the query (and optionally the parameters as JSON) in the URL."""
-    return await _answer(request, query, _parse_parameters(parameters))
+    return await _answer(service, query, _parse_parameters(parameters))
 
 
 def _parse_parameters(raw: str | None) -> dict[str, Any]:
@@ -113,19 +113,14 @@ def _json_depth(raw: str) -> int:
     return deepest
 
 
-async def _answer(request: Request, query: str, parameters: dict[str, Any]) -> CypherResponse:
-    """Run the query in a worker thread (the driver blocks) and wrap the result."""
-    service: GraphCypherService | None = getattr(get_backends(request), "cypher", None)
+async def _answer(
+    service: GraphCypherService | None, query: str, parameters: dict[str, Any]
+) -> CypherResponse:
+    """Run the query in a worker thread (the driver blocks) and wrap the result (the service
+    enforces the time limit and row cap it was built with)."""
     if service is None:
         raise HTTPException(501, NEO4J_NOT_CONFIGURED)
-    settings = get_settings(request)
-    result: CypherResult = await run_in_threadpool(
-        service.run,
-        query,
-        parameters,
-        timeout_s=settings.query_timeout_s,
-        row_cap=settings.cypher_row_cap,
-    )
+    result: CypherResult = await run_in_threadpool(service.run, query, parameters)
     return CypherResponse(
         columns=result.columns, rows=result.rows, notifications=result.notifications
     )

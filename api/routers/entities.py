@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import QueriesDep
 from api.graphjson import neighbourhood_graph, to_cytoscape
 from api.schemas.common import json_response
 from api.schemas.entities import EntityDetailOut, EntityPage, TimelineOut
@@ -24,7 +25,6 @@ from api.schemas.params import (
     Id,
     Limit,
     Offset,
-    Queries,
     Types,
     clean_id,
     step_filter,
@@ -61,7 +61,7 @@ EntityId = Annotated[
     responses={422: NOT_FOUND[422]},
 )
 async def search(
-    queries: Queries,
+    queries: QueriesDep,
     q: Annotated[
         str | None,
         Query(
@@ -99,7 +99,7 @@ async def search(
 )
 async def neighbours(
     entity_id: EntityId,
-    queries: Queries,
+    queries: QueriesDep,
     flt: Annotated[StepFilter, Depends(step_filter)],
     depth: Annotated[
         int, Query(ge=1, le=MAX_DEPTH, description=f"steps from the actor, 1..{MAX_DEPTH}")
@@ -141,7 +141,7 @@ async def neighbours(
 )
 async def timeline(
     entity_id: EntityId,
-    queries: Queries,
+    queries: QueriesDep,
     include_undated: Annotated[
         bool, Query(description="also list the facts without any date (in `undated`)")
     ] = True,
@@ -161,7 +161,7 @@ async def timeline(
     summary="Detail of an entity",
     responses=NOT_FOUND,
 )
-async def detail(entity_id: EntityId, queries: Queries) -> Response:
+async def detail(entity_id: EntityId, queries: QueriesDep) -> Response:
     """Everything known about an entity: names and aliases, ISO code and Wikidata id, the posts
     held (or the posts it has), the agreements it takes part in with its roles (party,
     signatory, on-behalf-of…), the influences it exerts or undergoes with their evidence, and

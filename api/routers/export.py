@@ -15,14 +15,14 @@ from dataclasses import replace
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_backends, get_settings
+from api.deps import ExportDep, SettingsDep
 from api.schemas.params import Ids, Relations, Since, Types, Until, check_window, invalid
 from graph.errors import QueryError
-from graph.export import FORMATS, Export, Selection, export_service_for
+from graph.export import FORMATS, Export, Selection
 
 router = APIRouter(tags=["export"])
 
@@ -80,7 +80,8 @@ def selection_of(
     responses=_RESPONSES,
 )
 async def export(
-    request: Request,
+    settings: SettingsDep,
+    service: ExportDep,
     format: Annotated[ExportFormatName, Path(description="File format")],
     seed: Annotated[
         Ids, Query(description="Ego network seed (repeatable)", examples=["country/DZA"])
@@ -105,7 +106,7 @@ async def export(
     ] = False,
 ) -> StreamingResponse:
     """Select the subgraph, then stream it in ``format``."""
-    cap = get_settings(request).export_node_cap
+    cap = settings.export_node_cap
     if max_nodes is not None and max_nodes > cap:
         message = f"max_nodes={max_nodes} is more than {cap} (export_node_cap)"
         invalid("max_nodes", message, max_nodes)
@@ -113,7 +114,6 @@ async def export(
     nodes = max_nodes or cap
     selection = selection_of(seed, depth, link, k, types, relation, since, until, nodes, hub_cap)
     selection = replace(selection, inferred=inferred)
-    service = export_service_for(get_backends(request))
     result: Export = await run_in_threadpool(
         service.export, str(format.value), selection, mixed=mixed
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Response, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_backends
+from api.deps import BackendsDep
 from api.security import require_read_access
 from graph.errors import GraphError
 
@@ -88,7 +88,7 @@ def _readiness(backends: Any) -> Readiness:
     summary="Readiness of each store",
     responses={503: {"model": Readiness, "description": "a configured store does not answer"}},
 )
-async def ready(backends: Annotated[Any, Depends(get_backends)], response: Response) -> Readiness:
+async def ready(backends: BackendsDep, response: Response) -> Readiness:
     """Check that the RDF store and, when configured, Neo4j answer. 503 (with `Retry-After`)
     while any configured store is down, or while the Neo4j projection is stale (rebuilt after
     an interrupted write); it recovers by itself when the store comes back."""
@@ -121,7 +121,7 @@ def _statistics(backends: Any) -> Statistics:
     # The meta router is left open for the probes; statistics are a read like any other.
     dependencies=[Depends(require_read_access)],
 )
-async def statistics(backends: Annotated[Any, Depends(get_backends)]) -> Statistics:
+async def statistics(backends: BackendsDep) -> Statistics:
     """Counts of triples and articles in the RDF store and, with Neo4j, of nodes and
     relationships by label and type."""
     return await run_in_threadpool(_statistics, backends)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from api.deps import QueriesDep
 from api.graphjson import links_graph, paths_graph, to_cytoscape
 from api.schemas.agreements import InfluenceList
 from api.schemas.common import json_response
@@ -35,7 +36,6 @@ from api.schemas.params import (
     Include,
     Limit,
     Offset,
-    Queries,
     clean_id,
     hop_cap,
     path_cap,
@@ -82,7 +82,7 @@ Filter = Annotated[StepFilter, Depends(step_filter)]
 )
 async def links(
     request: Request,
-    queries: Queries,
+    queries: QueriesDep,
     a: A,
     b: B,
     flt: Filter,
@@ -105,8 +105,8 @@ async def links(
     actors a path may pass through, and by a `since`/`until` window (undated facts always
     pass). The enumeration stops at `max_paths` paths or at the server's time limit;
     `truncated` and `reason` say so. `format=cytoscape` returns Cytoscape.js elements."""
-    hops = hop_cap(request, k, "k") or min(DEFAULT_K, request.app.state.settings.max_path_hops)
-    path_cap(request, max_paths)
+    hops = hop_cap(queries, k, "k") or min(DEFAULT_K, queries.limits.max_hops)
+    path_cap(queries, max_paths)
     result = await run_in_threadpool(
         queries.links, clean_id(a), clean_id(b), max_hops=hops, flt=flt, max_paths=max_paths
     )
@@ -122,7 +122,7 @@ async def links(
 )
 async def paths(
     request: Request,
-    queries: Queries,
+    queries: QueriesDep,
     a: A,
     b: B,
     flt: Filter,
@@ -140,8 +140,8 @@ async def paths(
     """All shortest paths (up to `max_paths`) of at most `max_hops` steps between actors `a`
     and `b`, with the evidence of every step. `length` is null when no path is that short.
     Takes the same filters as `/links`."""
-    hop_cap(request, max_hops, "max_hops")
-    path_cap(request, max_paths)
+    hop_cap(queries, max_hops, "max_hops")
+    path_cap(queries, max_paths)
     result = await run_in_threadpool(
         queries.shortest_paths,
         clean_id(a),
@@ -156,7 +156,7 @@ async def paths(
 
 @router.get("/brokers", response_model=Brokers, summary="Brokers (betweenness)", responses=ERRORS)
 async def brokers(
-    queries: Queries,
+    queries: QueriesDep,
     flt: Filter,
     seed: Annotated[
         Ids,
@@ -189,7 +189,7 @@ def _actor(description: str, example: str) -> Any:
 
 @router.get("/influences", response_model=InfluenceList, summary="Influences", responses=ERRORS)
 async def influences(
-    queries: Queries,
+    queries: QueriesDep,
     influencer: Annotated[Id | None, _actor("who exerts the influence", "country/RUS")] = None,
     influenced: Annotated[
         Id | None, _actor("who (or which region) undergoes it", "country/DZA")

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import get_backends, get_settings
+from api.deps import SettingsDep, SparqlDep
 from graph.errors import QueryError, WriteRejected
 from graph.rdf.sparql_service import (
     GRAPH_MEDIA_TYPES,
@@ -100,6 +100,7 @@ class ProtocolRequest:
 )
 async def sparql_get(
     request: Request,
+    service: SparqlDep,
     query: Annotated[str | None, Query(description="The SPARQL query", examples=[_EXAMPLE])] = None,
     default_graph_uri: Annotated[list[str], Query(alias="default-graph-uri")] = [],  # noqa: B006
     named_graph_uri: Annotated[list[str], Query(alias="named-graph-uri")] = [],  # noqa: B006
@@ -107,7 +108,7 @@ async def sparql_get(
     """Evaluate the ``query`` parameter. Without a dataset, the default graph is the union of
     every article graph and ``GRAPH ?g`` ranges over the articles."""
     params = _multi(request.query_params.multi_items())
-    return await _answer(request, _protocol_request(params))
+    return await _answer(request, service, _protocol_request(params))
 
 
 @router.post(
@@ -117,20 +118,20 @@ async def sparql_get(
     response_class=Response,
     openapi_extra=_POST_BODY,
 )
-async def sparql_post(request: Request) -> Response:
+async def sparql_post(request: Request, service: SparqlDep, settings: SettingsDep) -> Response:
     """Evaluate a query sent as ``application/x-www-form-urlencoded`` (``query=…``) or as
     ``application/sparql-query`` (the body is the query; graphs in the URL)."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await _read_body(request)
+    body = await _read_body(request, settings.max_body_bytes)
     if media_type == UPDATE_MEDIA_TYPE:
         raise WriteRejected(UPDATE_REFUSED)
     if media_type == FORM_MEDIA_TYPE:
         params = parse_qs(_decode(body), keep_blank_values=True)
-        return await _answer(request, _protocol_request(params))
+        return await _answer(request, service, _protocol_request(params))
     if media_type == QUERY_MEDIA_TYPE:
         url_params = _multi(request.query_params.multi_items())
         url_params["query"] = [_decode(body)]
-        return await _answer(request, _protocol_request(url_params))
+        return await _answer(request, service, _protocol_request(url_params))
     raise HTTPException(
         415, f"POST a query as {QUERY_MEDIA_TYPE} or {FORM_MEDIA_TYPE}, not {media_type or '?'}"
     )
@@ -158,9 +159,8 @@ def _protocol_request(params: dict[str, list[str]]) -> ProtocolRequest:
     )
 
 
-async def _read_body(request: Request) -> bytes:
-    """The request body, refused with 413 beyond ``max_body_bytes``."""
-    limit = get_settings(request).max_body_bytes
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 beyond ``limit`` bytes (``max_body_bytes``)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise HTTPException(413, f"the request body exceeds {limit} bytes")
@@ -178,14 +178,14 @@ def _decode(body: bytes) -> str:
         raise QueryError(f"the request body is not UTF-8: {error}") from None
 
 
-async def _answer(request: Request, protocol: ProtocolRequest) -> Response:
+async def _answer(
+    request: Request, service: GraphSparqlService, protocol: ProtocolRequest
+) -> Response:
     """Negotiate the format for either result family, evaluate in a worker, wrap the bytes.
 
     The form of the query is only known once a worker has parsed it (the API process never
     parses untrusted SPARQL), so the worker picks the family's format (406 if it is None).
     """
-    service: GraphSparqlService = get_backends(request).sparql
-    settings = get_settings(request)
     accept = request.headers.get("accept")
     negotiated = Negotiated(
         solutions=negotiate(accept, tuple(SOLUTION_MEDIA_TYPES)),
@@ -197,8 +197,6 @@ async def _answer(request: Request, protocol: ProtocolRequest) -> Response:
         negotiated=negotiated,
         default_graph_uris=protocol.default_graph_uris,
         named_graph_uris=protocol.named_graph_uris,
-        timeout_s=settings.query_timeout_s,
-        result_cap=settings.sparql_result_cap,
     )
     return Response(result.body, media_type=result.media_type, headers={"Vary": "Accept"})
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Literal, NoReturn
 
-from fastapi import Depends, Query, Request
+from fastapi import Query
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator
 
-from api.deps import get_backends
 from graph.errors import QueryError
-from graph.queries import GraphQueries, QueryLimits
+from graph.queries import QueryLimits, QueryService
 from graph.queries.filters import StepFilter, entity_type, relation_kind
 from graph.rules.steps import RELATIONS
 from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
@@ -30,14 +29,6 @@ MAX_DEPTH = QueryLimits.max_depth
 """Largest ``depth`` of an ego network (the services' cap)."""
 
 
-async def get_queries(request: Request) -> GraphQueries:
-    """The query service of the configured backend (Neo4j, else networkx). A coroutine, so
-    that FastAPI does not hop to a worker thread to run it."""
-    queries: GraphQueries = get_backends(request).queries
-    return queries
-
-
-Queries = Annotated[GraphQueries, Depends(get_queries)]
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"page size, 1..{MAX_PAGE}")]
 Offset = Annotated[int, Query(ge=0, description="items to skip")]
 
@@ -226,17 +217,17 @@ async def step_filter(
     )
 
 
-def hop_cap(request: Request, value: int | None, parameter: str) -> int | None:
-    """``value`` unless it exceeds the server's ``max_path_hops`` (then a 422 naming it)."""
-    cap: int = request.app.state.settings.max_path_hops
+def hop_cap(queries: QueryService, value: int | None, parameter: str) -> int | None:
+    """``value`` unless it exceeds the services' ``max_hops`` (then a 422 naming it)."""
+    cap = queries.limits.max_hops
     if value is not None and value > cap:
         invalid(parameter, f"{parameter}={value} is more than {cap} (max_path_hops)", value)
     return value
 
 
-def path_cap(request: Request, value: int | None) -> int | None:
-    """``max_paths`` unless it exceeds the server's cap (then a 422)."""
-    cap: int = request.app.state.settings.max_paths
+def path_cap(queries: QueryService, value: int | None) -> int | None:
+    """``max_paths`` unless it exceeds the services' cap (then a 422)."""
+    cap = queries.limits.max_paths
     if value is not None and value > cap:
         invalid("max_paths", f"max_paths={value} is more than {cap} (the server's cap)", value)
     return value

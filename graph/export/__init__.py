@@ -21,7 +21,6 @@ from graph.export.service import (
     ExportFormat,
     ExportService,
     export_format,
-    export_service_for,
 )
 
 __all__ = [
@@ -38,5 +37,4 @@ __all__ = [
     "Subgraph",
     "SubgraphSelector",
     "export_format",
-    "export_service_for",
 ]

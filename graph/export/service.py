@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from graph.errors import QueryError
 from graph.export import cytoscape, gephi_csv, gexf, graphml, rdf
@@ -130,9 +129,3 @@ class ExportService:
         else:
             chunks = render(fmt, sub, mixed=mixed)
         return Export(fmt, file_name(fmt, selection), sub, chunks)
-
-
-def export_service_for(backends: Any) -> ExportService:
-    """The export service of a :class:`graph.backends.Backends` (opened with the backends)."""
-    service: ExportService = backends.exporter
-    return service

@@ -55,7 +55,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 from graph.errors import GraphError, QueryError, QueryTimeout, ResultTooLarge, StoreUnavailable
 from graph.neo4j.cypher_guard import ALLOWED_PROCEDURES, check_plan
 from graph.neo4j.cypher_shape import CypherLimits, check_shape
-from graph.neo4j.projection import neo4j_errors
+from graph.neo4j.errors import neo4j_errors
 
 __all__ = ["CypherLimits", "CypherResult", "GraphCypherService", "to_json"]
 

@@ -25,38 +25,17 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import Driver, ManagedTransaction, Session, unit_of_work
-from neo4j.exceptions import (
-    AuthError,
-    ClientError,
-    ConnectionAcquisitionTimeoutError,
-    ConstraintError,
-    DriverError,
-    Forbidden,
-    ForbiddenOnReadOnlyDatabase,
-    IncompleteCommit,
-    Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
-    TransientError,
-)
 
 from graph.batching import chunks
 from graph.errors import (
-    ConflictError,
-    GraphError,
     InvalidData,
-    MemoryLimitExceeded,
-    QueryError,
-    QueryTimeout,
     ResultTooLarge,
-    StoreUnavailable,
-    WriteRejected,
 )
 from graph.model import NodeRecord, ProjectionChange, ProjectionCounts, RelRecord
+from graph.neo4j.errors import neo4j_errors
 from graph.neo4j.links import LinkRefresh, LinkUpkeep
 
 BATCH_SIZE = 5000
@@ -151,65 +130,6 @@ IDENTIFIER = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
 """What a label or relationship type must look like."""
 
 T = TypeVar("T")
-
-
-def translate_neo4j_error(error: Exception, action: str) -> GraphError:
-    """The :mod:`graph.errors` error for a neo4j driver (or socket) error."""
-    if isinstance(error, GraphError):
-        return error
-    if isinstance(error, AuthError):
-        return StoreUnavailable(
-            f"{action}: Neo4j refused the credentials: {error}", retry_after=None
-        )
-    if isinstance(error, IncompleteCommit):
-        return StoreUnavailable(
-            f"{action}: the connection to Neo4j was lost while committing, so the write may or "
-            f"may not have happened; run `diplograph sync` once Neo4j is back ({error})"
-        )
-    if isinstance(error, ServiceUnavailable | SessionExpired | ConnectionAcquisitionTimeoutError):
-        return StoreUnavailable(f"{action}: Neo4j is unavailable: {error}")
-    if isinstance(error, Neo4jError):
-        return _translate_server_error(error, action)
-    if isinstance(error, OSError):
-        return StoreUnavailable(f"{action}: cannot reach Neo4j: {error}")
-    if isinstance(error, DriverError):
-        return GraphError(f"{action}: Neo4j driver error: {error}")
-    return GraphError(f"{action}: {error}")
-
-
-def _translate_server_error(error: Neo4jError, action: str) -> GraphError:
-    """Classify an error the server sent by its status code."""
-    code = error.code or ""
-    message = error.message or str(error)
-    if "TimedOut" in code or "Timeout" in code:
-        return QueryTimeout(f"{action}: {message}")
-    if "MemoryPoolOutOfMemory" in code or "OutOfMemory" in code or "MemoryLimit" in code:
-        return MemoryLimitExceeded(
-            f"{action}: the query needs more memory than Neo4j allows one transaction "
-            f"(db.memory.transaction.max / db.memory.transaction.total.max): {message}"
-        )
-    if isinstance(error, Forbidden | ForbiddenOnReadOnlyDatabase) or "AccessMode" in code:
-        return WriteRejected(f"{action}: {message}")
-    if isinstance(error, ConstraintError) or "DeadlockDetected" in code:
-        return ConflictError(f"{action}: {message}")
-    if "DatabaseNotFound" in code:
-        return StoreUnavailable(f"{action}: {message}", retry_after=None)
-    if isinstance(error, TransientError):
-        return StoreUnavailable(f"{action}: {message}")
-    if isinstance(error, ClientError):
-        return QueryError(message)
-    return GraphError(f"{action}: Neo4j error {code}: {message}")
-
-
-@contextmanager
-def neo4j_errors(action: str) -> Iterator[None]:
-    """Raise every driver error inside the block as a :mod:`graph.errors` error."""
-    try:
-        yield
-    except GraphError:
-        raise
-    except (DriverError, Neo4jError, OSError) as error:
-        raise translate_neo4j_error(error, action) from error
 
 
 def _node_row(record: NodeRecord) -> dict[str, Any]:

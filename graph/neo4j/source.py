@@ -14,21 +14,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from neo4j import READ_ACCESS, Driver, ManagedTransaction, Record, unit_of_work
-from neo4j.exceptions import (
-    ClientError,
-    DriverError,
-    Neo4jError,
-    ServiceUnavailable,
-    SessionExpired,
-)
 
 from graph.errors import (
     InvalidData,
-    MemoryLimitExceeded,
-    QueryError,
-    QueryTimeout,
-    StoreUnavailable,
 )
+from graph.neo4j.errors import neo4j_errors
 from graph.neo4j.links import step_from_link
 from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
@@ -103,20 +93,6 @@ INSTANCES = {label: f"MATCH (n:{label}) RETURN n.uri AS uri" for label in LABELS
 COUNT = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in LABELS}
 
 
-def _translate(error: Exception, timeout: float | None) -> Exception:
-    """The graph error for a driver error."""
-    code = error.code if isinstance(error, Neo4jError) else None
-    if isinstance(error, ClientError) and "TransactionTimedOut" in (code or ""):
-        return QueryTimeout(f"Neo4j query timed out: {error.message}", timeout=timeout)
-    if "OutOfMemory" in (code or ""):  # ...MemoryPoolOutOfMemoryError, TransactionOutOfMemory
-        return MemoryLimitExceeded(f"the query needs more memory than Neo4j allows: {error}")
-    if isinstance(error, ServiceUnavailable | SessionExpired):
-        return StoreUnavailable(f"Neo4j is unavailable: {error}")
-    if isinstance(error, Neo4jError):
-        return QueryError(f"Neo4j query failed: {error.message}")
-    return StoreUnavailable(f"Neo4j driver error: {error}")
-
-
 def _entity(record: Record | Mapping[str, Any]) -> EntityInfo:
     """An :class:`EntityInfo` from a uri/labels/name/alias record."""
     alias = record["alias"]
@@ -141,17 +117,17 @@ class Neo4jSource:
         def work(tx: ManagedTransaction) -> list[Record]:
             return list(tx.run(query, params))
 
-        try:
-            with self._driver.session(
+        with (
+            neo4j_errors("reading Neo4j", timeout=limit),
+            self._driver.session(
                 database=self._database,
                 default_access_mode=READ_ACCESS,
                 # The driver retries for 30 s by default; while Neo4j is down a dashboard wants
                 # its 503 now, not after half a minute of tied-up worker threads.
                 max_transaction_retry_time=min(limit, READ_RETRY_BUDGET_S),
-            ) as session:
-                return session.execute_read(work)
-        except (Neo4jError, DriverError) as error:
-            raise _translate(error, limit) from error
+            ) as session,
+        ):
+            return session.execute_read(work)
 
     # ------------------------------------------------------------------ entities and steps
 

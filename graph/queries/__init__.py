@@ -9,6 +9,6 @@ dataclasses of ``graph.queries.model`` and are identical for both backends.
 from __future__ import annotations
 
 from graph.queries.filters import StepFilter
-from graph.queries.service import GraphQueries, QueryLimits, QueryService
+from graph.queries.service import QueryLimits, QueryService
 
-__all__ = ["GraphQueries", "QueryLimits", "QueryService", "StepFilter"]
+__all__ = ["QueryLimits", "QueryService", "StepFilter"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
 from graph.errors import QueryError
 from graph.queries import agreements, analytics, facts, graphwalk
@@ -47,80 +46,6 @@ class QueryLimits:
     """Seconds a path enumeration may take (and each Neo4j read transaction)."""
     max_depth: int = 3
     max_page: int = 1000
-
-
-class GraphQueries(Protocol):
-    """Every query service; both backends answer identically (``tests/test_queries*.py``)."""
-
-    def search(
-        self, text: str, *, types: Iterable[str] | None = None, limit: int = 20, offset: int = 0
-    ) -> SearchResult: ...
-    def entity(self, entity_id: str) -> EntityDetail: ...
-    def neighbours(
-        self,
-        entity_id: str,
-        *,
-        depth: int = 1,
-        flt: StepFilter | None = None,
-        hub_cap: int | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> Neighbourhood: ...
-    def links(
-        self,
-        a: str,
-        b: str,
-        *,
-        max_hops: int = 3,
-        flt: StepFilter | None = None,
-        max_paths: int | None = None,
-        timeout: float | None = None,
-    ) -> LinksResult: ...
-    def shortest_paths(
-        self,
-        a: str,
-        b: str,
-        *,
-        max_hops: int | None = None,
-        flt: StepFilter | None = None,
-        max_paths: int | None = None,
-    ) -> PathsResult: ...
-    def agreements(
-        self,
-        *,
-        party: str | None = None,
-        signatory: str | None = None,
-        area: str | None = None,
-        signed_since: str | None = None,
-        signed_until: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        claimed_by: str | None = None,
-        subordinates: bool = False,
-    ) -> AgreementPage: ...
-    def agreement(self, agreement_id: str) -> AgreementDetail: ...
-    def influences(
-        self,
-        *,
-        influencer: str | None = None,
-        influenced: str | None = None,
-        kind: str | None = None,
-        direction: str | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        claimed_by: str | None = None,
-        subordinates: bool = False,
-    ) -> InfluencePage: ...
-    def timeline(self, entity_id: str, *, include_undated: bool = True) -> Timeline: ...
-    def brokers(
-        self,
-        *,
-        seeds: Iterable[str] = (),
-        depth: int = 1,
-        flt: StepFilter | None = None,
-        limit: int = 20,
-    ) -> BrokersResult: ...
-    def statistics(self) -> Statistics: ...
 
 
 def _check(value: int, low: int, high: int, name: str) -> int:

@@ -120,7 +120,8 @@ def _credentials(paths: Paths) -> tuple[str, str]:
     user, password = state.get("user"), state.get("password")
     if isinstance(user, str) and isinstance(password, str):
         return user, password
-    user, password = DEFAULT_USER, secrets.token_urlsafe(24)
+    # neo4j-admin reads an argument starting with "-" as an option (one password in 64 did)
+    user, password = DEFAULT_USER, "p" + secrets.token_urlsafe(24)
     _write_state(paths, {"user": user, "password": password})
     return user, password
 
