@@ -13,6 +13,7 @@ an IRI is a ``str``, a blank node a :class:`BNode`, a literal a :class:`Lit`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
@@ -96,22 +97,6 @@ class RelRecord:
     start: str
     end: str
     properties: Properties = field(hash=False)
-
-
-@dataclass(frozen=True)
-class ProjectionChange:
-    """One all-or-nothing write to a projection.
-
-    ``reset`` are the subjects whose records are recomputed: their nodes lose every property
-    and label (but ``uri`` and ``Resource``) and the relationships they own (outgoing ones
-    without ``uri``, and those whose ``uri`` is in ``reset``); then ``nodes`` and
-    ``relationships`` are written, and nodes of ``reset`` (or left at the end of a deleted
-    relationship) that no article describes and nothing links to any more are deleted.
-    """
-
-    reset: tuple[str, ...] = ()
-    nodes: tuple[NodeRecord, ...] = ()
-    relationships: tuple[RelRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +211,16 @@ class RDFStore(Protocol):
         """Every quad of a named graph whose predicate is one of ``predicates`` (index scans)."""
         ...
 
+    def cached_reads(self) -> AbstractContextManager[None]:
+        """A block, in this thread, in which a writer's repeated reads of the same subjects
+        (projection, then LINK steps) decode each of them once."""
+        ...
+
+    def touched_subjects(self, snapshot: GraphSnapshot) -> set[str]:
+        """``graph.rules.records.touched_subjects`` of the former content a change returned
+        (read from the snapshot, not from the store)."""
+        ...
+
     @property
     def generation(self) -> int:
         """A counter bumped by every write of this process: views compare it to know when to
@@ -256,6 +251,10 @@ class RDFStore(Protocol):
         ...
 
 
+RecordBatch = tuple[Sequence[NodeRecord], Sequence[RelRecord]]
+"""Some of the records of one change (nodes, relationships)."""
+
+
 class Projection(Protocol):
     """A property-graph sink kept in step with the RDF store."""
 
@@ -267,8 +266,16 @@ class Projection(Protocol):
         """Raise :class:`graph.errors.StoreUnavailable` unless the sink answers."""
         ...
 
-    def apply(self, change: ProjectionChange) -> None:
-        """Apply ``change`` in one transaction: all of it or, on error, nothing."""
+    def apply(self, reset: Sequence[str], batches: Iterable[RecordBatch]) -> None:
+        """Write one change in one transaction: all of it or, on error, nothing.
+
+        ``reset`` are the subjects whose records are recomputed: their nodes lose every
+        property and label (but ``uri`` and ``Resource``) and the relationships they own
+        (outgoing ones without ``uri``, and those whose ``uri`` is in ``reset``); then the
+        records of ``batches`` are written (consumed in the calling thread: a sink may write
+        one while the next is computed), and nodes of ``reset`` (or left at the end of a
+        deleted relationship) that no article describes and nothing links to are deleted.
+        """
         ...
 
     def rebuilt(self) -> None:

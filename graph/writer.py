@@ -23,11 +23,9 @@ import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
-import pyoxigraph as ox
 from rdflib import BNode as RdfBNode
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -39,9 +37,9 @@ from graph.model import (
     NodeRecord,
     Progress,
     Projection,
-    ProjectionChange,
     ProjectionCounts,
     RDFStore,
+    RecordBatch,
     RelRecord,
     SelectResult,
     StoreCounts,
@@ -62,7 +60,7 @@ SYNC_BATCH = 2000
 """Subjects projected per transaction by :meth:`GraphStore.sync`."""
 
 LOAD_BATCH = 2000
-"""Subjects projected per batch handed to a :class:`BatchedProjection` during a load."""
+"""Subjects projected per batch handed to the projection during a load."""
 
 _FOLDED_QUERY = f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{EVIDENCE_CLASS}> }} }}"
 """Evidence nodes: they project to nothing of their own (folded into their facts)."""
@@ -107,19 +105,6 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-RecordBatch = tuple[Sequence[NodeRecord], Sequence[RelRecord]]
-
-
-@runtime_checkable
-class BatchedProjection(Projection, Protocol):
-    """A projection that starts writing a change before all its records are computed."""
-
-    def apply_batches(self, reset: Sequence[str], batches: Iterable[RecordBatch]) -> None:
-        """Apply ``ProjectionChange(reset, every node, every relationship)`` of ``batches`` in
-        one transaction (all or nothing), consuming ``batches`` in the calling thread."""
-        ...
-
-
 def graph_touched(graph: Graph) -> set[str]:
     """:func:`graph.rules.records.touched_subjects` of an rdflib graph about to be stored.
 
@@ -135,25 +120,6 @@ def _graphs_touched(graphs: Iterable[Graph]) -> set[str]:
     touched: set[str] = set()
     for graph in graphs:
         touched |= graph_touched(graph)
-    return touched
-
-
-def snapshot_touched(snapshot: GraphSnapshot) -> set[str]:
-    """:func:`graph.rules.records.touched_subjects` of the former content of some graphs.
-
-    The snapshot holds it as N-Triples: parsing them is several times cheaper than reading the
-    graphs from the store (which decodes every term from its dictionary).
-    """
-    touched: set[str] = set()
-    for data in snapshot.graphs.values():
-        if not data:
-            continue
-        for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-            subject, obj = triple.subject, triple.object
-            if type(subject) is ox.NamedNode:
-                touched.add(subject.value)
-            if type(obj) is ox.NamedNode and triple.predicate.value == REL_SUBJECT:
-                touched.add(obj.value)
     return touched
 
 
@@ -271,7 +237,7 @@ class GraphStore:
             self.projection.check()
             self.marker.set("a write to both stores began")
             with (
-                self._cached_reads(),
+                self.rdf.cached_reads(),
                 ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool,
             ):
                 # computed while the RDF store loads (its bulk loader does not hold the GIL)
@@ -282,7 +248,7 @@ class GraphStore:
                     self._agreed()  # refused before anything was written
                     raise
                 try:
-                    touched = snapshot_touched(snapshot) | touching.result()
+                    touched = self.rdf.touched_subjects(snapshot) | touching.result()
                     projected = self._apply(sorted(touched))
                 except BaseException as error:
                     self._restore(snapshot, error)
@@ -294,24 +260,12 @@ class GraphStore:
         )
 
     def _apply(self, subjects: list[str]) -> Projected:
-        """Recompute ``subjects`` from the RDF store and replace their records.
-
-        The projection and the projection's extensions (the LINK steps) read the same subjects:
-        when the store can, it decodes each of them once for both (``cached_reads``, which
-        :meth:`_write` opens before the RDF change: a bulk load may make it cheaper still).
-        """
+        """Recompute ``subjects`` from the RDF store and replace their records, batch by batch
+        while the projection writes them (the same records: each subject's depend on its own
+        quads and its dependencies'). The projection and its LINK upkeep read the same
+        subjects: the store decodes each once for both (``cached_reads``, which :meth:`_write`
+        opens before the RDF change: a bulk load may make it cheaper still)."""
         assert self.projection is not None
-        with self._cached_reads():
-            if isinstance(self.projection, BatchedProjection):
-                return self._apply_batches(self.projection, subjects)
-            projected = project_subjects(subjects, self.rdf.subject_quads)
-            change = ProjectionChange(tuple(subjects), projected.nodes, projected.relationships)
-            self.projection.apply(change)
-        return projected
-
-    def _apply_batches(self, projection: BatchedProjection, subjects: list[str]) -> Projected:
-        """:meth:`_apply` with the records computed batch by batch while they are written
-        (the same records: each subject's depend on its own quads and its dependencies')."""
         nodes: list[NodeRecord] = []
         relationships: list[RelRecord] = []
 
@@ -324,15 +278,9 @@ class GraphStore:
                 relationships.extend(batch.relationships)
                 yield batch.nodes, batch.relationships
 
-        projection.apply_batches(subjects, batches())
+        with self.rdf.cached_reads():
+            self.projection.apply(subjects, batches())
         return Projected(tuple(nodes), tuple(relationships))
-
-    def _cached_reads(self) -> AbstractContextManager[object]:
-        """The RDF store's ``cached_reads()`` block (Oxigraph), else a block doing nothing."""
-        cached: Callable[[], AbstractContextManager[object]] | None = getattr(
-            self.rdf, "cached_reads", None
-        )
-        return cached() if cached is not None else nullcontext()
 
     def _agreed(self) -> None:
         """Both stores hold the same content (unless a failed sync left the projection stale)."""
@@ -383,12 +331,12 @@ class GraphStore:
             for start in range(0, total, self.sync_batch):
                 batch = [s for s in subjects[start : start + self.sync_batch] if s not in folded]
                 projected = project_subjects(batch, self.rdf.subject_quads)
-                change = ProjectionChange((), projected.nodes, projected.relationships)
+                records = [(projected.nodes, projected.relationships)]
                 clearing.result()
                 if pending is not None:
                     _written(pending, total, on_progress)
                 done = min(start + self.sync_batch, total)
-                pending = (writer.submit(projection.apply, change), done)
+                pending = (writer.submit(projection.apply, (), records), done)
             clearing.result()
             if pending is not None:
                 _written(pending, total, on_progress)

@@ -12,14 +12,14 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
-from graph.model import ProjectionChange, ProjectionCounts
+from graph.model import NodeRecord, ProjectionCounts, RecordBatch, RelRecord
 from ontology.namespace import DG, ID, WD, concept
 
 # ------------------------------------------------------------------------------ article graphs
@@ -239,6 +239,15 @@ def synthetic(n_articles: int, facts: int) -> Dataset:
 # ------------------------------------------------------------------------------ projection sink
 
 
+@dataclass(frozen=True)
+class ProjectionChange:
+    """One change a :class:`MemoryProjection` applied (see ``graph.model.Projection.apply``)."""
+
+    reset: tuple[str, ...] = ()
+    nodes: tuple[NodeRecord, ...] = ()
+    relationships: tuple[RelRecord, ...] = ()
+
+
 class MemoryProjection:
     """A :class:`graph.model.Projection` in Python dicts, with Neo4j's write semantics."""
 
@@ -248,6 +257,7 @@ class MemoryProjection:
         self.fail = fail
         """Raised by :meth:`apply` (after half the work, then rolled back) when set."""
         self.applied: list[ProjectionChange] = []
+        """Every change applied, in order."""
 
     def ensure_schema(self) -> None:
         """Nothing to create."""
@@ -255,8 +265,14 @@ class MemoryProjection:
     def check(self) -> None:
         """Always available."""
 
-    def apply(self, change: ProjectionChange) -> None:
-        """Apply ``change`` atomically (on a copy, swapped in at the end)."""
+    def apply(self, reset: Sequence[str], batches: Iterable[RecordBatch]) -> None:
+        """Apply the change atomically (on a copy, swapped in at the end)."""
+        collected = list(batches)
+        change = ProjectionChange(
+            tuple(reset),
+            tuple(n for nodes, _ in collected for n in nodes),
+            tuple(r for _, rels in collected for r in rels),
+        )
         nodes, rels = copy.deepcopy(self.nodes), copy.deepcopy(self.rels)
         reset = set(change.reset)
         candidates = set(reset)

@@ -16,7 +16,7 @@ from graph.errors import GraphError, InvalidData, NotFound, StoreUnavailable
 from graph.model import GraphSnapshot
 from graph.rdf.store import OxigraphStore
 from graph.rules.records import touched_subjects
-from graph.writer import GraphStore, graph_touched, snapshot_touched
+from graph.writer import GraphStore, graph_touched
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -259,7 +259,7 @@ def test_touched_subjects_of_former_content_come_from_the_snapshot(rdf: Oxigraph
     rdf.replace_graphs({str(a.iri): a.graph for a in articles})
     before = set().union(*(touched_subjects(rdf.graph_quads(str(a.iri))) for a in articles))
     snapshot = rdf.drop_graphs([str(a.iri) for a in articles] + ["https://example.org/none"])
-    assert snapshot_touched(snapshot) == before != set()
+    assert rdf.touched_subjects(snapshot) == before != set()
 
 
 def test_bulk_loads_into_an_empty_store_stay_in_step(

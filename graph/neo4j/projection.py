@@ -6,13 +6,13 @@ types vary with the data, so they are set with Neo4j 5.26's dynamic syntax (``SE
 each label and type must match ``^[A-Z][A-Za-z0-9_]*$`` (they come from ontology local names,
 see ``graph.rules.records``) or the write is refused. APOC is not needed.
 
-A :class:`ProjectionChange` is applied in ONE managed transaction (``execute_write``), in
+A change (:meth:`Neo4jProjection.apply`) is written in ONE managed transaction, in
 ``UNWIND`` batches: a load is all-or-nothing in Neo4j too. The ``LINK`` relationships between
 actors (``graph.neo4j.links.LinkUpkeep``, the projection's collaborator) are rewritten in the
 same transaction; what to delete is found before it opens (``LinkUpkeep.prepare``), so a
 retried transaction does not compute it again.
 
-:meth:`Neo4jProjection.apply_batches` is the same write with records still being computed: a
+During a load the records are still being computed while they are written: a
 worker thread runs the transaction and writes each batch as the caller hands it over, so Neo4j
 works while Python computes the next batch (the driver waits on its socket without the GIL). A
 retried transaction writes every batch again from the start; if the caller fails, the
@@ -34,7 +34,7 @@ from graph.errors import (
     InvalidData,
     ResultTooLarge,
 )
-from graph.model import NodeRecord, ProjectionChange, ProjectionCounts, RelRecord
+from graph.model import NodeRecord, ProjectionCounts, RecordBatch, RelRecord
 from graph.neo4j.errors import neo4j_errors
 from graph.neo4j.links import LinkRefresh, LinkUpkeep
 
@@ -260,41 +260,23 @@ class Neo4jProjection:
         with neo4j_errors("connecting to Neo4j"), self._session() as session:
             session.run(PING).consume()
 
-    def apply(self, change: ProjectionChange) -> None:
-        """Apply ``change`` in one managed transaction."""
-        if not (change.reset or change.nodes or change.relationships):
-            return
-        nodes = [_node_row(r) for r in change.nodes]
-        relationships = [_rel_row(r) for r in change.relationships]
-        reset = list(change.reset)
-        staged = self._prepare(reset)
-        if staged is not None:
-            staged.complete()
-        with neo4j_errors("writing the Neo4j projection"):
-            self._write(reset, _Feed.of(nodes, relationships), staged)
-
-    def apply_batches(
-        self,
-        reset: Sequence[str],
-        batches: Iterable[tuple[Sequence[NodeRecord], Sequence[RelRecord]]],
-    ) -> None:
+    def apply(self, reset: Sequence[str], batches: Iterable[RecordBatch]) -> None:
         """Apply one change whose records come in ``batches``, in one managed transaction.
 
-        The same as :meth:`apply` of ``ProjectionChange(reset, all nodes, all relationships)``,
-        but each batch is written while the next is computed: ``batches`` is consumed in the
-        calling thread, the transaction runs in a worker thread. An error on either side rolls
-        the transaction back and is raised here.
+        With subjects to reset (a load), each batch is written while the next is computed:
+        ``batches`` is consumed in the calling thread, the transaction runs in a worker
+        thread. An error on either side rolls the transaction back and is raised here.
+        Without (a ``sync`` batch), the records are written at once.
         """
         reset = list(reset)
         if not reset:
             collected = list(batches)
-            return self.apply(
-                ProjectionChange(
-                    (),
-                    tuple(n for batch, _ in collected for n in batch),
-                    tuple(r for _, batch in collected for r in batch),
-                )
-            )
+            nodes = [_node_row(r) for batch, _ in collected for r in batch]
+            relationships = [_rel_row(r) for _, batch in collected for r in batch]
+            if nodes or relationships:
+                with neo4j_errors("writing the Neo4j projection"):
+                    self._write(reset, _Feed.of(nodes, relationships), None)
+            return
         staged = self._prepare(reset)
         feed = _Feed()
         with (

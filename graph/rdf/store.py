@@ -75,6 +75,7 @@ from graph.model import (
     StoredEntity,
     Term,
 )
+from graph.rules.records import REL_SUBJECT
 from ontology.classes import ENTITY_CLASSES
 from ontology.namespace import DG
 
@@ -314,6 +315,24 @@ class OxigraphStore:
     def pyoxigraph_store(self) -> ox.Store:
         """The underlying pyoxigraph store, for the SPARQL service of the graph layer."""
         return self._store
+
+    def touched_subjects(self, snapshot: GraphSnapshot) -> set[str]:
+        """:func:`graph.rules.records.touched_subjects` of the former content of some graphs.
+
+        The snapshot holds it as N-Triples: parsing them is several times cheaper than reading
+        the graphs from the store (which decodes every term from its dictionary).
+        """
+        touched: set[str] = set()
+        for data in snapshot.graphs.values():
+            if not data:
+                continue
+            for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+                subject, obj = triple.subject, triple.object
+                if type(subject) is ox.NamedNode:
+                    touched.add(subject.value)
+                if type(obj) is ox.NamedNode and triple.predicate.value == REL_SUBJECT:
+                    touched.add(obj.value)
+        return touched
 
     @contextmanager
     def cached_reads(self) -> Iterator[None]:
