@@ -21,7 +21,7 @@ from neo4j import Driver
 
 from api.ingest import ingest_paths
 from graph.neo4j.cypher import GraphCypherService
-from graph.neo4j.links import LinkExtension
+from graph.neo4j.links import LinkUpkeep
 from graph.neo4j.projection import Neo4jProjection
 from graph.rdf.sparql_service import GraphSparqlService
 from graph.rdf.store import OxigraphStore
@@ -134,8 +134,8 @@ def cypher(neo4j_driver: Driver, neo4j_database: str) -> Iterator[GraphCypherSer
     while neo4j_driver.execute_query(WIPE_BATCH, database_=neo4j_database).records[0]["deleted"]:
         pass
     rdf = OxigraphStore(None)
-    links = (LinkExtension(rdf),)  # the LINK relationships, as the app keeps them
-    store = GraphStore(rdf, Neo4jProjection(neo4j_driver, neo4j_database, extensions=links))
+    links = LinkUpkeep(rdf)  # the LINK relationships, as the app keeps them
+    store = GraphStore(rdf, Neo4jProjection(neo4j_driver, neo4j_database, links=links))
     store.ensure_schema()
     report = ingest_paths(store, [EXAMPLE])
     assert report.articles and not report.failed

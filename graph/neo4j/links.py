@@ -17,17 +17,16 @@ is slow and awkward in Cypher, so every step of ``graph.rules.steps`` is also wr
                             article states it): leave them out with
                             ``WHERE NOT coalesce(l.inferred, false)``
 
-Writing (the store facade does this in the same write transaction as the projection)::
-
-    records = link_records(rdf_store, touched_subjects)   # read the RDF store, after its write
-    refresh_links(tx, records)                              # inside the Neo4j write transaction
-
-and ``ensure_link_schema(session)`` once at start (indexes on ``LINK.uri`` and ``LINK.via``);
-``replace_all_links(tx, all_link_records(rdf_store))`` rebuilds every ``LINK`` (sync).
+Writing: :class:`LinkUpkeep` is the projection writer's collaborator (``Neo4jProjection(...,
+links=LinkUpkeep(rdf_store))``): for each load it finds, before the transaction opens, which
+LINKs the touched subjects change (:meth:`LinkUpkeep.prepare`), and rewrites them inside the
+load's transaction; ``ensure_link_schema(session)`` runs once at start (indexes on
+``LINK.uri`` and ``LINK.via``); ``replace_all_links(tx, all_link_records(rdf_store))``
+rebuilds every ``LINK`` (sync).
 
 A refresh first finds the LINKs to drop (by ``via``, and the via-less ones by start node), then
 deletes them by element id, then CREATEs every row (they cannot exist any more: a LINK's uri
-hashes its via, endpoints and relation). :class:`LinkExtension` runs the deletions first in the
+hashes its via, endpoints and relation). :class:`LinkRefresh` runs the deletions first in the
 load's transaction and the creations after the projection's records: Neo4j's index seeks and
 expansions slow down by orders of magnitude once a transaction holds many deleted
 relationships (measured: 9 s instead of 0.05 s to find the LINKs of 15,000 facts), so the reads
@@ -110,7 +109,7 @@ BATCH = 5000
 
 @dataclass(frozen=True)
 class LinkRecords:
-    """What :func:`refresh_links` writes: drop the LINKs of ``vias`` and the via-less LINKs
+    """What a refresh writes: drop the LINKs of ``vias`` and the via-less LINKs
     starting at ``plain_subjects``, then write ``rows``."""
 
     vias: tuple[str, ...] = ()
