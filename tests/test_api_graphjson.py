@@ -22,7 +22,8 @@ from graph.queries.model import (
     Neighbour,
     Neighbourhood,
 )
-from graph.rules.steps import Evidence, Step, step_uri
+from graph.rules.fact_index import Evidence
+from graph.rules.steps import Step, step_uri
 
 ID = "https://w3id.org/diplograph/id/"
 JS_DIR = Path(__file__).parent / "js"

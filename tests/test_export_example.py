@@ -21,7 +21,8 @@ from graph.backends import BackendConfig, Backends, open_backends
 from graph.errors import NotFound, QueryError, ResultTooLarge
 from graph.export import FORMATS, ExportService, Selection, Spell, Subgraph
 from graph.export.select import edge_of
-from graph.rules.steps import Evidence, Step
+from graph.rules.fact_index import Evidence
+from graph.rules.steps import Step
 from tests.test_export_support import assert_valid_gexf, read_csv_zip, read_with_graphology
 
 DZA, RUS, USA = "country/DZA", "country/RUS", "country/USA"

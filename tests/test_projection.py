@@ -8,18 +8,20 @@ import pytest
 from rdflib import Literal
 
 from graph.model import Lit, NodeRecord, QuadRow, RelRecord
+from graph.rules.naming import (
+    camel_case,
+    labels_of,
+    literal_value,
+    relationship_type,
+    upper_snake,
+)
 from graph.rules.records import (
     FALLBACK_RELATION_TYPE,
     Projected,
-    camel_case,
     dependencies,
     gather,
-    labels_of,
-    literal_value,
     project,
-    relationship_type,
     touched_subjects,
-    upper_snake,
 )
 from ontology.namespace import DG, ID, concept
 from tests.storeutil import Article, algeria_russia, country, organization, person, us_algeria

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rdflib.namespace import RDF
 
-from graph.rules.steps import Evidence, Quad, derive_steps, step_uri
+from graph.rules.fact_index import Evidence, Quad
+from graph.rules.steps import derive_steps, step_uri
 from ontology.dates import first_day, last_day, overlaps
 from ontology.namespace import DG, ID
 

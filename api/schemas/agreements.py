@@ -15,7 +15,7 @@ from api.schemas.common import (
     PageOut,
 )
 from api.schemas.entities import InfluenceOut
-from graph.queries.model import (
+from graph.queries.agreement_model import (
     AgreementDetail,
     AgreementEvent,
     AgreementPage,

@@ -44,6 +44,7 @@ from neo4j import ManagedTransaction, Session
 
 from graph.batching import chunks
 from graph.model import RDFStore
+from graph.rules.fact_index import Evidence
 from graph.rules.step_reads import (
     DeltaScope,
     StepDelta,
@@ -52,7 +53,7 @@ from graph.rules.step_reads import (
     delta_scope,
     delta_steps,
 )
-from graph.rules.steps import Evidence, Step
+from graph.rules.steps import Step
 
 LINK_SCHEMA = (
     "CREATE INDEX link_uri IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.uri)",

@@ -22,8 +22,7 @@ transaction is rolled back.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString, TypeVar
 
@@ -36,6 +35,7 @@ from graph.errors import (
 )
 from graph.model import NodeRecord, ProjectionCounts, RecordBatch, RelRecord
 from graph.neo4j.errors import neo4j_errors
+from graph.neo4j.feed import Feed
 from graph.neo4j.links import LinkRefresh, LinkUpkeep
 
 BATCH_SIZE = 5000
@@ -152,71 +152,6 @@ def _rel_row(record: RelRecord) -> dict[str, Any]:
     }
 
 
-Rows = list[dict[str, Any]]
-
-
-class _Aborted(Exception):
-    """The thread computing the records failed: roll the transaction back."""
-
-
-class _Feed:
-    """Batches of (node rows, relationship rows) handed from the thread computing them to the
-    one writing them; the writer may read them again from the first (a retried transaction)."""
-
-    def __init__(self) -> None:
-        self._batches: list[tuple[Rows, Rows]] = []
-        self._ready = threading.Condition()
-        self._closed = False
-        self._aborted = False
-
-    @classmethod
-    def of(cls, nodes: Rows, relationships: Rows) -> _Feed:
-        """A closed feed of one batch."""
-        feed = cls()
-        feed.put(nodes, relationships)
-        feed.close()
-        return feed
-
-    def put(self, nodes: Rows, relationships: Rows) -> None:
-        """Hand one more batch over."""
-        with self._ready:
-            self._batches.append((nodes, relationships))
-            self._ready.notify_all()
-
-    def close(self) -> None:
-        """No more batches."""
-        with self._ready:
-            self._closed = True
-            self._ready.notify_all()
-
-    def abort(self) -> None:
-        """No more batches, and the ones handed over must not be committed."""
-        with self._ready:
-            self._aborted = True
-            self._ready.notify_all()
-
-    def check(self) -> None:
-        """Raise :class:`_Aborted` if the feed was aborted (last thing before a commit)."""
-        with self._ready:
-            if self._aborted:
-                raise _Aborted("the records could not be computed")
-
-    def __iter__(self) -> Iterator[tuple[Rows, Rows]]:
-        """Every batch from the first, waiting for the next until the feed is closed."""
-        index = 0
-        while True:
-            with self._ready:
-                while index == len(self._batches) and not (self._closed or self._aborted):
-                    self._ready.wait()
-                if self._aborted:
-                    raise _Aborted("the records could not be computed")
-                if index == len(self._batches):
-                    return
-                batch = self._batches[index]
-            index += 1
-            yield batch
-
-
 class Neo4jProjection:
     """A :class:`graph.model.Projection` on Neo4j 5.26 through the official driver."""
 
@@ -275,10 +210,10 @@ class Neo4jProjection:
             relationships = [_rel_row(r) for _, batch in collected for r in batch]
             if nodes or relationships:
                 with neo4j_errors("writing the Neo4j projection"):
-                    self._write(reset, _Feed.of(nodes, relationships), None)
+                    self._write(reset, Feed.of(nodes, relationships), None)
             return
         staged = self._prepare(reset)
-        feed = _Feed()
+        feed = Feed()
         with (
             neo4j_errors("writing the Neo4j projection"),
             ThreadPoolExecutor(1, thread_name_prefix="diplograph-neo4j") as pool,
@@ -304,7 +239,7 @@ class Neo4jProjection:
         """The LINK writes of this load (none without LINK upkeep or subjects to reset)."""
         return self.links.prepare(reset) if self.links is not None and reset else None
 
-    def _write(self, reset: list[str], feed: _Feed, staged: LinkRefresh | None) -> None:
+    def _write(self, reset: list[str], feed: Feed, staged: LinkRefresh | None) -> None:
         """Run the transaction function :meth:`_apply` (retried by the driver as a whole)."""
         with self._session() as session:
             session.execute_write(self._apply, reset, feed, staged)
@@ -313,7 +248,7 @@ class Neo4jProjection:
         self,
         tx: ManagedTransaction,
         reset: list[str],
-        feed: _Feed,
+        feed: Feed,
         staged: LinkRefresh | None,
     ) -> None:
         """The transaction function of :meth:`apply` (rerun as a whole on a retry)."""

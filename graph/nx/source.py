@@ -13,7 +13,8 @@ from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
 from graph.queries.source import Described
 from graph.rdf.reader import SparqlReader, iri
-from graph.rules.records import dg_class, predicate_of, project_subjects, relationship_type
+from graph.rules.naming import dg_class, predicate_of, relationship_type
+from graph.rules.records import project_subjects
 from graph.rules.steps import Step
 
 INSTANCES = "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} FILTER(isIRI(?s)) }}"

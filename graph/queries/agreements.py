@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graph.errors import NotFound
-from graph.queries.facts import attribution, date_key, described, influence_infos
-from graph.queries.model import (
+from graph.queries.agreement_model import (
     AgreementDetail,
     AgreementEvent,
     AgreementPage,
@@ -16,6 +15,7 @@ from graph.queries.model import (
     InfluencePage,
     Signatory,
 )
+from graph.queries.facts import attribution, date_key, described, influence_infos
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from ontology.dates import first_day, last_day

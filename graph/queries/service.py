@@ -12,13 +12,11 @@ from dataclasses import dataclass
 
 from graph.errors import QueryError
 from graph.queries import agreements, analytics, facts, graphwalk
+from graph.queries.agreement_model import AgreementDetail, AgreementPage, InfluencePage
 from graph.queries.filters import StepFilter, normalise_types
 from graph.queries.model import (
-    AgreementDetail,
-    AgreementPage,
     BrokersResult,
     EntityDetail,
-    InfluencePage,
     LinksResult,
     Neighbourhood,
     PathsResult,

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 
 from graph.batching import chunks
 from graph.rdf.reader import SparqlReader, iri_list
+from graph.rules.fact_index import RDF_TYPE, Quad
 from graph.rules.step_reads import is_step_quad
-from graph.rules.steps import RDF_TYPE, STEP_PREDICATES, Quad
+from graph.rules.steps import STEP_PREDICATES
 from ontology.classes import DG_NS
 
 _PREDICATE_VALUES = " ".join(f"<{p}>" for p in sorted(STEP_PREDICATES))

@@ -36,36 +36,23 @@ iterates the solutions, which stops long result streams but not a single long-ru
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
-from rdflib import XSD, Graph, Literal, URIRef
-from rdflib import BNode as RdfBNode
-from rdflib.namespace import OWL, RDF
+from rdflib import Graph
 
 from graph.errors import (
     GraphError,
     InvalidData,
-    QueryError,
-    QueryTimeout,
-    ResultTooLarge,
     StoreUnavailable,
-    WriteRejected,
 )
 from graph.journal import UndoJournal
 from graph.model import (
     ArticleInfo,
-    AskResult,
-    BNode,
-    ConstructResult,
     GraphSnapshot,
     Lit,
     QuadRow,
@@ -75,9 +62,16 @@ from graph.model import (
     StoredEntity,
     Term,
 )
-from graph.rules.records import REL_SUBJECT
-from ontology.classes import ENTITY_CLASSES
-from ontology.namespace import DG
+from graph.rdf import catalog, lookups
+from graph.rdf.evaluate import evaluate
+from graph.rdf.terms import (
+    bulk_load,
+    insert_data,
+    iri_node,
+    quad_row,
+    snapshot_subjects,
+    to_term,
+)
 
 log = logging.getLogger("diplograph.rdf")
 
@@ -86,158 +80,6 @@ BULK_THRESHOLD = 20_000
 made atomic by the undo journal."""
 BULK_PART = 400_000
 """A bulk load is split in 2 to 4 parts, about one per this many triples."""
-
-ENTITY_TYPES = (*ENTITY_CLASSES, DG.Post, DG.Actor)
-"""Classes whose instances :meth:`OxigraphStore.entity_records` returns."""
-
-_ENTITY_PREDICATES = (RDF.type, DG.name, DG.alias, DG.isoCode, DG.wikidata, OWL.sameAs)
-
-_ENTITIES_QUERY = f"""
-SELECT DISTINCT ?s ?p ?o WHERE {{
-  GRAPH ?g {{ ?s a ?t . VALUES ?t {{ {" ".join(f"<{t}>" for t in ENTITY_TYPES)} }} }}
-  GRAPH ?h {{ ?s ?p ?o . VALUES ?p {{ {" ".join(f"<{p}>" for p in _ENTITY_PREDICATES)} }} }}
-}}"""
-
-_GRAPH_SIZES_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-
-_ARTICLES_QUERY = f"""
-SELECT ?g (SAMPLE(?title) AS ?t) (SAMPLE(?url) AS ?u) (SAMPLE(?date) AS ?d) WHERE {{
-  GRAPH ?g {{
-    ?g a <{DG.Article}> .
-    OPTIONAL {{ ?g <{DG.title}> ?title }}
-    OPTIONAL {{ ?g <{DG.url}> ?url }}
-    OPTIONAL {{ ?g <{DG.date}> ?date }}
-  }}
-}} GROUP BY ?g"""
-
-_SUBJECTS_QUERY = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
-"""Sorted and filtered to IRIs in Python: Oxigraph's ORDER BY STR(?s) and FILTER(isIRI(?s))
-take 14 s instead of 0.2 s on 150,000 quads."""
-
-_UPDATE_KEYWORDS = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>|#[^\n]*)\s*)*"
-    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-
-
-def to_term(term: Any) -> Term:
-    """A pyoxigraph term as a plain value (``str`` IRI, :class:`BNode` or :class:`Lit`)."""
-    kind = type(term)
-    if kind is ox.NamedNode:
-        return str(term.value)
-    if kind is ox.Literal:
-        return Lit(term.value, term.datatype.value, term.language)
-    if kind is ox.BlankNode:
-        return BNode(term.value)
-    raise InvalidData(f"unsupported RDF term {term!r} (RDF-star triples are not supported)")
-
-
-def _node(iri: str) -> ox.NamedNode:
-    """A pyoxigraph IRI; an invalid IRI is :class:`InvalidData`."""
-    try:
-        return ox.NamedNode(iri)
-    except ValueError as error:
-        raise InvalidData(f"invalid IRI <{iri}>: {error}") from error
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_XSD_STRING = XSD.string
-
-
-def _nt_literal(term: Literal) -> str:
-    """One rdflib literal in N-Triples syntax."""
-    text = str(term)
-    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
-        text = text.translate(_ESCAPES)
-    if term.language:
-        return f'"{text}"@{term.language}'
-    datatype = term.datatype
-    if datatype is not None and datatype != _XSD_STRING:
-        return f'"{text}"^^<{datatype}>'
-    return f'"{text}"'
-
-
-def _nt_term(term: Any) -> str:
-    """One rdflib term in N-Triples syntax (rdflib's own serialiser is three times slower)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return _nt_literal(term)
-    if isinstance(term, RdfBNode):
-        return f"_:{term}"
-    raise InvalidData(f"cannot store the term {term!r}")
-
-
-def _nquads(graphs: Mapping[str, Graph]) -> bytes:
-    """Every triple of ``graphs`` as N-Quads in its named graph."""
-    iris: dict[Any, str] = {}
-    lines: list[str] = []
-    for iri, graph in graphs.items():
-        _triple_lines(graph, f" <{_node(iri).value}> .\n", iris, lines)
-    return "".join(lines).encode("utf-8")
-
-
-def _insert_data(graphs: Mapping[str, Graph]) -> list[str]:
-    """SPARQL update operations that replace ``graphs``: dropped, then inserted."""
-    iris: dict[Any, str] = {}
-    operations = [f"DROP SILENT GRAPH <{_node(iri).value}>" for iri in graphs]
-    for iri, graph in graphs.items():
-        lines: list[str] = []
-        _triple_lines(graph, " .\n", iris, lines)
-        operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{''.join(lines)}}} }}")
-    return operations
-
-
-def _triple_lines(graph: Graph, end: str, iris: dict[Any, str], lines: list[str]) -> None:
-    """Append every triple of ``graph`` to ``lines`` in N-Triples syntax, each ending with
-    ``end`` (its graph name for N-Quads).
-
-    IRIs recur (predicates, classes, shared entities), so their syntax is computed once per
-    call (``iris``); literals are written each time (hashing an rdflib literal costs more than
-    writing it).
-    """
-
-    def iri_or_bnode(term: Any) -> str:
-        text = iris.get(term)
-        if text is None:
-            text = _nt_term(term)
-            if type(term) is URIRef:
-                iris[term] = text
-        return text
-
-    append = lines.append
-    for s, p, o in graph:
-        subject = iris.get(s) or iri_or_bnode(s)
-        predicate = iris.get(p) or iri_or_bnode(p)
-        if type(o) is Literal:
-            obj = _nt_literal(o)
-        elif type(o) is URIRef:
-            obj = iris.get(o) or iri_or_bnode(o)
-        else:
-            obj = _nt_term(o)
-        append(f"{subject} {predicate} {obj}{end}")
-
-
-def _parts(graphs: Mapping[str, Graph], total: int, count: int) -> list[dict[str, Graph]]:
-    """``graphs`` in ``count`` parts of about the same number of triples (graph IRIs checked)."""
-    parts: list[dict[str, Graph]] = [{}]
-    size = 0
-    for iri, graph in graphs.items():
-        _node(iri)
-        if size >= total * len(parts) / count:
-            parts.append({})
-        parts[-1][iri] = graph
-        size += len(graph)
-    return parts
-
-
-def _row(quad: Any) -> QuadRow:
-    """A pyoxigraph quad of a named graph as a :class:`QuadRow`."""
-    subject = to_term(quad.subject)
-    if isinstance(subject, Lit):  # pragma: no cover - RDF forbids literal subjects
-        raise InvalidData(f"literal subject in {quad!r}")
-    return QuadRow(subject, quad.predicate.value, to_term(quad.object), quad.graph_name.value)
 
 
 @contextmanager
@@ -317,22 +159,9 @@ class OxigraphStore:
         return self._store
 
     def touched_subjects(self, snapshot: GraphSnapshot) -> set[str]:
-        """:func:`graph.rules.records.touched_subjects` of the former content of some graphs.
-
-        The snapshot holds it as N-Triples: parsing them is several times cheaper than reading
-        the graphs from the store (which decodes every term from its dictionary).
-        """
-        touched: set[str] = set()
-        for data in snapshot.graphs.values():
-            if not data:
-                continue
-            for triple in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-                subject, obj = triple.subject, triple.object
-                if type(subject) is ox.NamedNode:
-                    touched.add(subject.value)
-                if type(obj) is ox.NamedNode and triple.predicate.value == REL_SUBJECT:
-                    touched.add(obj.value)
-        return touched
+        """:func:`graph.rules.records.touched_subjects` of the former content of some graphs
+        (see :func:`graph.rdf.terms.snapshot_subjects`)."""
+        return snapshot_subjects(snapshot)
 
     @contextmanager
     def cached_reads(self) -> Iterator[None]:
@@ -368,14 +197,14 @@ class OxigraphStore:
         former content bulk-loaded (not atomic, but the journal stays until it is done, so a
         crash repeats it; much faster than ``INSERT DATA``)."""
         self._update(
-            [f"DROP SILENT GRAPH <{_node(iri).value}>" for iri in snapshot.graphs],
+            [f"DROP SILENT GRAPH <{iri_node(iri).value}>" for iri in snapshot.graphs],
             "recovering graphs",
         )
         quads: list[bytes] = []
         with _store_errors("recovering graphs"):
             for iri, data in snapshot.graphs.items():
                 if data is not None:
-                    self._store.add_graph(_node(iri))
+                    self._store.add_graph(iri_node(iri))
                     # Oxigraph's N-Triples: one triple a line, ending " .\n" (a newline inside a
                     # literal is escaped), so naming the graph before the dot makes N-Quads
                     quads.append(data.replace(b" .\n", f" <{iri}> .\n".encode()))
@@ -397,7 +226,7 @@ class OxigraphStore:
         snapshot = self.snapshot(graphs)
         total = sum(len(g) for g in graphs.values())
         if total <= BULK_THRESHOLD:
-            self._update(_insert_data(graphs), "replacing article graphs")
+            self._update(insert_data(graphs), "replacing article graphs")
             return snapshot
         if self._journal is not None:
             with _store_errors("writing the undo journal"):
@@ -408,7 +237,8 @@ class OxigraphStore:
             self._update([f"DROP SILENT GRAPH <{iri}>" for iri in existing], "dropping graphs")
             with _store_errors("adding article graphs"):
                 mirror = ox.Store() if self._mirrored() else None
-                self._bulk_load(graphs, total, mirror)
+                targets = [self._store] if mirror is None else [self._store, mirror]
+                bulk_load(targets, graphs, total, max(2, min(4, total // BULK_PART)))
                 self.flush()  # durable before the journal goes: the commit point
         except BaseException:
             self.restore(snapshot)
@@ -434,25 +264,6 @@ class OxigraphStore:
             return False
         return next(iter(self._store.named_graphs()), None) is None
 
-    def _bulk_load(self, graphs: Mapping[str, Graph], total: int, mirror: ox.Store | None) -> None:
-        """Bulk-load ``graphs`` (and into ``mirror``) in a few parts: worker threads load one
-        while the N-Quads of the next are written (the bulk loader runs without the GIL;
-        measured 15-25% faster than one part, more parts cost more than they save)."""
-        parts = _parts(graphs, total, max(2, min(4, total // BULK_PART)))
-        targets = [self._store] if mirror is None else [self._store, mirror]
-        with ThreadPoolExecutor(len(targets), thread_name_prefix="diplograph-bulk-load") as loader:
-            loading: list[Future[None]] = []
-            for part in parts:
-                data = _nquads(part)
-                for future in loading:
-                    future.result()
-                loading = [
-                    loader.submit(target.bulk_load, data, format=ox.RdfFormat.N_QUADS)
-                    for target in targets
-                ]
-            for future in loading:
-                future.result()
-
     def drop_graph(self, iri: str) -> GraphSnapshot:
         """Drop one article graph (no error if it does not exist); returns its old content."""
         return self.drop_graphs([iri])
@@ -461,7 +272,9 @@ class OxigraphStore:
         """Drop these named graphs in one transaction; returns their old content."""
         iris = list(dict.fromkeys(iris))
         snapshot = self.snapshot(iris)
-        self._update([f"DROP SILENT GRAPH <{_node(iri).value}>" for iri in iris], "dropping graphs")
+        self._update(
+            [f"DROP SILENT GRAPH <{iri_node(iri).value}>" for iri in iris], "dropping graphs"
+        )
         return snapshot
 
     def snapshot(self, iris: Iterable[str]) -> GraphSnapshot:
@@ -469,7 +282,7 @@ class OxigraphStore:
         graphs: dict[str, bytes | None] = {}
         with _store_errors("reading graphs"):
             for iri in iris:
-                node = _node(iri)
+                node = iri_node(iri)
                 exists = self._store.contains_named_graph(node)
                 graphs[iri] = (
                     self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node)
@@ -485,7 +298,7 @@ class OxigraphStore:
         """
         operations: list[str] = []
         for iri, data in snapshot.graphs.items():
-            operations.append(f"DROP SILENT GRAPH <{_node(iri).value}>")
+            operations.append(f"DROP SILENT GRAPH <{iri_node(iri).value}>")
             if data is not None:
                 operations.append(f"CREATE SILENT GRAPH <{iri}>")
                 if data.strip():
@@ -514,12 +327,14 @@ class OxigraphStore:
     def has_graph(self, iri: str) -> bool:
         """Whether the named graph exists."""
         with _store_errors("reading graphs"):
-            return bool(self._store.contains_named_graph(_node(iri)))
+            return bool(self._store.contains_named_graph(iri_node(iri)))
 
     def graph_quads(self, iri: str) -> list[QuadRow]:
         """Every quad of one named graph (empty if it does not exist)."""
         with _store_errors("reading a graph"):
-            return [_row(q) for q in self._store.quads_for_pattern(None, None, None, _node(iri))]
+            return [
+                quad_row(q) for q in self._store.quads_for_pattern(None, None, None, iri_node(iri))
+            ]
 
     def subject_quads(self, subjects: Iterable[str]) -> list[QuadRow]:
         """Every quad of a named graph whose subject is one of ``subjects``."""
@@ -540,7 +355,7 @@ class OxigraphStore:
         """The quads of one subject in the named graphs (:func:`_row`, inlined: it is hot)."""
         rows: list[QuadRow] = []
         append = rows.append
-        for quad in self._reader().quads_for_pattern(_node(subject), None, None, None):
+        for quad in self._reader().quads_for_pattern(iri_node(subject), None, None, None):
             graph = quad.graph_name
             if type(graph) is ox.DefaultGraph:
                 continue
@@ -556,121 +371,34 @@ class OxigraphStore:
 
     def referring_subjects(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
         """IRI subjects stating ``(s p o)`` in a named graph, for a ``p`` of ``predicates`` and
-        an ``o`` of ``objects`` (values that are not IRIs match nothing).
-
-        Per predicate, either scans its quads or looks each object up, whichever reads less:
-        the scan is tried first and given up once it has read as many quads as there are
-        objects (so it never costs more than twice the lookups).
-        """
-        wanted = set(objects)
-        found: set[str] = set()
+        an ``o`` of ``objects`` (see :func:`graph.rdf.lookups.referring_subjects`)."""
         with _store_errors("reading referrers"):
-            for predicate in predicates:
-                node = _node(predicate)
-                scanned = self._scan_referrers(node, wanted)
-                found |= scanned if scanned is not None else self._look_referrers(node, wanted)
-        return found
-
-    def _scan_referrers(self, predicate: ox.NamedNode, wanted: set[str]) -> set[str] | None:
-        """Referrers through ``predicate`` from a scan of its quads; None past ``len(wanted)``."""
-        found: set[str] = set()
-        quads = self._reader().quads_for_pattern(None, predicate, None, None)
-        for count, quad in enumerate(quads):
-            if count >= len(wanted):
-                return None
-            obj, subject = quad.object, quad.subject
-            if (
-                type(obj) is ox.NamedNode
-                and obj.value in wanted
-                and type(subject) is ox.NamedNode
-                and type(quad.graph_name) is not ox.DefaultGraph
-            ):
-                found.add(subject.value)
-        return found
-
-    def _look_referrers(self, predicate: ox.NamedNode, wanted: set[str]) -> set[str]:
-        """Referrers through ``predicate``, one index lookup per wanted object."""
-        found: set[str] = set()
-        store = self._reader()
-        for value in wanted:
-            try:
-                obj = ox.NamedNode(value)
-            except ValueError:
-                continue
-            for quad in store.quads_for_pattern(None, predicate, obj, None):
-                subject = quad.subject
-                if type(subject) is ox.NamedNode and type(quad.graph_name) is not ox.DefaultGraph:
-                    found.add(subject.value)
-        return found
+            return lookups.referring_subjects(self._reader(), predicates, objects)
 
     def predicate_quads(self, predicates: Sequence[str]) -> list[QuadRow]:
         """Every quad of a named graph whose predicate is one of ``predicates`` (index scans)."""
-        rows: list[QuadRow] = []
-        store = self._reader()
         with _store_errors("reading predicates"):
-            for predicate in dict.fromkeys(predicates):
-                for quad in store.quads_for_pattern(None, _node(predicate), None, None):
-                    graph = quad.graph_name
-                    if type(graph) is not ox.DefaultGraph:
-                        subject = _subject(quad.subject)
-                        rows.append(QuadRow(subject, predicate, to_term(quad.object), graph.value))
-        return rows
+            return lookups.predicate_quads(self._reader(), predicates)
 
     def subject_objects(self, subjects: Iterable[str], predicates: Sequence[str]) -> set[Term]:
         """Objects of ``(s p o)`` in a named graph, for an ``s`` of ``subjects`` and a ``p`` of
         ``predicates`` (one index lookup per subject and predicate)."""
-        nodes = [_node(p) for p in predicates]
-        found: set[Term] = set()
-        store = self._reader()
         with _store_errors("reading objects"):
-            for subject in set(subjects):
-                node = _node(subject)
-                for predicate in nodes:
-                    for quad in store.quads_for_pattern(node, predicate, None, None):
-                        if type(quad.graph_name) is not ox.DefaultGraph:
-                            found.add(to_term(quad.object))
-        return found
+            return lookups.subject_objects(self._reader(), subjects, predicates)
 
     def subjects(self) -> list[str]:
         """Every IRI subject of a named graph, sorted."""
-        result = self._select(_SUBJECTS_QUERY)
-        return sorted(row[0] for row in result.rows if isinstance(row[0], str))
+        return catalog.subjects(self._select)
 
     def articles(self) -> list[ArticleInfo]:
         """Every named graph with its triple count and its ``dg:Article``'s title, url, date."""
-        sizes = {str(g): n for g, n in self._select(_GRAPH_SIZES_QUERY).rows}
-        details = {str(row[0]): row[1:] for row in self._select(_ARTICLES_QUERY).rows}
         with _store_errors("listing graphs"):
             names = self._named_graphs()
-        infos = []
-        for iri in sorted(names):
-            title, url, date = (_lexical(v) for v in details.get(iri, (None, None, None)))
-            count = sizes.get(iri)
-            triples = int(count.value) if isinstance(count, Lit) else 0
-            infos.append(ArticleInfo(iri, triples, title, url, date))
-        return infos
+        return catalog.articles(self._select, names)
 
     def entity_records(self) -> list[StoredEntity]:
         """Every actor, region and post, its values merged over all graphs and sorted."""
-        values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for subject, predicate, obj in self._select(_ENTITIES_QUERY).rows:
-            if isinstance(subject, str) and isinstance(predicate, str) and obj is not None:
-                values[subject][predicate].add(obj.value if isinstance(obj, Lit) else str(obj))
-        records = []
-        for iri in sorted(values):
-            by = values[iri]
-            records.append(
-                StoredEntity(
-                    iri=iri,
-                    types=tuple(sorted(by[str(RDF.type)])),
-                    names=tuple(sorted(by[str(DG.name)])),
-                    aliases=tuple(sorted(by[str(DG.alias)])),
-                    iso_code=min(by[str(DG.isoCode)], default=None),
-                    wikidata=min(by[str(DG.wikidata)], default=None),
-                    same_as=tuple(sorted(by[str(OWL.sameAs)])),
-                )
-            )
-        return records
+        return catalog.entity_records(self._select)
 
     def counts(self) -> StoreCounts:
         """Number of quads and of named graphs."""
@@ -707,65 +435,16 @@ class OxigraphStore:
         :class:`QueryTimeout` past ``timeout`` seconds, :class:`ResultTooLarge` past
         ``max_results`` rows or triples.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
-        try:
-            raw = self._store.query(sparql, use_default_graph_as_union=union_default_graph)
-            if isinstance(raw, ox.QueryBoolean):
-                return AskResult(bool(raw))
-            if isinstance(raw, ox.QuerySolutions):
-                variables = tuple(v.value for v in raw.variables)
-                rows = [
-                    tuple(None if t is None else to_term(t) for t in solution)
-                    for solution in _bounded(raw, deadline, timeout, max_results)
-                ]
-                return SelectResult(variables, rows)
-            triples = [
-                (_subject(t.subject), t.predicate.value, to_term(t.object))
-                for t in _bounded(raw, deadline, timeout, max_results)
-            ]
-            return ConstructResult(triples)
-        except GraphError:
-            raise
-        except SyntaxError as error:
-            if _UPDATE_KEYWORDS.match(sparql):
-                raise WriteRejected("SPARQL updates are not accepted here") from error
-            raise QueryError(f"SPARQL syntax error: {error}") from error
-        except (ValueError, RuntimeError) as error:
-            raise QueryError(f"SPARQL evaluation error: {error}") from error
-        except OSError as error:
-            raise StoreUnavailable(f"Oxigraph I/O error: {error}", retry_after=None) from error
+        return evaluate(
+            self._store,
+            sparql,
+            timeout=timeout,
+            max_results=max_results,
+            union_default_graph=union_default_graph,
+        )
 
     def _select(self, sparql: str) -> SelectResult:
         """Run one of our own SELECT queries over the named graphs."""
         result = self.query(sparql, union_default_graph=False)
         assert isinstance(result, SelectResult)
         return result
-
-
-def _bounded(
-    items: Iterable[Any], deadline: float | None, timeout: float | None, limit: int | None
-) -> Iterator[Any]:
-    """Yield ``items``, raising past the deadline or past ``limit`` items."""
-    for count, item in enumerate(items, start=1):
-        if limit is not None and count > limit:
-            raise ResultTooLarge(f"the result has more than {limit} rows", limit=limit)
-        if deadline is not None and count % 256 == 0 and time.monotonic() > deadline:
-            raise QueryTimeout(f"the query ran longer than {timeout} s", timeout=timeout)
-        yield item
-    if deadline is not None and time.monotonic() > deadline:
-        raise QueryTimeout(f"the query ran longer than {timeout} s", timeout=timeout)
-
-
-def _subject(term: Any) -> str | BNode:
-    """A triple's subject as a plain term."""
-    value = to_term(term)
-    if isinstance(value, Lit):  # pragma: no cover - RDF forbids literal subjects
-        raise QueryError("a literal cannot be a subject")
-    return value
-
-
-def _lexical(term: Term | None) -> str | None:
-    """The lexical form of a literal (or the IRI), None if unbound."""
-    if term is None:
-        return None
-    return term.value if isinstance(term, Lit) else str(term)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from graph.model import BNode, Lit, QuadRow, RDFStore
-from graph.rules.steps import RDF_TYPE, STEP_PREDICATES, FactIndex, Quad, Step, derive_steps
+from graph.rules.fact_index import RDF_TYPE, FactIndex, Quad
+from graph.rules.steps import STEP_PREDICATES, Step, derive_steps
 from ontology.classes import DG_NS
 from ontology.namespace import DG
 
