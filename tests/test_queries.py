@@ -14,15 +14,14 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.backends import neo4j_queries, nx_queries
+from graph.backends import BackendConfig, nx_queries, open_backends
 from graph.errors import NotFound, QueryError
-from graph.neo4j.links import all_link_records, ensure_link_schema, replace_all_links
-from graph.neo4j.projection import Neo4jProjection
 from graph.queries import QueryService, StepFilter
 from graph.rdf.store import OxigraphStore
 from graph.rules.steps import first_day
 from graph.writer import GraphStore
 from loaders import EntityIndex, load_paths
+from tests.conftest import Neo4jConnection
 
 EXAMPLE = "examples/us-algeria-mou.yaml"
 DZA, RUS, USA = "country/DZA", "country/RUS", "country/USA"
@@ -52,17 +51,27 @@ def nx_service(example_rdf: OxigraphStore) -> QueryService:
 
 
 @pytest.fixture(scope="module")
-def neo4j_service(neo4j_driver: Driver, neo4j_database: str) -> Iterator[QueryService]:
-    """The Neo4j backend over the example (projection + LINKs written from a fresh store)."""
+def neo4j_service(
+    neo4j_connection: Neo4jConnection, neo4j_driver: Driver, neo4j_database: str
+) -> Iterator[QueryService]:
+    """The Neo4j backend over the example, built as the app builds it (``open_backends``: the
+    projection writer with its LINK upkeep), from a fresh store."""
     neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_database)
-    rdf = OxigraphStore()
-    store = GraphStore(rdf, Neo4jProjection(neo4j_driver, neo4j_database))
-    store.ensure_schema()
-    load_example(store)
-    with neo4j_driver.session(database=neo4j_database) as session:
-        ensure_link_schema(session)
-        session.execute_write(replace_all_links, all_link_records(rdf))
-    yield neo4j_queries(neo4j_driver, neo4j_database)
+    uri, user, password = neo4j_connection
+    config = BackendConfig(
+        data_dir=None,
+        neo4j_uri=uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        neo4j_database=neo4j_database,
+    )
+    backends = open_backends(config)
+    try:
+        backends.store.ensure_schema()
+        load_example(backends.store)
+        yield backends.queries
+    finally:
+        backends.close()
 
 
 @pytest.fixture(params=["nx", pytest.param("neo4j", marks=pytest.mark.neo4j)])

@@ -11,13 +11,12 @@ from neo4j import Driver
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.backends import neo4j_queries, nx_queries
-from graph.neo4j.links import all_link_records, ensure_link_schema, replace_all_links
-from graph.neo4j.projection import Neo4jProjection
+from graph.backends import BackendConfig, nx_queries, open_backends
 from graph.queries import QueryLimits, QueryService
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
 from ontology.namespace import DG, ID
+from tests.conftest import Neo4jConnection
 
 ARTICLE = ID["article/dense-random"]
 NODES, DENSITY = 200, 0.25
@@ -59,16 +58,27 @@ def dense_rdf() -> OxigraphStore:
 
 
 @pytest.fixture(scope="module")
-def dense_neo4j(neo4j_driver: Driver, neo4j_database: str) -> Iterator[QueryService]:
+def dense_neo4j(
+    neo4j_connection: Neo4jConnection, neo4j_driver: Driver, neo4j_database: str
+) -> Iterator[QueryService]:
+    """The Neo4j backend over the dense graph, built as the app builds it."""
     neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_database)
-    rdf = OxigraphStore()
-    store = GraphStore(rdf, Neo4jProjection(neo4j_driver, neo4j_database))
-    store.ensure_schema()
-    store.load_articles(dense_dataset())
-    with neo4j_driver.session(database=neo4j_database) as session:
-        ensure_link_schema(session)
-        session.execute_write(replace_all_links, all_link_records(rdf))
-    yield neo4j_queries(neo4j_driver, neo4j_database, LIMITS)
+    uri, user, password = neo4j_connection
+    config = BackendConfig(
+        data_dir=None,
+        neo4j_uri=uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        neo4j_database=neo4j_database,
+        limits=LIMITS,
+    )
+    backends = open_backends(config)
+    try:
+        backends.store.ensure_schema()
+        backends.store.load_articles(dense_dataset())
+        yield backends.queries
+    finally:
+        backends.close()
 
 
 @pytest.fixture(params=["nx", pytest.param("neo4j", marks=pytest.mark.neo4j)])

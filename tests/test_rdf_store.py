@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 
 from graph.errors import InvalidData, QueryError, QueryTimeout, ResultTooLarge, WriteRejected
 from graph.model import AskResult, ConstructResult, Lit, QuadRow, SelectResult
-from graph.rdf.store import OxigraphStore
+from graph.rdf.store import BULK_THRESHOLD, OxigraphStore
 from ontology.namespace import DG
 from tests.storeutil import (
     Article,
@@ -302,18 +302,17 @@ def test_on_disk_store_persists(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_throughput() -> None:
-    """Loading into Oxigraph: rdflib N-Triples + one SPARQL update (measured, ~200k triples/s)."""
+def test_a_load_above_the_bulk_threshold_stores_every_triple() -> None:
+    """A load of 2,000 synthetic graphs goes through the bulk path and stores every triple
+    (its speed is measured by bench/load_bench.py, not here)."""
     data = synthetic(100, 20)
     graphs = {str(g.identifier): g for g in data.graphs() if len(g)}
     triples = sum(len(g) for g in graphs.values())
+    assert triples > BULK_THRESHOLD
     store = OxigraphStore()
-    started = time.perf_counter()
     store.replace_graphs(graphs)
-    rate = triples / (time.perf_counter() - started)
-    print(f"\nOxigraph load: {triples} triples at {rate:,.0f} triples/s")
     assert store.counts().triples == triples
-    assert rate > 50_000  # target 100k on an idle machine; leave room for a busy CI box
+    assert store.counts().articles == len(graphs)
 
 
 @pytest.mark.parametrize("bulk", [False, True], ids=["transactional", "bulk"])

@@ -6,8 +6,8 @@ and ``sync`` rebuilds exactly what incremental loads maintained. Runs against a 
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from graph.errors import (
     WriteRejected,
 )
 from graph.model import Lit, SelectResult
+from graph.neo4j.feed import Feed
 from graph.neo4j.links import LinkUpkeep
 from graph.neo4j.projection import FULLTEXT_INDEX, Neo4jProjection
 from graph.rdf.store import OxigraphStore
@@ -254,13 +255,23 @@ def test_a_failure_while_computing_batches_rolls_the_load_back(
     monkeypatch.setattr("graph.writer.LOAD_BATCH", 3)
     real = graphstore.project_subjects
     calls: list[int] = []
+    written = threading.Event()
+    real_iter = Feed.__iter__
+
+    def counting(feed: Feed) -> Iterator[Any]:
+        for count, batch in enumerate(real_iter(feed), start=1):
+            yield batch
+            if count == 2:  # the writer came back for a third: the first two are written
+                written.set()
 
     def failing(subjects: Sequence[str], fetch: Any) -> Any:
         calls.append(len(subjects))
         if len(calls) == 3:
-            time.sleep(0.5)  # let the writer thread write the first batches
+            assert written.wait(30), "the writer thread never wrote the first batches"
             raise InvalidData("simulated failure in the third batch")
         return real(subjects, fetch)
+
+    monkeypatch.setattr(Feed, "__iter__", counting)
 
     monkeypatch.setattr("graph.writer.project_subjects", failing)
     with pytest.raises(InvalidData, match="third batch"):
