@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
 from api.settings import Settings
+from graph.backends import BackendConfig
 from graph.neo4j import local as neo4j_local
 
 # ==================================================================================================
@@ -93,6 +95,22 @@ def neo4j_driver(neo4j_connection: Neo4jConnection) -> Iterator[Driver]:
     uri, user, password = neo4j_connection
     with GraphDatabase.driver(uri, auth=(user, password)) as driver:
         yield driver
+
+
+def neo4j_backend_config(
+    connection: Neo4jConnection, database: str = "neo4j", **options: Any
+) -> BackendConfig:
+    """The backends' configuration for an in-memory RDF store and this Neo4j (as the app
+    builds it: ``open_backends`` then gives the projection writer with its LINK upkeep)."""
+    uri, user, password = connection
+    return BackendConfig(
+        data_dir=None,
+        neo4j_uri=uri,
+        neo4j_user=user,
+        neo4j_password=password,
+        neo4j_database=database,
+        **options,
+    )
 
 
 @pytest.fixture

@@ -25,17 +25,21 @@ the lifespan, a bad app) are raised in the calling thread instead of hanging the
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 import uvicorn
 
 from api.httpserver import uvicorn_config
 
-__all__ = ["LiveServerError", "live_server"]
+__all__ = ["LiveServerError", "live_server", "wait_ready"]
 
 
 class LiveServerError(RuntimeError):
@@ -131,3 +135,21 @@ def _wait_started(
             server.should_exit = True
             raise LiveServerError(f"server did not start in {timeout}s")
         time.sleep(0.01)
+
+
+def wait_ready(
+    process: subprocess.Popen[bytes], base: str, log: Path, timeout: float = 90.0
+) -> None:
+    """Poll ``/ready`` of a ``diplograph serve`` subprocess until it answers 200; fail the
+    test with the server's log if it exits or is not ready within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server was not ready in {timeout}s:\n{log.read_text()}")

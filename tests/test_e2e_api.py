@@ -9,13 +9,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 import httpx
 import pytest
+from live_server import wait_ready
 from neo4j import Driver
 from test_api_support import (
     CHANEGRIHA,
@@ -64,21 +64,6 @@ def server_env(connection: tuple[str, str, str], data_dir: Path) -> dict[str, st
     return env
 
 
-def wait_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    """Poll ``/ready`` until it answers 200; fail with the server log otherwise."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server was not ready in {STARTUP_TIMEOUT}s:\n{log.read_text()}")
-
-
 def stop(process: subprocess.Popen[bytes]) -> int:
     """SIGTERM, wait for a clean exit (SIGKILL after ``STOP_TIMEOUT``); the exit code."""
     if process.poll() is None:
@@ -109,7 +94,7 @@ def server(
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_ready(process, base, log_path)
+        wait_ready(process, base, log_path, STARTUP_TIMEOUT)
         yield base
         code = stop(process)
         # uvicorn shuts down gracefully, then re-raises the signal it caught: -SIGTERM is clean.

@@ -23,6 +23,7 @@ from graph.export import FORMATS, ExportService, Selection, Spell, Subgraph
 from graph.export.select import edge_of
 from graph.rules.fact_index import Evidence
 from graph.rules.steps import Step
+from tests.conftest import neo4j_backend_config
 from tests.test_export_support import assert_valid_gexf, read_csv_zip, read_with_graphology
 
 DZA, RUS, USA = "country/DZA", "country/RUS", "country/USA"
@@ -259,14 +260,7 @@ def test_rdf_of_the_ego_network_round_trips(service: ExportService, ego: Subgrap
 def test_neo4j_backend_selects_the_same_subgraph(
     clean_neo4j: Driver, neo4j_connection: tuple[str, str, str], neo4j_database: str, ego: Subgraph
 ) -> None:
-    uri, user, password = neo4j_connection
-    config = BackendConfig(
-        data_dir=None,
-        neo4j_uri=uri,
-        neo4j_user=user,
-        neo4j_password=password,
-        neo4j_database=neo4j_database,
-    )
+    config = neo4j_backend_config(neo4j_connection, neo4j_database)
     opened = open_backends(config)
     try:
         opened.store.ensure_schema()

@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 import pytest
+from live_server import wait_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +67,7 @@ def _serve(data_dir: Path, **settings: str) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(process, base, log)
+        wait_ready(process, base, log, STARTUP_TIMEOUT_S)
         yield base
     finally:
         process.send_signal(signal.SIGTERM)
@@ -99,20 +100,6 @@ def patient_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         max_concurrent_requests=str(SMALL_CONCURRENCY),
     ) as url:
         yield url
-
-
-def _wait_ready(process: subprocess.Popen[bytes], base: str, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{base}/ready", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the server was not ready in {STARTUP_TIMEOUT_S}s:\n{log.read_text()}")
 
 
 def _connect(base: str) -> socket.socket:

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
-from graph.backends import BackendConfig, nx_queries, open_backends
+from graph.backends import nx_queries, open_backends
 from graph.errors import NotFound, QueryError
 from graph.queries import QueryService, StepFilter
 from graph.rdf.store import OxigraphStore
 from graph.rules.steps import first_day
 from graph.writer import GraphStore
 from loaders import EntityIndex, load_paths
-from tests.conftest import Neo4jConnection
+from tests.conftest import Neo4jConnection, neo4j_backend_config
 
 EXAMPLE = "examples/us-algeria-mou.yaml"
 DZA, RUS, USA = "country/DZA", "country/RUS", "country/USA"
@@ -57,14 +57,7 @@ def neo4j_service(
     """The Neo4j backend over the example, built as the app builds it (``open_backends``: the
     projection writer with its LINK upkeep), from a fresh store."""
     neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_database)
-    uri, user, password = neo4j_connection
-    config = BackendConfig(
-        data_dir=None,
-        neo4j_uri=uri,
-        neo4j_user=user,
-        neo4j_password=password,
-        neo4j_database=neo4j_database,
-    )
+    config = neo4j_backend_config(neo4j_connection, neo4j_database)
     backends = open_backends(config)
     try:
         backends.store.ensure_schema()

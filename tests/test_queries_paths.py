@@ -11,12 +11,12 @@ from neo4j import Driver
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
-from graph.backends import BackendConfig, nx_queries, open_backends
+from graph.backends import nx_queries, open_backends
 from graph.queries import QueryLimits, QueryService
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
 from ontology.namespace import DG, ID
-from tests.conftest import Neo4jConnection
+from tests.conftest import Neo4jConnection, neo4j_backend_config
 
 ARTICLE = ID["article/dense-random"]
 NODES, DENSITY = 200, 0.25
@@ -63,15 +63,7 @@ def dense_neo4j(
 ) -> Iterator[QueryService]:
     """The Neo4j backend over the dense graph, built as the app builds it."""
     neo4j_driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_database)
-    uri, user, password = neo4j_connection
-    config = BackendConfig(
-        data_dir=None,
-        neo4j_uri=uri,
-        neo4j_user=user,
-        neo4j_password=password,
-        neo4j_database=neo4j_database,
-        limits=LIMITS,
-    )
+    config = neo4j_backend_config(neo4j_connection, neo4j_database, limits=LIMITS)
     backends = open_backends(config)
     try:
         backends.store.ensure_schema()

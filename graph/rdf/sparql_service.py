@@ -55,6 +55,7 @@ from graph.rdf.sparql_check import CheckedQuery, CheckLimits
 from graph.rdf.sparql_formats import GRAPH_MEDIA_TYPES, SOLUTION_MEDIA_TYPES
 from graph.rdf.sparql_pool import Snapshots, WorkerPool
 from graph.rdf.sparql_worker import Job, Outcome, Snapshot, WorkerConfig
+from ontology.namespace import PREFIXES
 
 __all__ = [
     "GRAPH_MEDIA_TYPES",
@@ -65,14 +66,7 @@ __all__ = [
     "SparqlResult",
 ]
 
-DEFAULT_PREFIXES: dict[str, str] = {
-    "dg": "https://w3id.org/diplograph/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
+DEFAULT_PREFIXES: dict[str, str] = dict(PREFIXES)
 """Prefixes used when writing Turtle (with those the query declares)."""
 
 VERDICTS = 4096
