@@ -69,13 +69,21 @@ def identifier_problems(article: ArticleGraph) -> list[Problem]:
     """Every IRI of the article (article IRI included) and every name or alias over the limits
     of :mod:`ontology.identifiers`, checked before anything is written; one problem per value."""
     problems: dict[str, Problem] = {}
+    checked: set[URIRef] = set()  # IRIs recur (predicates, classes, entities): check each once
+    names: dict[object, str | None] = {}
     for triple in article.graph:
         for node in triple:
-            seen = not isinstance(node, URIRef) or str(node) in problems
-            if not seen and (problem := iri_problem(str(node))):
+            if type(node) is not URIRef or node in checked:
+                continue
+            checked.add(node)
+            if problem := iri_problem(str(node)):
                 problems[str(node)] = _located(article, node, problem)
         subject, predicate, value = triple
-        what = _name_key(predicate) if isinstance(value, Literal) else None
+        if not isinstance(value, Literal):
+            continue
+        what = names.get(predicate, "")
+        if what == "":
+            what = names[predicate] = _name_key(predicate)
         if what and (problem := name_problem(str(value), what)):
             problems[str(value)] = _located(article, subject, problem)
     return list(problems.values())
