@@ -12,14 +12,18 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from neo4j import ManagedTransaction, unit_of_work
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS, XSD
 
+from graph.errors import ResultTooLarge
 from graph.model import NodeRecord, ProjectionCounts, RecordBatch, RelRecord
+from graph.neo4j.errors import neo4j_errors
+from graph.neo4j.projection import Neo4jProjection
 from ontology.namespace import DG, ID, WD, concept
 
 # ------------------------------------------------------------------------------ article graphs
@@ -442,3 +446,30 @@ def bench(n_articles: int = 200, facts: int = 10) -> None:
 
 if __name__ == "__main__":
     bench(*(int(arg) for arg in sys.argv[1:3]))
+
+
+def cypher_rows(
+    projection: Neo4jProjection,
+    cypher: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of a Cypher query on the projection's database, in a READ transaction, driver
+    errors translated as the production code translates them (``graph.neo4j.errors``)."""
+
+    @unit_of_work(timeout=timeout)
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
+        for record in tx.run(cypher, dict(parameters or {})):
+            if max_rows is not None and len(rows) >= max_rows:
+                raise ResultTooLarge(f"more than {max_rows} rows", limit=max_rows)
+            rows.append(record.data())
+        return rows
+
+    with (
+        neo4j_errors("reading Neo4j"),
+        projection.driver.session(database=projection.database) as session,
+    ):
+        return session.execute_read(work)

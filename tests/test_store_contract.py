@@ -39,6 +39,7 @@ from tests.storeutil import (
     MemoryProjection,
     algeria_russia,
     country,
+    cypher_rows,
     dataset,
     neo4j_dump,
     nquads_lines,
@@ -123,7 +124,7 @@ def cypher_reader(store: GraphStore) -> Reader:
     sink = store.projection
 
     def read(name: str) -> set[tuple[str, ...]]:
-        return {tuple(row.values()) for row in sink.read(CYPHER[name])}
+        return {tuple(row.values()) for row in cypher_rows(sink, CYPHER[name])}
 
     return read
 
@@ -186,7 +187,9 @@ def test_a_shared_entity_is_one_node_with_the_sources_of_both(
 ) -> None:
     store.load_articles(dataset(A1))
     store.load_articles(dataset(A2))
-    rows = projection.read("MATCH (n:Resource {uri: $uri}) RETURN n.sources AS s", {"uri": DZA})
+    rows = cypher_rows(
+        projection, "MATCH (n:Resource {uri: $uri}) RETURN n.sources AS s", {"uri": DZA}
+    )
     assert rows == [{"s": sorted([str(A1.iri), str(A2.iri)])}]
 
 
@@ -373,8 +376,9 @@ def test_wrong_password_is_unavailable_without_retry(neo4j_connection: Any) -> N
 
 
 def _links(projection: Neo4jProjection) -> list[dict[str, Any]]:
-    return projection.read(
-        "MATCH (a)-[l:LINK]->(b) RETURN a.uri AS a, b.uri AS b, l.uri AS uri ORDER BY uri"
+    return cypher_rows(
+        projection,
+        "MATCH (a)-[l:LINK]->(b) RETURN a.uri AS a, b.uri AS b, l.uri AS uri ORDER BY uri",
     )
 
 
@@ -405,13 +409,14 @@ def test_links_are_written_in_the_load_transaction(projection: Neo4jProjection) 
 
 def test_schema_and_full_text_search(store: GraphStore, projection: Neo4jProjection) -> None:
     projection.ensure_schema()  # idempotent
-    constraints = projection.read("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type")
+    constraints = cypher_rows(projection, "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type")
     assert {"labelsOrTypes": ["Resource"], "properties": ["uri"], "type": "UNIQUENESS"} in [
         dict(c) for c in constraints
     ]
     store.load_articles(dataset(A1))
-    projection.read("CALL db.awaitIndexes(60)")
-    hits = projection.read(
+    cypher_rows(projection, "CALL db.awaitIndexes(60)")
+    hits = cypher_rows(
+        projection,
         "CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN node.uri AS uri",
         {"index": FULLTEXT_INDEX, "q": "washington"},
     )
@@ -420,14 +425,16 @@ def test_schema_and_full_text_search(store: GraphStore, projection: Neo4jProject
 
 def test_read_errors_are_translated(projection: Neo4jProjection) -> None:
     with pytest.raises(QueryError):
-        projection.read("MATCH (n RETURN n")
+        cypher_rows(projection, "MATCH (n RETURN n")
     with pytest.raises(WriteRejected):
-        projection.read("CREATE (:Resource {uri: 'urn:x'})")
+        cypher_rows(projection, "CREATE (:Resource {uri: 'urn:x'})")
     with pytest.raises(ResultTooLarge):
-        projection.read("UNWIND range(1, 10) AS x RETURN x", max_rows=5)
+        cypher_rows(projection, "UNWIND range(1, 10) AS x RETURN x", max_rows=5)
     with pytest.raises(QueryTimeout):
-        projection.read(
-            "UNWIND range(1, 100000000) AS x WITH x WHERE x % 7 = 8 RETURN count(x)", timeout=0.2
+        cypher_rows(
+            projection,
+            "UNWIND range(1, 100000000) AS x WITH x WHERE x % 7 = 8 RETURN count(x)",
+            timeout=0.2,
         )
     assert projection.counts().nodes == 0
 

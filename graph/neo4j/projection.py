@@ -22,16 +22,15 @@ transaction is rolled back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, LiteralString, TypeVar
 
-from neo4j import Driver, ManagedTransaction, Session, unit_of_work
+from neo4j import Driver, ManagedTransaction, Session
 
 from graph.batching import chunks
 from graph.errors import (
     InvalidData,
-    ResultTooLarge,
 )
 from graph.model import NodeRecord, ProjectionCounts, RecordBatch, RelRecord
 from graph.neo4j.errors import neo4j_errors
@@ -315,31 +314,3 @@ class Neo4jProjection:
         return ProjectionCounts(
             nodes, sum(types.values()), dict(sorted(labels.items())), dict(sorted(types.items()))
         )
-
-    # ------------------------------------------------------------------ reads
-
-    def read(
-        self,
-        cypher: str,
-        parameters: Mapping[str, Any] | None = None,
-        *,
-        timeout: float | None = None,
-        max_rows: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Run a Cypher query in a read transaction; a write in it raises :class:`WriteRejected`.
-
-        ``cypher`` may come from a user (the read-only Cypher endpoint): it is sent as it is,
-        with ``parameters`` bound by the server, in a READ transaction.
-        """
-
-        @unit_of_work(timeout=timeout)
-        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            rows: list[dict[str, Any]] = []
-            for record in tx.run(cypher, dict(parameters or {})):
-                if max_rows is not None and len(rows) >= max_rows:
-                    raise ResultTooLarge(f"more than {max_rows} rows", limit=max_rows)
-                rows.append(record.data())
-            return rows
-
-        with neo4j_errors("reading Neo4j"), self._session() as session:
-            return session.execute_read(work)
