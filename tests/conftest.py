@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 from neo4j import Driver, GraphDatabase
 from neo4j.exceptions import DriverError, Neo4jError
 
@@ -125,3 +126,27 @@ def clean_neo4j(neo4j_driver: Driver, neo4j_database: str) -> Driver:
 # ==================================================================================================
 # (end of the Neo4j section)
 # ==================================================================================================
+
+
+# ==================================================================================================
+# Fuzzing (hypothesis)
+# ==================================================================================================
+
+
+def fuzz_examples(default: int) -> int:
+    """Examples per property: ``default``, or ``FUZZ_EXAMPLES`` (``FUZZ_EXAMPLES=2000`` digs
+    deeper)."""
+    return int(os.environ.get("FUZZ_EXAMPLES", str(default)))
+
+
+def fuzz_profile(examples: int) -> settings:
+    """The hypothesis settings of every fuzz suite: ``examples`` examples, no deadline (elapsed
+    time is asserted against the server's own limits), no example database, and a fixed
+    sequence under CI (a red CI is reproducible)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=running_in_ci(),
+        suppress_health_check=list(HealthCheck),
+    )

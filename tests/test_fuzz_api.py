@@ -12,15 +12,14 @@ under CI the examples are derandomised so that a run is reproducible.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
-from conftest import Neo4jConnection, running_in_ci
-from hypothesis import HealthCheck, given, settings
+from conftest import Neo4jConnection
+from hypothesis import given
 from hypothesis import strategies as st
 from neo4j import Driver
 from pydantic import SecretStr
@@ -30,6 +29,7 @@ from schemathesis.python.asgi import shutdown_lifespans
 
 from api.app import create_app
 from api.settings import Settings
+from tests.conftest import fuzz_examples, fuzz_profile
 
 API_KEY = "fuzz-api-key-0123456789"
 TIMEOUT_S = 2.0
@@ -37,16 +37,10 @@ TIMEOUT_S = 2.0
 MARGIN_S = 3.0
 """Slack on top of the timeout: thread hand-off, serialisation, a slow CI machine."""
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = fuzz_examples(12)
 """Examples per operation; ``FUZZ_EXAMPLES=500 pytest tests/test_fuzz_api.py`` digs deeper."""
 
-FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    deadline=None,  # elapsed time is asserted against the server's own timeout instead
-    database=None,
-    derandomize=running_in_ci(),
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ_SETTINGS = fuzz_profile(EXAMPLES)
 
 DELETE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)"
 

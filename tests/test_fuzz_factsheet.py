@@ -12,33 +12,26 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import running_in_ci
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from loaders import EntityIndex, LoadError, load_document, load_factsheet_text
 from loaders.source import MAX_DEPTH, parse_yaml
+from tests.conftest import fuzz_examples, fuzz_profile
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "us-algeria-mou.yaml"
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 EXAMPLE_DATA: dict[str, Any] = parse_yaml(EXAMPLE_TEXT, str(EXAMPLE)).data
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
+EXAMPLES = fuzz_examples(60)
 """Examples per property; ``FUZZ_EXAMPLES=2000`` digs deeper."""
 
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=running_in_ci(),
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_profile(EXAMPLES)
 SLOWEST_S = 5.0
 """No single document may take longer than this to load or be refused."""
 

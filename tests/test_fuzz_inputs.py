@@ -11,28 +11,21 @@ within the limits of :mod:`ontology.identifiers` and are refused, naming the lim
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import running_in_ci
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from loaders import EntityIndex, LoadError, load_document
 from loaders.jsonld import references
 from ontology.identifiers import MAX_ID_LENGTH, MAX_NAME_LENGTH
+from tests.conftest import fuzz_examples, fuzz_profile
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=running_in_ci(),
-    suppress_health_check=list(HealthCheck),
-)
+EXAMPLES = fuzz_examples(60)
+FUZZ = fuzz_profile(EXAMPLES)
 DG = "https://w3id.org/diplograph/ontology#"
 ID = "https://w3id.org/diplograph/id/"
 

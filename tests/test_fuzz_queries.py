@@ -13,7 +13,6 @@ meets the same hostile texts.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import time
 from collections.abc import Iterator
@@ -21,8 +20,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Neo4jConnection, running_in_ci
-from hypothesis import HealthCheck, given, settings
+from conftest import Neo4jConnection
+from hypothesis import given
 from hypothesis import strategies as st
 from live_server import live_server
 from neo4j import Driver
@@ -33,6 +32,7 @@ from api.settings import Settings
 from graph.errors import QueryError
 from graph.neo4j.cypher import GraphCypherService
 from graph.neo4j.cypher_shape import CypherLimits, check_shape
+from tests.conftest import fuzz_examples, fuzz_profile
 
 TIMEOUT_S = 2.0
 MARGIN_S = 3.0
@@ -42,15 +42,9 @@ PROBLEM = "application/problem+json"
 SPARQL_QUERY = "application/sparql-query"
 FORM = "application/x-www-form-urlencoded"
 SELECT = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\nSELECT ?c WHERE { ?c a dg:Country }"
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+EXAMPLES = fuzz_examples(40)
 
-FUZZ = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=running_in_ci(),
-    suppress_health_check=list(HealthCheck),
-)
+FUZZ = fuzz_profile(EXAMPLES)
 
 
 def app_settings(**overrides: Any) -> Settings:

@@ -7,32 +7,25 @@ a 5xx other than 504, and the endpoint serves a normal query right after.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import running_in_ci
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from live_server import live_server
 from sparql_attacks import chains, escaped_names, service_texts
 from test_sparql import COUNTRIES, load_store
 from test_sparql_http import build_app
 
+from tests.conftest import fuzz_examples, fuzz_profile
+
 TIMEOUT_S = 2.0
 MARGIN_S = 4.0
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
+EXAMPLES = fuzz_examples(40)
 
 
-def fuzz(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        derandomize=running_in_ci(),
-        suppress_health_check=list(HealthCheck),
-    )
+fuzz = fuzz_profile
 
 
 @pytest.fixture(scope="module")
