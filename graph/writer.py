@@ -263,8 +263,8 @@ class GraphStore:
         """Recompute ``subjects`` from the RDF store and replace their records, batch by batch
         while the projection writes them (the same records: each subject's depend on its own
         quads and its dependencies'). The projection and its LINK upkeep read the same
-        subjects: the store decodes each once for both (``cached_reads``, which :meth:`_write`
-        opens before the RDF change: a bulk load may make it cheaper still)."""
+        subjects: the store decodes each once for both, in the ``cached_reads`` block that
+        :meth:`_write` opens before the RDF change (a bulk load may make it cheaper still)."""
         assert self.projection is not None
         nodes: list[NodeRecord] = []
         relationships: list[RelRecord] = []
@@ -278,8 +278,7 @@ class GraphStore:
                 relationships.extend(batch.relationships)
                 yield batch.nodes, batch.relationships
 
-        with self.rdf.cached_reads():
-            self.projection.apply(subjects, batches())
+        self.projection.apply(subjects, batches())
         return Projected(tuple(nodes), tuple(relationships))
 
     def _agreed(self) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import Neo4jConnection
 from hypothesis import given
 from hypothesis import strategies as st
 from neo4j import Driver
@@ -29,7 +28,7 @@ from schemathesis.python.asgi import shutdown_lifespans
 
 from api.app import create_app
 from api.settings import Settings
-from tests.conftest import fuzz_examples, fuzz_profile
+from tests.conftest import Neo4jConnection, fuzz_examples, fuzz_profile
 
 API_KEY = "fuzz-api-key-0123456789"
 TIMEOUT_S = 2.0

@@ -20,7 +20,6 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Neo4jConnection
 from hypothesis import given
 from hypothesis import strategies as st
 from live_server import live_server
@@ -32,7 +31,7 @@ from api.settings import Settings
 from graph.errors import QueryError
 from graph.neo4j.cypher import GraphCypherService
 from graph.neo4j.cypher_shape import CypherLimits, check_shape
-from tests.conftest import fuzz_examples, fuzz_profile
+from tests.conftest import Neo4jConnection, fuzz_examples, fuzz_profile
 
 TIMEOUT_S = 2.0
 MARGIN_S = 3.0

@@ -66,9 +66,6 @@ __all__ = [
     "SparqlResult",
 ]
 
-DEFAULT_PREFIXES: dict[str, str] = dict(PREFIXES)
-"""Prefixes used when writing Turtle (with those the query declares)."""
-
 VERDICTS = 4096
 """Parser-check verdicts remembered (by SHA-256 of the text)."""
 
@@ -160,7 +157,7 @@ class GraphSparqlService:
         self._timeout_s = timeout_s
         self._result_cap = result_cap
         self._max_query_chars = max_query_chars
-        self._prefixes = dict(DEFAULT_PREFIXES if prefixes is None else prefixes)
+        self._prefixes = dict(PREFIXES if prefixes is None else prefixes)  # Turtle's prefixes
         self._verdicts: OrderedDict[bytes, CheckedQuery] = OrderedDict()
         self._verdict_lock = threading.Lock()
         self._snapshots = Snapshots(store, generation or (lambda: 0), data_dir)
