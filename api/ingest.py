@@ -14,12 +14,15 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph.errors import QueryError
+from api.identity import plan_identity
+from graph.errors import NotFound, QueryError
 from graph.model import StoredEntity
 from graph.writer import GraphStore, WriteResult
 from loaders.article import ArticleGraph
 from loaders.batch import expand_paths, load_document, load_paths
 from loaders.errors import LoadError, Problem
+from loaders.identity import Judged, NoJudgements
+from loaders.identity.canon import Merge
 from loaders.index import EntityIndex, IndexEntry
 from ontology.classes import entity_kind
 from ontology.identifiers import reference_problem
@@ -38,6 +41,10 @@ class IngestReport:
     warnings: list[Problem] = field(default_factory=list)
     write: WriteResult | None = None
     seconds: float = 0.0
+    merges: list[Merge] = field(default_factory=list)
+    """Entities that descriptions with different local ids became (and why)."""
+    rewritten: tuple[str, ...] = ()
+    """Stored articles whose facts were re-pointed at merged (or split) entities."""
 
     @property
     def triples(self) -> int:
@@ -67,9 +74,23 @@ def entity_index(store: GraphStore) -> EntityIndex:
     return index
 
 
-def _store(store: GraphStore, articles: list[ArticleGraph]) -> WriteResult:
+def _store(
+    store: GraphStore,
+    report: IngestReport,
+    articles: list[ArticleGraph],
+    judged: Judged,
+    drop: Iterable[str] = (),
+) -> None:
+    """Resolve identity over the stored articles and these, then write everything it changes
+    in one transaction of each store."""
     graphs: dict[str, Graph] = {str(a.iri): a.graph for a in articles}
-    return store.load_graphs(graphs)
+    plan = plan_identity(store, graphs, judged, drop)
+    report.write = store.replace_articles(plan.graphs, sorted(set(drop)))
+    report.articles = [str(a.iri) for a in articles]
+    report.rewritten = plan.rewritten
+    report.merges = [
+        m for m in plan.merges if set(m.articles) & (set(graphs) | set(plan.rewritten))
+    ]
 
 
 def ingest_paths(
@@ -78,6 +99,7 @@ def ingest_paths(
     *,
     keep_going: bool = False,
     on_file: FileProgress | None = None,
+    judged: Judged | None = None,
 ) -> IngestReport:
     """Load fact sheets and RDF files (directories are searched) into both stores.
 
@@ -89,21 +111,24 @@ def ingest_paths(
     batch = load_paths(files, entity_index(store), keep_going=keep_going, on_file=on_file)
     report = IngestReport(failed=dict(batch.failed), warnings=batch.warnings)
     if batch.articles:
-        report.write = _store(store, batch.articles)
-        report.articles = [str(a.iri) for a in batch.articles]
+        _store(store, report, batch.articles, judged or NoJudgements())
     report.seconds = time.perf_counter() - started
     return report
 
 
 def ingest_text(
-    store: GraphStore, text: str, *, file: str = "<request body>", fmt: str | None = None
+    store: GraphStore,
+    text: str,
+    *,
+    file: str = "<request body>",
+    fmt: str | None = None,
+    judged: Judged | None = None,
 ) -> IngestReport:
     """Load one document given as text (an HTTP request body) into both stores."""
     started = time.perf_counter()
     articles = load_document(text, entity_index(store), file=file, fmt=fmt)
     report = IngestReport(warnings=[w for a in articles for w in a.warnings])
-    report.write = _store(store, articles)
-    report.articles = [str(a.iri) for a in articles]
+    _store(store, report, articles, judged or NoJudgements())
     report.seconds = time.perf_counter() - started
     return report
 
@@ -113,9 +138,26 @@ def article_iri(article: str) -> str:
     return article if "://" in article else f"{ID}article/{article}"
 
 
-def retract(store: GraphStore, article: str) -> WriteResult:
+def retract(store: GraphStore, article: str, judged: Judged | None = None) -> WriteResult:
     """Drop one article's graph from both stores (``NotFound`` if it is not loaded,
-    ``QueryError`` if ``article`` is beyond the id limits of :mod:`ontology.identifiers`)."""
+    ``QueryError`` if ``article`` is beyond the id limits of :mod:`ontology.identifiers`).
+    Entities it alone held together split again, in the same transaction."""
     if problem := reference_problem(article, "article id"):
         raise QueryError(problem)
-    return store.retract_article(article_iri(article))
+    iri = article_iri(article)
+    if not store.rdf.has_graph(iri):
+        raise NotFound(f"no article graph <{iri}>")
+    report = IngestReport()
+    _store(store, report, [], judged or NoJudgements(), drop=[iri])
+    assert report.write is not None
+    return report.write
+
+
+def reresolve(store: GraphStore, judged: Judged) -> IngestReport:
+    """Apply identity resolution (after a judgement, or before a sync) to the stored articles:
+    every article whose IRIs change is rewritten, in one transaction of each store."""
+    started = time.perf_counter()
+    report = IngestReport()
+    _store(store, report, [], judged)
+    report.seconds = time.perf_counter() - started
+    return report

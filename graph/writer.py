@@ -202,6 +202,26 @@ class GraphStore:
             list(non_empty), lambda: self.rdf.replace_graphs(non_empty), triples, non_empty
         )
 
+    def replace_articles(
+        self, graphs: Mapping[str, Graph], drop: Sequence[str] = ()
+    ) -> WriteResult:
+        """Replace article graphs and drop others in one transaction of each store (a load
+        that re-points other articles' facts, a retraction that splits an entity).
+
+        Raises :class:`NotFound` if a graph to drop is not stored.
+        """
+        missing = [iri for iri in drop if not self.rdf.has_graph(iri)]
+        if missing:
+            raise NotFound(f"no article graph <{missing[0]}>")
+        non_empty = {iri: g for iri, g in graphs.items() if len(g)}
+        change: dict[str, Graph] = {**non_empty, **{iri: Graph() for iri in drop}}
+        if not change:
+            return WriteResult((), 0, 0, 0, 0)
+        triples = sum(len(g) for g in non_empty.values())
+        return self._write(
+            list(change), lambda: self.rdf.replace_graphs(change), triples, non_empty
+        )
+
     def retract_article(self, iri: str) -> WriteResult:
         """Drop an article graph; what other articles still state stays, with fewer ``sources``.
 

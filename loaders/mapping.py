@@ -139,6 +139,21 @@ class _Builder:
                 self.add(node, DG.confidence, Literal(Decimal(str(item.confidence))))
             self.add(fact, DG.evidence, node)
 
+    def cross_refs(
+        self, node: URIRef, local: str | None, aliases: list[str], same_as: list[str]
+    ) -> None:
+        """What lets other articles name an agreement or event: its ``article-id#local-id``,
+        its aliases, and the IRIs or references it is declared the same as."""
+        if local:
+            self.text(node, DG.localRef, f"{self.sheet.article.id}#{local}")
+        for alias in aliases:
+            self.text(node, DG.alias, alias)
+        for other in same_as:
+            if "#" in other and ":" not in other:
+                self.text(node, DG.sameAsRef, other)
+            else:
+                self.add(node, OWL.sameAs, URIRef(other))
+
     # ------------------------------------------------------------------ sections
 
     def build(self) -> None:
@@ -201,6 +216,8 @@ class _Builder:
             self.origin(node, ("posts", i))
             self.add(node, RDF.type, DG.Post)
             self.text(node, DG.name, post.name)
+            for alias in post.aliases:
+                self.text(node, DG.alias, alias)
             self.ref(node, DG.postIn, post.in_)
 
     def tenures(self) -> None:
@@ -221,6 +238,7 @@ class _Builder:
         node = self.mint("agreement", path, [agreement.kind, parties, signed], agreement.title)
         if agreement.id:
             self.refs[agreement.id] = node
+        self.cross_refs(node, agreement.id, agreement.aliases, agreement.same_as)
         for cls in AGREEMENT_CLASSES[agreement.kind]:
             self.add(node, RDF.type, cls)
         self.text(node, DG.title, agreement.title)
@@ -300,6 +318,7 @@ class _Builder:
             node = self.mint("event", path, key, item.description or item.id)
             if item.id:
                 self.refs[item.id] = node
+            self.cross_refs(node, item.id, item.aliases, item.same_as)
             self.add(node, RDF.type, DG.Event)
             self.concept(node, DG.eventKind, "event-kind", item.kind)
             self.refs_of(node, DG.participant, item.participants)

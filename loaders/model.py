@@ -44,6 +44,19 @@ Notation = Annotated[
 ]
 
 
+FactRef = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^([A-Za-z][A-Za-z0-9+.-]*:\S+|[a-z0-9]+(-[a-z0-9]+)*#[a-z0-9]+(-[a-z0-9]+)*)$",
+        max_length=MAX_IRI_LENGTH,
+    ),
+    Field(
+        description="The same agreement or event elsewhere: its IRI, or another article's "
+        "entry as `article-id#local-id`."
+    ),
+]
+
+
 def _date_before(value: Any) -> Any:
     """Accept ``2025`` (a YAML integer) and dates as strings; check the calendar."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -170,6 +183,7 @@ class Post(Model):
 
     id: Slug
     name: Name
+    aliases: list[Name] = []
     in_: Ref | None = Field(default=None, alias="in")
 
 
@@ -227,6 +241,8 @@ class Agreement(Model):
     id: Slug | None = None
     kind: AgreementKind = "agreement"
     title: Text | None = None
+    aliases: list[Name] = []
+    same_as: list[FactRef] = []
     parties: Annotated[list[Ref], Field(min_length=1)]
     signed: Signed | None = None
     signatories: list[Signatory] = []
@@ -257,6 +273,8 @@ class Event(Model):
 
     id: Slug | None = None
     kind: Notation
+    aliases: list[Name] = []
+    same_as: list[FactRef] = []
     participants: list[Ref] = []
     location: Ref | None = None
     start: PartialDate | None = None

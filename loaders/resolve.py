@@ -1,10 +1,11 @@
-"""Entity resolution: which IRI each entity of a fact sheet stands for.
+"""Entity resolution within one fact sheet: the IRI the article alone gives each entity.
 
-In order (``docs/fact-sheets.md`` "Identity"): an explicit ``same_as`` diplograph IRI; the ISO
-code of a country (given, or found by pycountry from the name or aliases); a known ``wikidata``
-id or ``same_as`` IRI; a known entity of the same type with the same normalised name or alias;
-otherwise a new IRI minted from the name. Resolution never changes the index: the caller adds
-:attr:`Resolved.record` values once the whole file is accepted.
+A country is its ISO code (given, or found by pycountry from the name or aliases, or a known
+country's name in the index); anything else an IRI minted from its name, qualified by its
+country if another entity of the sheet has the same name. Which entity of other articles it is
+(aliases, ``same_as``, Wikidata ids, judgements) is decided over every stored article at once by
+:mod:`loaders.identity`, so that the graph does not depend on load order. Resolution never
+changes the index: the caller adds :attr:`Resolved.record` values once the file is accepted.
 """
 
 from __future__ import annotations
@@ -112,11 +113,10 @@ class _Resolver:
         self.out.problems.append(self.doc.problem((*self.path, key), message, severity))
 
     def resolve(self) -> Resolved | None:
-        explicit = self.explicit()
-        if explicit is None and isinstance(self.entity, CountryEntity):
+        if isinstance(self.entity, CountryEntity):
             return self.country(self.entity)
-        iri = explicit or self.known() or self.mint()
-        return self.finish(iri)
+        self.check_same_as()
+        return self.finish(self.mint())
 
     def mint(self) -> URIRef:
         """An IRI from the name, qualified (country code, then a number) if that IRI is already
@@ -130,60 +130,17 @@ class _Resolver:
         return next((c for c in candidates if not self._clash(c, mine)), candidates[-1])
 
     def _clash(self, candidate: URIRef, mine: str) -> bool:
-        """Whether ``candidate`` already names an entity of another country."""
+        """Whether ``candidate`` already names an entity of another country in this sheet."""
         records = [r for r in self.out.records if r.iri == str(candidate)]
-        known = self.index.get(str(candidate))
-        if known is not None:
-            records.append(known)
         return any(r.country and r.country != mine for r in records)
 
-    def explicit(self) -> URIRef | None:
-        """A diplograph IRI in ``same_as``, or a known ``wikidata`` / ``same_as``."""
-        own = [s for s in self.entity.same_as if s.startswith(str(ID))]
+    def check_same_as(self) -> None:
+        """A diplograph IRI in ``same_as`` must name an entity of the same kind (which one it
+        is, and whether it exists, is for :mod:`loaders.identity` over every article)."""
         prefix = f"{ID}{ENTITY_PATHS[self.entity.type]}/"
-        for iri in own:
-            if not iri.startswith(prefix):
+        for iri in self.entity.same_as:
+            if iri.startswith(str(ID)) and not iri.startswith(prefix):
                 self.fail("same_as", f"<{iri}> is not a {self.entity.type} IRI ({prefix}…)")
-                return None
-        found = {URIRef(i) for i in own}
-        hits = [self.index.by_same_as(s) for s in self.entity.same_as]
-        if self.entity.wikidata:
-            hits.append(self.index.by_wikidata(self.entity.wikidata))
-        for hit in filter(None, hits):
-            record = self.index.get(hit)
-            if record is not None and record.group != self.group:
-                self.fail("wikidata", f"wikidata/same_as already name <{hit}>, a {record.type}")
-                return None
-            found.add(URIRef(hit))
-        if len(found) > 1:
-            listed = ", ".join(f"<{f}>" for f in sorted(found))
-            self.fail("same_as", f"wikidata/same_as point to different entities: {listed}")
-            return None
-        return next(iter(found), None)
-
-    def known(self) -> URIRef | None:
-        """A known entity of the same type with a matching name or alias."""
-        by_name = self.index.by_name(self.group, self.entity.name)
-        by_alias = set().union(*(self.index.by_name(self.group, a) for a in self.entity.aliases))
-        candidates = self._compatible(by_name) or self._compatible(by_name | by_alias)
-        if len(candidates) > 1:
-            listed = ", ".join(f"<{c}>" for c in sorted(candidates))
-            self.fail(
-                "name",
-                f"'{self.entity.name}' matches several known entities ({listed}): "
-                "add wikidata or same_as to say which",
-            )
-        return URIRef(next(iter(candidates))) if len(candidates) == 1 else None
-
-    def _compatible(self, iris: set[str]) -> set[str]:
-        """Drop candidates whose country (or nationality) differs from this entity's."""
-        mine = _country_of(self.entity, self.out)
-        keep = set()
-        for iri in iris:
-            record = self.index.get(iri)
-            if record is None or not (mine and record.country and record.country != mine):
-                keep.add(iri)
-        return keep
 
     def country(self, entity: CountryEntity) -> Resolved | None:
         """A country: its ISO code decides the IRI."""
@@ -243,13 +200,9 @@ class _Resolver:
             )
 
     def finish(self, iri: URIRef, iso: str | None = None, historic: bool = False) -> Resolved:
-        """The description to write: the known preferred name wins, the sheet's becomes an alias."""
-        record = self.index.get(str(iri))
+        """The description to write: what the sheet says (which name is shown, when articles
+        differ, is decided over all of them: :func:`ontology.choice.most_stated`)."""
         name, aliases = self.entity.name, list(self.entity.aliases)
-        if record is not None and record.names and record.names[0] != name:
-            aliases.insert(0, name)
-            name = record.names[0]
-        iso = iso or (record.iso if record else None)
         if iso is not None and not historic:
             # A country found through the index (by Wikidata id, alias…) is described the same
             # way as one found by its code, so that reloading an article changes nothing.

@@ -78,3 +78,33 @@ def overlaps(
     if until is not None and start_key is not None and start_key > until:
         return False
     return not (since is not None and end_key is not None and end_key < since)
+
+
+def is_partial_date(text: str) -> bool:
+    """Whether ``text`` has the shape of a partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)."""
+    return _DATE.fullmatch(text) is not None
+
+
+def refines(precise: str, coarse: str) -> bool:
+    """Whether the partial date ``precise`` lies within ``coarse`` (``2025-01-22`` within
+    ``2025-01`` and ``2025``; every date within itself)."""
+    return precise[: len(coarse)] == coarse and (
+        len(precise) == len(coarse) or precise[len(coarse)] == "-"
+    )
+
+
+def compatible(a: str | None, b: str | None, *, unknown: bool = True) -> bool:
+    """Whether two partial dates can name the same day: one lies within the other. ``unknown``
+    says what an absent date is compatible with (anything, or only another absent date)."""
+    if a is None or b is None:
+        return unknown or a == b
+    return refines(a, b) or refines(b, a)
+
+
+def most_precise(dates: list[str]) -> str | None:
+    """The most precise of partial dates that are all compatible with each other; None when two
+    of them cannot name the same day (then no date refines the others)."""
+    if not dates:
+        return None
+    finest = max(dates, key=lambda d: (len(d), d))
+    return finest if all(refines(finest, d) for d in dates) else None

@@ -98,6 +98,9 @@ class DG(DefinedNamespace):
     nationality: URIRef
     negotiatedBy: URIRef
     negotiationPeriod: URIRef
+    localIri: URIRef
+    localRef: URIRef
+    sameAsRef: URIRef
     onBehalfOf: URIRef
     organizationKind: URIRef
     partOf: URIRef

@@ -17,9 +17,8 @@ is known by the smallest.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from rdflib.namespace import OWL, RDF, SKOS
 
@@ -31,6 +30,7 @@ from graph.rules.naming import (
     local_name,
     relationship_type,
 )
+from ontology.choice import chosen, most_stated
 from ontology.namespace import DG
 
 FALLBACK_RELATION_TYPE = "RELATED_TO"
@@ -56,8 +56,6 @@ _IN_ARTICLE, _QUOTE, _CLAIMANT, _NAME = (
 _RELATION_ONLY = frozenset({_REL_SUBJECT, _REL_OBJECT, _REL_KIND})
 _NOT_RELATIONSHIPS = frozenset({_TYPE, _SAME_AS, _EVIDENCE})
 
-
-V = TypeVar("V")
 
 Fetch = Callable[[Iterable[str]], list[QuadRow]]
 """Quads of these subjects over the union of article graphs (``RDFStore.subject_quads``)."""
@@ -114,22 +112,11 @@ def gather(subjects: Iterable[str], fetch: Fetch) -> list[QuadRow]:
 # ---------------------------------------------------------------------- values
 
 
-def most_stated(values: Mapping[V, Collection[str]], lexical: Callable[[V], str] = str) -> V | None:
-    """The value stated by the most articles (graphs); ties go to the smallest lexical form.
-
-    The one rule for a single-valued fact when articles disagree: node properties, LINK steps
-    and entity reads all pick with it, so they never disagree with each other.
-    """
-    if not values:
-        return None
-    return min(values, key=lambda v: (-len(values[v]), lexical(v), type(v).__name__))
-
-
 def _choose(values: dict[Scalar, set[str]], lexical: dict[Scalar, str]) -> Scalar:
-    """:func:`most_stated` of literal values, compared by their lexical forms."""
-    chosen = most_stated(values, lexical.__getitem__)
-    assert chosen is not None  # callers pass at least one value
-    return chosen
+    """:func:`ontology.choice.chosen` of literal values, compared by their lexical forms."""
+    value = chosen(values, lexical.__getitem__)
+    assert value is not None  # callers pass at least one value
+    return value
 
 
 def _as_list(values: Iterable[Scalar], lexical: dict[Scalar, str]) -> PropertyValue:

@@ -1,0 +1,113 @@
+"""Identity across articles at write time: every load, retraction and sync re-resolves.
+
+The loaders give each new article the IRIs it alone implies; :func:`plan_identity` reads the
+identifying statements of every stored article, clusters them with the new ones and the
+recorded judgements (:func:`loaders.identity.canonicalise`), and returns the new articles and
+every stored article whose IRIs change, rewritten in canonical IRIs. The caller writes them in
+one transaction (:meth:`graph.writer.GraphStore.replace_articles`), so a merge or a split
+re-points every fact in both stores at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from graph.model import RDF_LANG_STRING, XSD_STRING, Lit, QuadRow
+from graph.model import BNode as StoredBNode
+from graph.writer import GraphStore
+from loaders.identity import (
+    IDENTITY_PREDICATES,
+    Canon,
+    Judged,
+    canonicalise,
+    rewrite_article,
+    statements_of_graph,
+)
+from loaders.identity.canon import Merge
+from loaders.identity.statements import Statements, add_rows, new_statements
+
+
+@dataclass
+class IdentityPlan:
+    """Article graphs to write (new and rewritten), and what identity resolution decided."""
+
+    graphs: dict[str, Graph]
+    canon: Canon
+    rewritten: tuple[str, ...]
+    """Stored articles whose IRIs changed (besides the ones being loaded)."""
+
+    @property
+    def merges(self) -> list[Merge]:
+        """Entities that several local ids became, with why."""
+        return self.canon.merges
+
+
+def _text(term: object) -> str | None:
+    if isinstance(term, str):
+        return term
+    if isinstance(term, Lit):
+        return term.value
+    return None
+
+
+def stored_statements(store: GraphStore, skip: Iterable[str] = ()) -> Statements:
+    """The identifying statements of every stored article but ``skip``."""
+    skipped = set(skip)
+    statements = new_statements()
+    rows = store.rdf.predicate_quads(IDENTITY_PREDICATES)
+    add_rows(
+        statements,
+        (
+            (q.graph, q.subject, q.predicate, text)
+            for q in rows
+            if q.graph not in skipped
+            and isinstance(q.subject, str)
+            and (text := _text(q.object)) is not None
+        ),
+    )
+    return statements
+
+
+def _rdflib(term: object) -> URIRef | Literal | BNode:
+    if isinstance(term, str):
+        return URIRef(term)
+    if isinstance(term, StoredBNode):
+        return BNode(term.id)
+    assert isinstance(term, Lit)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype in (XSD_STRING, RDF_LANG_STRING):
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype))
+
+
+def stored_graph(rows: Iterable[QuadRow], article: str) -> Graph:
+    """An article graph read back from the store, as rdflib terms."""
+    graph = Graph(identifier=URIRef(article))
+    for s, p, o, _ in rows:
+        graph.add((_rdflib(s), URIRef(p), _rdflib(o)))
+    return graph
+
+
+def plan_identity(
+    store: GraphStore,
+    new: Mapping[str, Graph],
+    judged: Judged,
+    drop: Iterable[str] = (),
+) -> IdentityPlan:
+    """The graphs that loading ``new`` (and dropping ``drop``) writes, identity resolved."""
+    dropped = set(drop)
+    statements = stored_statements(store, skip=set(new) | dropped)
+    for iri, graph in new.items():
+        statements[iri] = statements_of_graph(iri, graph)
+    canon = canonicalise(statements, judged)
+    rewritten = sorted(canon.changed() - set(new) - dropped)
+    graphs: dict[str, Graph] = {}
+    for article in [*new, *rewritten]:
+        source = new.get(article) or stored_graph(store.rdf.graph_quads(article), article)
+        iris, locals_ = canon.of_article(article), canon.local_ids_of_article(article)
+        graphs[article] = rewrite_article(source, iris, locals_, Graph(identifier=URIRef(article)))
+    return IdentityPlan(graphs, canon, tuple(rewritten))

@@ -1,0 +1,332 @@
+"""Canonical IRIs for every entity and post of every article, from the set of articles alone.
+
+Each description of an entity in an article is a *node* ``(article, IRI as stored)`` whose
+*local id* is the IRI the article alone gives it (``dg:localIri`` once rewritten). Nodes join
+(:class:`~loaders.identity.cluster.Clusters`), strongest evidence first, every step in sorted
+order so that the outcome is a function of the set of articles and judgements:
+
+1. "same" judgements, ISO codes, Wikidata ids, ``owl:sameAs`` IRIs (external, or another
+   description's local id);
+2. a shared normalised name or alias (:func:`loaders.names.normalize_name`).
+
+A merge is refused when the two clusters have different countries (an organisation's country, a
+person's nationality, a post's organisation), different ISO codes or Wikidata ids, a
+description from the same article (an article that describes two entities says they are two),
+or a "not-same" judgement between their local ids. A cluster's IRI: the ISO code for a
+country; otherwise the slug of the name most articles give (:func:`ontology.choice.most_stated`),
+qualified by its country when another cluster would get the same IRI.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rdflib.namespace import OWL, RDF
+
+from loaders.identity.cluster import Clusters
+from loaders.identity.statements import Props, Statements
+from loaders.names import normalize_name, slugify
+from ontology.choice import most_stated
+from ontology.namespace import DG, ID
+
+Node = tuple[str, str]
+"""``(article IRI, subject IRI as stored in that article's graph)``."""
+
+_TYPE, _LOCAL, _SAME = str(RDF.type), str(DG.localIri), str(OWL.sameAs)
+_GROUPS = {
+    str(DG.Country): "country",
+    str(DG.Organization): "organization",
+    str(DG.Person): "person",
+    str(DG.Official): "person",
+    str(DG.Region): "region",
+    str(DG.Post): "post",
+}
+_SCOPE = {"organization": str(DG.country), "person": str(DG.nationality), "post": str(DG.postIn)}
+"""The predicate whose value must agree for two descriptions to be one entity."""
+
+
+class Judged(Protocol):
+    """Recorded identity judgements, as pairs of local ids."""
+
+    def same_pairs(self) -> list[tuple[str, str]]:
+        """Pairs judged to be one entity."""
+        ...
+
+    def not_same_pairs(self) -> list[tuple[str, str]]:
+        """Pairs judged to be different entities."""
+        ...
+
+
+class NoJudgements:
+    """No judgements recorded."""
+
+    def same_pairs(self) -> list[tuple[str, str]]:
+        """None."""
+        return []
+
+    def not_same_pairs(self) -> list[tuple[str, str]]:
+        """None."""
+        return []
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Descriptions with different local ids that became one entity, and why."""
+
+    iri: str
+    local_ids: tuple[str, ...]
+    articles: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Canon:
+    """The canonical IRI of every node, its local id, and the merges that were made."""
+
+    iris: dict[Node, str] = field(default_factory=dict)
+    local_ids: dict[Node, str] = field(default_factory=dict)
+    merges: list[Merge] = field(default_factory=list)
+    _index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _index_key: tuple[int, int] = (0, 0)
+
+    def of_article(self, article: str) -> dict[str, str]:
+        """Stored IRI → canonical IRI for the nodes of one article."""
+        return self._by_article(self.iris).get(article, {})
+
+    def local_ids_of_article(self, article: str) -> dict[str, str]:
+        """Stored IRI → local id for the entities and posts of one article."""
+        return self._by_article(self.local_ids).get(article, {})
+
+    def _by_article(self, values: dict[Node, str]) -> dict[str, dict[str, str]]:
+        key = id(values), len(values)
+        if self._index_key != key:
+            self._index.clear()
+            for (a, s), value in values.items():
+                self._index.setdefault(a, {})[s] = value
+            self._index_key = key
+        return self._index
+
+    def changed(self) -> set[str]:
+        """Articles whose graph has a node whose canonical IRI is not the one stored."""
+        return {a for (a, s), iri in self.iris.items() if s != iri}
+
+
+@dataclass(frozen=True)
+class _Profile:
+    group: str
+    articles: frozenset[str]
+    scope: frozenset[str]
+    codes: frozenset[str]
+    wikidata: frozenset[str]
+    locals: frozenset[str]
+
+
+def _combine(a: _Profile, b: _Profile) -> _Profile:
+    return _Profile(
+        a.group,
+        a.articles | b.articles,
+        a.scope | b.scope,
+        a.codes | b.codes,
+        a.wikidata | b.wikidata,
+        a.locals | b.locals,
+    )
+
+
+def _allowed_by(negatives: set[frozenset[str]]):  # type: ignore[no-untyped-def]
+    def allowed(a: _Profile, b: _Profile) -> bool:
+        if a.group != b.group or a.articles & b.articles:
+            return False
+        if len(a.scope | b.scope) > 1 or len(a.codes | b.codes) > 1:
+            return False
+        if len(a.wikidata | b.wikidata) > 1:
+            return False
+        return not negatives or not any(
+            frozenset((x, y)) in negatives for x in a.locals for y in b.locals
+        )
+
+    return allowed
+
+
+def group_of(props: Props) -> str | None:
+    """``country``, ``organization``, ``person``, ``region`` or ``post``; None for other nodes."""
+    found = {_GROUPS[t] for t in props.get(_TYPE, ()) if t in _GROUPS}
+    return next(iter(found)) if len(found) == 1 else ("person" if found == {"person"} else None)
+
+
+def local_id(node: Node, props: Props) -> str:
+    """The IRI the node's article alone gives it."""
+    return min(props.get(_LOCAL, ()), default=node[1])
+
+
+def canonicalise(statements: Statements, judged: Judged) -> Canon:
+    """Canonical IRIs of the entities and posts, then of the facts (:mod:`.facts`)."""
+    from loaders.identity.facts import canonical_facts  # facts build on entity IRIs
+
+    canon = Canon()
+    negatives = {frozenset(p) for p in judged.not_same_pairs() if p[0] != p[1]}
+    same = sorted(tuple(sorted(p)) for p in judged.same_pairs())
+    for phase in (("country", "organization", "person", "region"), ("post",)):
+        nodes = {
+            (a, s): props
+            for a, subjects in statements.items()
+            for s, props in subjects.items()
+            if group_of(props) in phase
+        }
+        _EntityPhase(nodes, canon, negatives, same).run()
+    canonical_facts(statements, canon)
+    return canon
+
+
+class _EntityPhase:
+    """Clusters one phase's nodes (posts after the organisations they are in)."""
+
+    def __init__(
+        self,
+        nodes: dict[Node, Props],
+        canon: Canon,
+        negatives: set[frozenset[str]],
+        same: list[tuple[str, ...]],
+    ) -> None:
+        self.nodes, self.canon, self.same = nodes, canon, same
+        self.locals = {node: local_id(node, props) for node, props in nodes.items()}
+        profiles = {node: self._profile(node, props) for node, props in nodes.items()}
+        self.clusters: Clusters[Node, _Profile] = Clusters(
+            profiles, _allowed_by(negatives), _combine
+        )
+
+    def mapped(self, article: str, iri: str) -> str:
+        """``iri`` as the canonical IRI of that article's node, if it is one already placed."""
+        return self.canon.iris.get((article, iri), iri)
+
+    def _profile(self, node: Node, props: Props) -> _Profile:
+        group = group_of(props)
+        assert group is not None
+        scope = _SCOPE.get(group)
+        values = props.get(scope, ()) if scope else ()
+        return _Profile(
+            group=group,
+            articles=frozenset((node[0],)),
+            scope=frozenset(self.mapped(node[0], v) for v in values),
+            codes=frozenset(props.get(str(DG.isoCode), ())),
+            wikidata=frozenset(props.get(str(DG.wikidata), ())),
+            locals=frozenset((self.locals[node],)),
+        )
+
+    def run(self) -> None:
+        self._strong()
+        self._names()
+        self._name_clusters()
+
+    def _by_local(self) -> dict[str, list[Node]]:
+        found: dict[str, list[Node]] = defaultdict(list)
+        for node in sorted(self.nodes):
+            found[self.locals[node]].append(node)
+        return found
+
+    def _chain(self, buckets: Mapping[str, list[Node]], reason: str) -> None:
+        for key in sorted(buckets):
+            nodes = sorted(buckets[key])
+            for node in nodes[1:]:
+                self.clusters.union(nodes[0], node, f"{reason} {key}")
+
+    def _strong(self) -> None:
+        by_local = self._by_local()
+        for a, b in self.same:
+            for x in by_local.get(a, ()):
+                for y in by_local.get(b, ()):
+                    self.clusters.union(x, y, f"judged the same: {a} = {b}")
+        for predicate, reason in ((DG.isoCode, "ISO code"), (DG.wikidata, "Wikidata id")):
+            self._chain(self._bucket(lambda p, pr=str(predicate): p.get(pr, ())), reason)
+        external = self._bucket(lambda p: [o for o in p.get(_SAME, ()) if not o.startswith(ID)])
+        self._chain(external, "same as")
+        for node in sorted(self.nodes):
+            for target in sorted(self.nodes[node].get(_SAME, ())):
+                for other in by_local.get(target, ()):
+                    self.clusters.union(other, node, f"same as {target}")
+
+    def _bucket(self, values: object) -> dict[str, list[Node]]:
+        found: dict[str, list[Node]] = defaultdict(list)
+        for node, props in self.nodes.items():
+            for value in values(props):  # type: ignore[operator]
+                found[value].append(node)
+        return found
+
+    def _names(self) -> None:
+        buckets: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        for node, props in self.nodes.items():
+            person = group_of(props) == "person"
+            texts = (*props.get(str(DG.name), ()), *props.get(str(DG.alias), ()))
+            for key in {normalize_name(t, person=person) for t in texts}:
+                if key:
+                    buckets[(self.clusters.profile(node).group, key)].append(node)
+        for group, key in sorted(buckets):
+            roots: list[Node] = []
+            for node in sorted(buckets[(group, key)]):
+                if not self.clusters.join_first(node, roots, f"name '{key}'"):
+                    roots.append(node)
+                roots = list(dict.fromkeys(self.clusters.find(r) for r in roots))
+
+    def _name_clusters(self) -> None:
+        groups = self.clusters.groups()
+        wanted = {root: self._wanted_iri(members) for root, members in groups.items()}
+        final = _unclash(wanted, {r: self.clusters.profile(r) for r in groups})
+        for root, members in groups.items():
+            for node in members:
+                self.canon.iris[node] = final[root]
+                self.canon.local_ids[node] = self.locals[node]
+            locals_ = sorted({self.locals[n] for n in members})
+            if len(locals_) > 1:
+                self.canon.merges.append(
+                    Merge(
+                        final[root],
+                        tuple(locals_),
+                        tuple(sorted({a for a, _ in members})),
+                        tuple(dict.fromkeys(self.clusters.reasons.get(root, []))),
+                    )
+                )
+
+    def _wanted_iri(self, members: list[Node]) -> str:
+        profile = self.clusters.profile(members[0])
+        locals_ = sorted({self.locals[n] for n in members})
+        foreign = [x for x in locals_ if not x.startswith(str(ID))]
+        if foreign:
+            return foreign[0]  # RDF input with IRIs of its own keeps them
+        if profile.group == "country":
+            return f"{ID}country/{min(profile.codes)}" if profile.codes else locals_[0]
+        names: dict[str, set[str]] = defaultdict(set)
+        for article, subject in members:
+            for name in self.nodes[(article, subject)].get(str(DG.name), ()):
+                names[name].add(article)
+        name = most_stated(names)
+        return f"{ID}{profile.group}/{slugify(name)}" if name else locals_[0]
+
+
+def _unclash(wanted: dict[Node, str], profiles: Mapping[Node, _Profile]) -> dict[Node, str]:
+    """Distinct IRIs: clusters wanting the same one are qualified by their country (the last
+    path segment of an organisation's country or a post's organisation), then numbered, in
+    order of their local ids."""
+    by_iri: dict[str, list[Node]] = defaultdict(list)
+    for root, iri in wanted.items():
+        by_iri[iri].append(root)
+    final = dict(wanted)
+    assigned = {iri for iri, roots in by_iri.items() if len(roots) == 1}
+    for iri, roots in sorted(by_iri.items()):
+        if len(roots) < 2:
+            continue
+        for root in sorted(roots, key=lambda r: sorted(profiles[r].locals)):
+            scope = sorted(profiles[root].scope)
+            base = f"{iri}-{slugify(scope[0].rsplit('/', 1)[-1])}" if len(scope) == 1 else iri
+            choice, n = base, 2
+            while choice in assigned:
+                choice, n = f"{base}-{n}", n + 1
+            assigned.add(choice)
+            final[root] = choice
+    return final
+
+
+def local_ids_of(canon: Canon, nodes: Iterable[Node]) -> set[str]:
+    """The local ids of ``nodes``."""
+    return {canon.local_ids[n] for n in nodes if n in canon.local_ids}

@@ -1,0 +1,284 @@
+"""Canonical IRIs of facts: agreements, events, tenures, relations and influences matched across
+articles, then the facts that hang on them (signatures, commitments) and evidence.
+
+Facts of one kind match when their key fields name the same (canonical) entities, their member
+sets (parties, participants) lie one within the other, their dates are compatible
+(:func:`ontology.dates.compatible`: ``2025-01`` and ``2025-01-22`` can be the same day) and, for
+agreements, their titles or aliases are alike (rapidfuzz). An explicit ``owl:sameAs`` (a fact
+IRI) or ``dg:sameAsRef`` (another article's ``article-id#local-id``) joins facts whatever the
+rules say. Two facts of one article never merge. A cluster's IRI is the key hash of its most
+precise member, so a less precise report never renames a fact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rdflib.namespace import OWL, RDF
+
+from loaders.identity.canon import Canon, Node
+from loaders.identity.cluster import Clusters
+from loaders.identity.statements import Props, Statements
+from loaders.iris import fact_iri
+from ontology.dates import most_precise
+from ontology.namespace import DG, ID
+from ontology.text import fold
+
+_TYPE = str(RDF.type)
+TITLE_SIMILARITY = 80
+"""rapidfuzz ``token_set_ratio`` (0-100) from which two agreement titles or aliases are alike."""
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """How facts of one class are told apart."""
+
+    kind: str
+    cls: str
+    exact: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    members: str | None = None
+    dates: tuple[tuple[str, bool], ...] = ()
+    """Date predicates, each with whether an absent date matches any date."""
+    texts: tuple[str, ...] = ()
+
+
+def _p(*terms: object) -> tuple[str, ...]:
+    return tuple(str(t) for t in terms)
+
+
+SPECS: tuple[tuple[FactSpec, ...], ...] = (
+    (
+        FactSpec(
+            "agreement",
+            str(DG.Agreement),
+            _p(RDF.type),
+            members=str(DG.party),
+            dates=((str(DG.dateSigned), True),),
+            texts=_p(DG.title, DG.alias),
+        ),
+        FactSpec(
+            "event",
+            str(DG.Event),
+            _p(DG.eventKind),
+            optional=_p(DG.location),
+            members=str(DG.participant),
+            dates=((str(DG.startDate), False), (str(DG.endDate), True)),
+        ),
+        FactSpec(
+            "tenure",
+            str(DG.Tenure),
+            _p(DG.holder, DG.post),
+            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
+        ),
+        FactSpec(
+            "relation",
+            str(DG.Relation),
+            _p(DG.relationSubject, DG.relationObject, DG.relationKind),
+            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
+        ),
+        FactSpec(
+            "influence",
+            str(DG.Influence),
+            _p(DG.influencer, DG.influenced, DG.influenceKind, DG.direction),
+            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
+        ),
+    ),
+    (
+        FactSpec("signature", str(DG.Signature), _p(DG.agreement, DG.signatory, DG.onBehalfOf)),
+        FactSpec(
+            "commitment",
+            str(DG.Commitment),
+            _p(DG.agreement, DG.commitmentKind, DG.area, DG.actor, DG.dueDate),
+        ),
+    ),
+    (FactSpec("evidence", str(DG.Evidence), _p(DG.inArticle, DG.quote, "fact")),),
+)
+"""Fact kinds by phase: a phase's keys use the IRIs the earlier phases chose."""
+
+
+@dataclass(frozen=True)
+class _Profile:
+    articles: frozenset[str]
+    optional: tuple[frozenset[str], ...]
+    members: frozenset[str]
+    dates: tuple[tuple[str, ...], ...]
+    stated: tuple[frozenset[bool], ...]
+    texts: frozenset[str]
+    bare: bool
+
+
+def _combine(a: _Profile, b: _Profile) -> _Profile:
+    return _Profile(
+        a.articles | b.articles,
+        tuple(x | y for x, y in zip(a.optional, b.optional, strict=True)),
+        a.members | b.members,
+        tuple(x + y for x, y in zip(a.dates, b.dates, strict=True)),
+        tuple(x | y for x, y in zip(a.stated, b.stated, strict=True)),
+        a.texts | b.texts,
+        a.bare or b.bare,
+    )
+
+
+def _alike(a: frozenset[str], b: frozenset[str]) -> bool:
+    return any(fuzz.token_set_ratio(x, y) >= TITLE_SIMILARITY for x in a for y in b)
+
+
+def _allowed_for(spec: FactSpec) -> Callable[[_Profile, _Profile], bool]:
+    def allowed(a: _Profile, b: _Profile) -> bool:
+        if a.articles & b.articles:
+            return False
+        if any(len(x | y) > 1 for x, y in zip(a.optional, b.optional, strict=True)):
+            return False
+        if spec.members and not (a.members <= b.members or b.members <= a.members):
+            return False
+        for i, (_, undated) in enumerate(spec.dates):
+            values = [*a.dates[i], *b.dates[i]]
+            if values and most_precise(values) is None:
+                return False
+            if not undated and len(a.stated[i] | b.stated[i]) > 1:
+                return False
+        if spec.texts:
+            if a.texts and b.texts and not a.bare and not b.bare:
+                return _alike(a.texts, b.texts)
+            return bool(spec.dates) and bool(a.dates[0]) and bool(b.dates[0])
+        return True
+
+    return allowed
+
+
+def _only_articles(a: _Profile, b: _Profile) -> bool:
+    return not a.articles & b.articles
+
+
+class _Phase:
+    """Clusters the facts of one spec."""
+
+    def __init__(self, spec: FactSpec, statements: Statements, canon: Canon) -> None:
+        self.spec, self.statements, self.canon = spec, statements, canon
+        self.nodes: dict[Node, Props] = {
+            (a, s): props
+            for a, subjects in statements.items()
+            for s, props in subjects.items()
+            if spec.cls in props.get(_TYPE, ())
+        }
+        self.fact_of = self._evidence_owners() if spec.kind == "evidence" else {}
+
+    def _evidence_owners(self) -> dict[Node, str]:
+        owners: dict[Node, str] = {}
+        for article, subjects in self.statements.items():
+            for subject, props in subjects.items():
+                for node in props.get(str(DG.evidence), ()):
+                    owners[(article, node)] = self.mapped(article, subject)
+        return owners
+
+    def mapped(self, article: str, value: str) -> str:
+        return self.canon.iris.get((article, value), value)
+
+    def values(self, node: Node, predicate: str) -> tuple[str, ...]:
+        if predicate == "fact":
+            return (self.fact_of.get(node, ""),)
+        article = node[0]
+        return tuple(sorted({self.mapped(article, v) for v in self.nodes[node].get(predicate, ())}))
+
+    def key(self, node: Node) -> tuple[tuple[str, ...], ...]:
+        return tuple(self.values(node, p) for p in self.spec.exact)
+
+    def profile(self, node: Node) -> _Profile:
+        props, spec = self.nodes[node], self.spec
+        texts = frozenset(fold(t) for p in spec.texts for t in props.get(p, ()))
+        return _Profile(
+            articles=frozenset((node[0],)),
+            optional=tuple(frozenset(self.values(node, p)) for p in spec.optional),
+            members=frozenset(self.values(node, spec.members)) if spec.members else frozenset(),
+            dates=tuple(tuple(props.get(p, ())) for p, _ in spec.dates),
+            stated=tuple(frozenset((bool(props.get(p)),)) for p, _ in spec.dates),
+            texts=texts,
+            bare=not texts,
+        )
+
+    def precision(self, node: Node) -> tuple[int, int]:
+        props = self.nodes[node]
+        dates = sum(max((len(d) for d in props.get(p, ())), default=0) for p, _ in self.spec.dates)
+        members = len(props.get(self.spec.members, ())) if self.spec.members else 0
+        return (-dates, -members)
+
+    def run(self) -> None:
+        if not self.nodes:
+            return
+        profiles = {node: self.profile(node) for node in self.nodes}
+        clusters: Clusters[Node, _Profile] = Clusters(profiles, _allowed_for(self.spec), _combine)
+        self._explicit(clusters)
+        buckets: dict[tuple[tuple[str, ...], ...], list[Node]] = defaultdict(list)
+        for node in self.nodes:
+            buckets[self.key(node)].append(node)
+        for key in sorted(buckets):
+            roots: list[Node] = []
+            for node in sorted(buckets[key], key=lambda n: (self.precision(n), n)):
+                if not clusters.join_first(node, roots, "same key"):
+                    roots.append(node)
+                roots = list(dict.fromkeys(clusters.find(r) for r in roots))
+        self._name(clusters.groups())
+
+    def _explicit(self, clusters: Clusters[Node, _Profile]) -> None:
+        by_iri: dict[str, list[Node]] = defaultdict(list)
+        by_ref: dict[str, list[Node]] = defaultdict(list)
+        for node in sorted(self.nodes):
+            by_iri[node[1]].append(node)
+            for ref in self.nodes[node].get(str(DG.localRef), ()):
+                by_ref[ref].append(node)
+        for node in sorted(self.nodes):
+            props = self.nodes[node]
+            targets = [
+                *(n for t in props.get(str(OWL.sameAs), ()) if t.startswith(ID) for n in by_iri[t]),
+                *(n for r in props.get(str(DG.sameAsRef), ()) for n in by_ref[r]),
+            ]
+            for other in sorted(targets):
+                clusters.union(other, node, "same as", _only_articles)
+
+    def _name(self, groups: dict[Node, list[Node]]) -> None:
+        wanted: dict[Node, str] = {}
+        for root, members in groups.items():
+            best = min(members, key=lambda n: (self.precision(n), n))
+            fields = [
+                *("\x1e".join(v) for v in self.key(best)),
+                *("\x1e".join(self.values(best, p)) for p in self.spec.optional),
+                "\x1e".join(sorted(self.values(best, self.spec.members)))
+                if self.spec.members
+                else "",
+                *(min(self.nodes[best].get(p, ()), default="") for p, _ in self.spec.dates),
+            ]
+            wanted[root] = str(fact_iri(self.spec.kind, *fields))
+        by_iri: dict[str, list[Node]] = defaultdict(list)
+        for root, iri in wanted.items():
+            by_iri[iri].append(root)
+        for iri, roots in by_iri.items():
+            if len(roots) > 1:  # one article states two facts with the same key fields
+                digests = {r: self._digest(groups[r]) for r in roots}
+                for root in sorted(roots, key=lambda r: (digests[r], r))[1:]:
+                    wanted[root] = str(fact_iri(self.spec.kind, iri, digests[root]))
+        for root, members in groups.items():
+            for node in members:
+                self.canon.iris[node] = wanted[root]
+
+    def _digest(self, members: list[Node]) -> str:
+        """What tells apart two facts of one article with the same key: their texts and quotes."""
+        texts: list[str] = []
+        for article, subject in members:
+            props = self.statements[article][subject]
+            for p in (DG.title, DG.description, DG.quote, DG.alias):
+                texts += props.get(str(p), ())
+            for node in props.get(str(DG.evidence), ()):
+                texts += self.statements[article].get(node, {}).get(str(DG.quote), [])
+        return hashlib.sha1("\x1f".join(sorted(texts)).encode()).hexdigest()[:16]
+
+
+def canonical_facts(statements: Statements, canon: Canon) -> None:
+    """Add the canonical IRI of every fact of ``statements`` to ``canon``, phase by phase."""
+    for phase in SPECS:
+        for spec in phase:
+            _Phase(spec, statements, canon).run()
