@@ -1,7 +1,7 @@
 """Entities (actors and regions) read from the RDF store by SPARQL, for the networkx backend.
 
 The same records the Neo4j backend reads from its projection (``graph.neo4j.source``): names
-chosen by :func:`graph.rules.records.most_stated`, types filtered to the entity classes.
+chosen by :func:`ontology.choice.most_stated`, types filtered to the entity classes.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections import defaultdict
 
 from graph.queries.entities import EntityInfo, make_entity
 from graph.rdf.reader import SparqlReader
-from graph.rules.records import most_stated
+from ontology.choice import most_stated
 from ontology.classes import DG_NS, ENTITY_CLASS_IRIS
 from ontology.namespace import DG
 

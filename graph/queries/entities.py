@@ -1,7 +1,7 @@
 """Entities (actors and regions) as the query services see them, whichever backend reads them.
 
 An entity's ``types`` are the local names of its ``dg:`` classes, sorted (``("Official",
-"Person")``); its ``name`` is the one most articles give (``graph.rules.records.most_stated``).
+"Person")``); its ``name`` is the one most articles give (``ontology.choice.most_stated``).
 """
 
 from __future__ import annotations

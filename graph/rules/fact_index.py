@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from rdflib.namespace import RDF
 
-from graph.rules.records import evidence_entries, most_stated
+from graph.rules.records import evidence_entries
+from ontology.choice import most_stated
 from ontology.classes import ACTOR_CLASS_IRIS
 from ontology.namespace import DG
 
@@ -58,7 +59,7 @@ class FactIndex:
     def one(self, subject: str, predicate: str) -> str | None:
         """The object of ``subject predicate`` that wins when articles disagree, or None.
 
-        Chosen by :func:`graph.rules.records.most_stated`, as the projection chooses it.
+        Chosen by :func:`ontology.choice.most_stated`, as the projection chooses it.
         """
         found = self._values.get(subject)
         return most_stated(found.get(predicate, {})) if found else None

@@ -14,6 +14,7 @@ person's nationality, a post's organisation), different ISO codes or Wikidata id
 description from the same article (an article that describes two entities says they are two),
 or a "not-same" judgement between their local ids. A cluster's IRI: the ISO code for a
 country; otherwise the slug of the name most articles give (:func:`ontology.choice.most_stated`),
+the fuller name on ties,
 qualified by its country when another cluster would get the same IRI.
 """
 
@@ -29,7 +30,6 @@ from rdflib.namespace import OWL, RDF
 from loaders.identity.cluster import Clusters
 from loaders.identity.statements import Props, Statements
 from loaders.names import normalize_name, slugify
-from ontology.choice import most_stated
 from ontology.namespace import DG, ID
 
 Node = tuple[str, str]
@@ -296,12 +296,16 @@ class _EntityPhase:
             return foreign[0]  # RDF input with IRIs of its own keeps them
         if profile.group == "country":
             return f"{ID}country/{min(profile.codes)}" if profile.codes else locals_[0]
-        names: dict[str, set[str]] = defaultdict(set)
+        keys: dict[str, set[str]] = defaultdict(set)
+        person = profile.group == "person"
         for article, subject in members:
             for name in self.nodes[(article, subject)].get(str(DG.name), ()):
-                names[name].add(article)
-        name = most_stated(names)
-        return f"{ID}{profile.group}/{slugify(name)}" if name else locals_[0]
+                keys[normalize_name(name, person=person)].add(article)
+        if not keys:
+            return locals_[0]
+        # the name most articles give (honorifics, case and accents aside); the fuller on ties
+        key = min(keys, key=lambda k: (-len(keys[k]), -len(k.split()), -len(k), k))
+        return f"{ID}{profile.group}/{slugify(key)}"
 
 
 def _unclash(wanted: dict[Node, str], profiles: Mapping[Node, _Profile]) -> dict[Node, str]:
