@@ -214,7 +214,7 @@ class GraphStore:
         if missing:
             raise NotFound(f"no article graph <{missing[0]}>")
         non_empty = {iri: g for iri, g in graphs.items() if len(g)}
-        change: dict[str, Graph] = {**non_empty, **{iri: Graph() for iri in drop}}
+        change: dict[str, Graph] = {**{iri: Graph() for iri in drop}, **non_empty}
         if not change:
             return WriteResult((), 0, 0, 0, 0)
         triples = sum(len(g) for g in non_empty.values())

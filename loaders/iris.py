@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from rdflib import URIRef
 
 from loaders.index import EntityType
-from loaders.names import slugify
+from loaders.names import normalize_name, slugify
 from ontology.namespace import ID
 
 ENTITY_PATHS: dict[EntityType, str] = {
@@ -33,13 +33,16 @@ def country_iri(iso: str) -> URIRef:
 
 
 def entity_iri(kind: EntityType, name: str) -> URIRef:
-    """``id:person/michael-langley``, ``id:organization/us-africa-command``, ``id:region/sahel``."""
-    return ID[f"{ENTITY_PATHS[kind]}/{slugify(name)}"]
+    """``id:person/michael-langley``, ``id:organization/us-africa-command``, ``id:region/sahel``:
+    the slug of the name's matching key (:func:`loaders.names.normalize_name`: a leading "the"
+    and a person's honorifics dropped), the key that names a merged entity too."""
+    key = normalize_name(name, person=ENTITY_PATHS[kind] == "person")
+    return ID[f"{ENTITY_PATHS[kind]}/{slugify(key)}"]
 
 
 def post_iri(name: str) -> URIRef:
-    """``id:post/commander-us-africa-command``."""
-    return ID[f"post/{slugify(name)}"]
+    """``id:post/commander-us-africa-command`` (the slug of the name's matching key)."""
+    return ID[f"post/{slugify(normalize_name(name))}"]
 
 
 def article_iri(article_id: str) -> URIRef:

@@ -9,11 +9,12 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import err_console, is_tty, opened, out_console, report_error
-from api.ingest import entity_index, ingest_paths, retract
+from api.ingest import IngestReport, entity_index, ingest_paths, retract
 from api.settings import Settings
 from graph.errors import GraphError
 from loaders.batch import expand_paths, load_paths
 from loaders.errors import LoadError
+from ontology.namespace import ID
 
 
 def register(subparsers: Any) -> None:
@@ -84,8 +85,9 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
             progress.stop()
             return report_error(error)
     for warning in report.warnings:
-        err_console.print(f"[yellow]warning[/yellow]: {warning}", soft_wrap=True)
+        err_console.print(str(warning), soft_wrap=True, highlight=False)
     _print_failures(report.failed.values())
+    _print_merges(report)
     write = report.write
     rate = report.triples / report.seconds if report.seconds else 0.0
     out_console.print(
@@ -101,13 +103,31 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.failed else 0
 
 
+def short_id(iri: str) -> str:
+    """``person/x`` for a diplograph IRI (what the API takes), the IRI otherwise."""
+    return iri.removeprefix(str(ID))
+
+
+def _print_merges(report: IngestReport) -> None:
+    """Which entities identity resolution made one, and why (and what it re-pointed)."""
+    for merge in report.merges:
+        former = ", ".join(short_id(x) for x in merge.local_ids if x != merge.iri)
+        why = "; ".join(merge.reasons[:3]) + ("; …" if len(merge.reasons) > 3 else "")
+        out_console.print(
+            f"merged {short_id(merge.iri)} ← {former} ({len(merge.articles)} articles: {why})",
+            soft_wrap=True,
+        )
+    if report.rewritten:
+        out_console.print(f"re-pointed the facts of {len(report.rewritten)} stored article(s)")
+
+
 def run_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Check files against the format, the vocabularies and the shapes; write nothing."""
     with opened(settings) as backends:
         index = entity_index(backends.store)
     batch = load_paths(expand_paths(args.paths), index, keep_going=True)
     for warning in batch.warnings:
-        err_console.print(f"[yellow]warning[/yellow]: {warning}", soft_wrap=True)
+        err_console.print(str(warning), soft_wrap=True, highlight=False)
     _print_failures(batch.failed.values())
     out_console.print(f"{len(batch.articles)} valid, {len(batch.failed)} invalid")
     return 2 if batch.failed else 0

@@ -52,6 +52,15 @@ class ArticleList(BaseModel):
     items: list[ArticleOut]
 
 
+class MergeOut(BaseModel):
+    """Descriptions with different local ids that identity resolution made one entity."""
+
+    id: str
+    merged_from: list[str]
+    articles: list[str]
+    reasons: list[str]
+
+
 class LoadResult(BaseModel):
     """What a load did."""
 
@@ -59,6 +68,10 @@ class LoadResult(BaseModel):
     triples: int
     warnings: list[str]
     seconds: float
+    merged: list[MergeOut] = []
+    """Entities this load merged (or that stay merged with the articles it rewrote)."""
+    rewritten: list[str] = []
+    """Stored articles whose facts were re-pointed at merged entities."""
 
 
 class RetractResult(BaseModel):
@@ -133,6 +146,16 @@ async def load_article(request: Request, backends: BackendsDep) -> LoadResult:
         triples=report.triples,
         warnings=[str(w) for w in report.warnings],
         seconds=round(report.seconds, 4),
+        merged=[
+            MergeOut(
+                id=m.iri,
+                merged_from=[x for x in m.local_ids if x != m.iri],
+                articles=list(m.articles),
+                reasons=list(m.reasons),
+            )
+            for m in report.merges
+        ],
+        rewritten=list(report.rewritten),
     )
 
 

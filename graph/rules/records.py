@@ -36,7 +36,10 @@ from ontology.namespace import DG
 FALLBACK_RELATION_TYPE = "RELATED_TO"
 """Type of a ``dg:Relation`` relationship whose kind has no usable notation."""
 
-MULTI_VALUED = frozenset({str(DG.alias), str(SKOS.altLabel), str(SKOS.hiddenLabel)})
+MULTI_VALUED = frozenset(
+    str(p)
+    for p in (DG.alias, DG.localIri, DG.localRef, DG.sameAsRef, SKOS.altLabel, SKOS.hiddenLabel)
+)
 """Literal predicates projected as lists; every other literal predicate is single-valued."""
 
 _TYPE, _SAME_AS, _EVIDENCE = str(RDF.type), str(OWL.sameAs), str(DG.evidence)
