@@ -84,8 +84,9 @@ def _store(
     """Resolve identity over the stored articles and these, then write everything it changes
     in one transaction of each store."""
     graphs: dict[str, Graph] = {str(a.iri): a.graph for a in articles}
-    plan = plan_identity(store, graphs, judged, drop)
-    report.write = store.replace_articles(plan.graphs, sorted(set(drop)))
+    with store.exclusive():  # what is decided from the stored articles is written before others
+        plan = plan_identity(store, graphs, judged, drop)
+        report.write = store.replace_articles(plan.graphs, sorted(set(drop)))
     report.articles = [str(a.iri) for a in articles]
     report.rewritten = plan.rewritten
     report.merges = [

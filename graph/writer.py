@@ -180,6 +180,13 @@ class GraphStore:
             return None
         return self.sync()
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the write lock across a read-decide-write sequence (identity resolution reads
+        every article, then writes what it decided: no other write may come between)."""
+        with self._lock:
+            yield
+
     def ensure_schema(self) -> None:
         """Create the projection's constraints and indexes (no-op without a projection)."""
         if self.projection is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 
@@ -27,6 +28,7 @@ def _words(text: str) -> list[str]:
     return re.sub(r"[^0-9a-z]+", " ", folded).split()
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_name(text: str, *, person: bool = False) -> str:
     """Matching key of a name: accents, case, punctuation, a leading "the" and honorifics ignored.
 

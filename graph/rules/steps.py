@@ -339,11 +339,11 @@ def influence_steps(index: FactIndex, influence: str) -> Iterator[Step]:
 
 
 def tenure_steps(index: FactIndex, tenure: str) -> Iterator[Step]:
-    """Holder → the actor the held post exists in."""
-    places = [
-        p for post in index.all(tenure, str(DG.post)) for p in index.all(post, str(DG.postIn))
-    ]
-    fact = _fact(index, tenure, "tenure", None, _dates(index, tenure))
+    """Holder → the actor the held post exists in; the step's kind is the post's name."""
+    posts = index.all(tenure, str(DG.post))
+    places = [p for post in posts for p in index.all(post, str(DG.postIn))]
+    post_name = index.one(posts[0], str(DG.name)) if posts else None
+    fact = _fact(index, tenure, "tenure", post_name, _dates(index, tenure))
     yield from _directed(index, fact, index.all(tenure, str(DG.holder)), places)
 
 

@@ -20,6 +20,7 @@ qualified by its country when another cluster would get the same IRI.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -152,8 +153,13 @@ def _allowed_by(negatives: set[frozenset[str]]):  # type: ignore[no-untyped-def]
 
 def group_of(props: Props) -> str | None:
     """``country``, ``organization``, ``person``, ``region`` or ``post``; None for other nodes."""
-    found = {_GROUPS[t] for t in props.get(_TYPE, ()) if t in _GROUPS}
-    return next(iter(found)) if len(found) == 1 else ("person" if found == {"person"} else None)
+    return _group_of_types(tuple(props.get(_TYPE, ())))
+
+
+@functools.lru_cache(maxsize=1024)
+def _group_of_types(types: tuple[str, ...]) -> str | None:
+    found = {_GROUPS[t] for t in types if t in _GROUPS}
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def local_id(node: Node, props: Props) -> str:

@@ -1,5 +1,6 @@
 """Canonical IRIs of facts: agreements, events, tenures, relations and influences matched across
-articles, then the facts that hang on them (signatures, commitments) and evidence.
+articles, then the facts that hang on them (signatures, commitments). Evidence belongs to one
+article's fact: its IRI follows the fact's (:func:`loaders.identity.rewrite_article`).
 
 Facts of one kind match when their key fields name the same (canonical) entities, their member
 sets (parties, participants) lie one within the other, their dates are compatible
@@ -96,7 +97,6 @@ SPECS: tuple[tuple[FactSpec, ...], ...] = (
             _p(DG.agreement, DG.commitmentKind, DG.area, DG.actor, DG.dueDate),
         ),
     ),
-    (FactSpec("evidence", str(DG.Evidence), _p(DG.inArticle, DG.quote, "fact")),),
 )
 """Fact kinds by phase: a phase's keys use the IRIs the earlier phases chose."""
 
@@ -166,22 +166,11 @@ class _Phase:
             for s, props in subjects.items()
             if spec.cls in props.get(_TYPE, ())
         }
-        self.fact_of = self._evidence_owners() if spec.kind == "evidence" else {}
-
-    def _evidence_owners(self) -> dict[Node, str]:
-        owners: dict[Node, str] = {}
-        for article, subjects in self.statements.items():
-            for subject, props in subjects.items():
-                for node in props.get(str(DG.evidence), ()):
-                    owners[(article, node)] = self.mapped(article, subject)
-        return owners
 
     def mapped(self, article: str, value: str) -> str:
         return self.canon.iris.get((article, value), value)
 
     def values(self, node: Node, predicate: str) -> tuple[str, ...]:
-        if predicate == "fact":
-            return (self.fact_of.get(node, ""),)
         article = node[0]
         return tuple(sorted({self.mapped(article, v) for v in self.nodes[node].get(predicate, ())}))
 
@@ -266,14 +255,12 @@ class _Phase:
                 self.canon.iris[node] = wanted[root]
 
     def _digest(self, members: list[Node]) -> str:
-        """What tells apart two facts of one article with the same key: their texts and quotes."""
+        """What tells apart two facts of one article with the same key: their texts."""
         texts: list[str] = []
         for article, subject in members:
             props = self.statements[article][subject]
-            for p in (DG.title, DG.description, DG.quote, DG.alias):
+            for p in (DG.title, DG.description, DG.alias):
                 texts += props.get(str(p), ())
-            for node in props.get(str(DG.evidence), ()):
-                texts += self.statements[article].get(node, {}).get(str(DG.quote), [])
         return hashlib.sha1("\x1f".join(sorted(texts)).encode()).hexdigest()[:16]
 
 

@@ -8,6 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
+from loaders.iris import fact_iri
 from ontology.namespace import DG
 
 
@@ -18,6 +19,13 @@ def rewrite_article(
     replaced; each entity whose canonical IRI differs from its local id (``local_ids``, by
     stored IRI) says so with ``dg:localIri``. Former ``dg:localIri`` triples are replaced."""
     mapped: dict[Node, Node] = {URIRef(k): URIRef(v) for k, v in iris.items() if k != v}
+    article = str(into.identifier)
+    for fact, evidence in graph.subject_objects(DG.evidence):
+        quote = graph.value(evidence, DG.quote)
+        if quote is not None:  # as loaders.mapping names it: article, fact, quote
+            renamed = fact_iri("evidence", article, str(mapped.get(fact, fact)), str(quote))
+            if renamed != evidence:
+                mapped[evidence] = renamed
     for s, p, o in graph:
         if p == DG.localIri:
             continue

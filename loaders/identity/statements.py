@@ -54,13 +54,11 @@ IDENTITY_PREDICATES: tuple[str, ...] = tuple(
         DG.area,
         DG.actor,
         DG.dueDate,
-        DG.evidence,
-        DG.quote,
-        DG.inArticle,
         DG.description,
     )
 )
-"""Predicates whose objects decide identity (read from the store on every load)."""
+"""Predicates whose objects decide identity (read from the store on every load). Evidence is
+not among them: it belongs to one article's fact (:func:`loaders.identity.rewrite_article`)."""
 
 _WANTED = frozenset(IDENTITY_PREDICATES)
 
