@@ -28,6 +28,7 @@ from loaders.identity import (
 )
 from loaders.identity.canon import Merge
 from loaders.identity.statements import Statements, add_rows, new_statements
+from ontology.namespace import DG
 
 
 @dataclass
@@ -111,3 +112,44 @@ def plan_identity(
         iris, locals_ = canon.of_article(article), canon.local_ids_of_article(article)
         graphs[article] = rewrite_article(source, iris, locals_, Graph(identifier=URIRef(article)))
     return IdentityPlan(graphs, canon, tuple(rewritten))
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """A name or alias of an entity and the articles that give it."""
+
+    text: str
+    kind: str
+    """``name`` (the article's preferred name for it) or ``alias``."""
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EntityIdentity:
+    """How an entity's identity was decided: every spelling seen, with its articles, and the
+    ids articles gave it before identity resolution merged them (``dg:localIri``)."""
+
+    merged_from: tuple[str, ...]
+    spellings: tuple[Spelling, ...]
+
+
+_SPELLING_KINDS = {str(DG.name): "name", str(DG.alias): "alias"}
+
+
+def entity_identity(store: GraphStore, uri: str) -> EntityIdentity:
+    """The spellings and former ids of one entity, read from the store of record."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    former: set[str] = set()
+    for quad in store.rdf.subject_quads([uri]):
+        text = _text(quad.object)
+        if text is None:
+            continue
+        if quad.predicate == str(DG.localIri):
+            former.add(text)
+        elif (kind := _SPELLING_KINDS.get(quad.predicate)) is not None:
+            seen.setdefault((text, kind), set()).add(quad.graph)
+    spellings = tuple(
+        Spelling(text, kind, tuple(sorted(articles)))
+        for (text, kind), articles in sorted(seen.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    )
+    return EntityIdentity(tuple(sorted(former - {uri})), spellings)

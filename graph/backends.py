@@ -21,6 +21,7 @@ from graph.neo4j.source import Neo4jSource
 from graph.nx.source import NxSource
 from graph.nx.view import NxView
 from graph.queries import QueryLimits, QueryService
+from graph.queries.refs import FormerIds
 from graph.rdf.reader import SparqlReader
 from graph.rdf.sparql_service import CheckLimits, GraphSparqlService
 from graph.rdf.store import OxigraphStore
@@ -43,7 +44,7 @@ def nx_queries(
     limits = limits or QueryLimits()
     reader = SparqlReader.of_store(store, limits.timeout)
     view = view or NxView.of_store(store, limits.timeout)
-    return QueryService(NxSource(store, view, reader), limits, last_loaded)
+    return QueryService(NxSource(store, view, reader), limits, last_loaded, store.merged_into)
 
 
 def neo4j_queries(
@@ -52,10 +53,13 @@ def neo4j_queries(
     limits: QueryLimits | None = None,
     *,
     last_loaded: Callable[[], str | None] | None = None,
+    former: FormerIds | None = None,
 ) -> QueryService:
-    """Query services on Neo4j (the projection plus LINK relationships)."""
+    """Query services on Neo4j (the projection plus LINK relationships); ``former`` answers
+    ids that identity resolution merged (the RDF store of record's ``merged_into``)."""
     limits = limits or QueryLimits()
-    return QueryService(Neo4jSource(driver, database, limits.timeout), limits, last_loaded)
+    source = Neo4jSource(driver, database, limits.timeout)
+    return QueryService(source, limits, last_loaded, former)
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def open_backends(config: BackendConfig) -> Backends:
     closers.append(driver.close)
     projection = Neo4jProjection(driver, config.neo4j_database, links=LinkUpkeep(rdf))
     store = GraphStore(rdf, projection, marker=marker)
-    queries = neo4j_queries(driver, config.neo4j_database, limits)
+    queries = neo4j_queries(driver, config.neo4j_database, limits, former=rdf.merged_into)
     cypher = GraphCypherService(
         driver,
         config.neo4j_database,

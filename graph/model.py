@@ -198,6 +198,11 @@ class RDFStore(Protocol):
         """Every quad whose subject is one of ``subjects``, in any named graph."""
         ...
 
+    def merged_into(self, local_id: str) -> list[str]:
+        """The entities an article stated under ``local_id`` now are (``dg:localIri``: the id
+        that article alone gave them, before identity resolution merged or renamed them)."""
+        ...
+
     def referring_subjects(self, predicates: Sequence[str], objects: Iterable[str]) -> set[str]:
         """IRI subjects stating ``(s p o)`` in a named graph, ``p`` in predicates, ``o`` in
         objects (objects that are not IRIs match nothing); looked up in the store's indexes."""

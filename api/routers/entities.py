@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import QueriesDep
+from api.deps import BackendsDep, QueriesDep
 from api.graphjson import neighbourhood_graph, to_cytoscape
+from api.identity import entity_identity
 from api.schemas.common import json_response
 from api.schemas.entities import EntityDetailOut, EntityPage, TimelineOut
 from api.schemas.graph import NeighbourhoodCytoscape, NeighbourhoodGraph
@@ -161,10 +162,13 @@ async def timeline(
     summary="Detail of an entity",
     responses=NOT_FOUND,
 )
-async def detail(entity_id: EntityId, queries: QueriesDep) -> Response:
+async def detail(entity_id: EntityId, queries: QueriesDep, backends: BackendsDep) -> Response:
     """Everything known about an entity: names and aliases, ISO code and Wikidata id, the posts
     held (or the posts it has), the agreements it takes part in with its roles (party,
-    signatory, on-behalf-of…), the influences it exerts or undergoes with their evidence, and
-    the articles that mention it."""
+    signatory, on-behalf-of…), the influences it exerts or undergoes with their evidence, the
+    articles that mention it, and how its identity was decided: every spelling with its
+    articles, and the ids it had before a merge (`merged_from`; a former id is answered with
+    the entity it became)."""
     result = await run_in_threadpool(queries.entity, clean_id(entity_id))
-    return json_response(EntityDetailOut.of(result))
+    identity = await run_in_threadpool(entity_identity, backends.store, result.entity.uri)
+    return json_response(EntityDetailOut.of(result, identity))

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from api.identity import EntityIdentity
 from api.schemas.common import (
     MOU_ID,
     MOU_TITLE,
@@ -157,6 +158,14 @@ class InfluenceOut(ApiModel):
         )
 
 
+class SpellingOut(ApiModel):
+    """A name or alias of the entity and the articles that give it."""
+
+    text: str = Field(examples=["Saïd Chengriha"])
+    kind: str = Field(description="name (an article's preferred name) or alias")
+    articles: list[str] = Field(description="IRIs of the articles")
+
+
 class EntityDetailOut(ApiModel):
     """Everything known about one entity."""
 
@@ -170,9 +179,18 @@ class EntityDetailOut(ApiModel):
     agreements: list[AgreementRoleOut] = Field(description="by date signed, undated last")
     influences: list[InfluenceOut] = Field(description="exerted or undergone")
     sources: list[str] = Field(description="articles mentioning the entity")
+    merged_from: list[str] = Field(
+        default=[],
+        description="ids articles gave this entity before identity resolution merged or renamed "
+        "it; every route still answers them",
+        examples=[["https://w3id.org/diplograph/id/person/said-chengriha"]],
+    )
+    spellings: list[SpellingOut] = Field(
+        default=[], description="every name and alias seen, with the articles that give it"
+    )
 
     @classmethod
-    def of(cls, detail: EntityDetail) -> EntityDetailOut:
+    def of(cls, detail: EntityDetail, identity: EntityIdentity | None = None) -> EntityDetailOut:
         """From an entity detail."""
         return cls(
             entity=EntityOut.of(detail.entity),
@@ -185,6 +203,11 @@ class EntityDetailOut(ApiModel):
             agreements=[AgreementRoleOut.of(a) for a in detail.agreements],
             influences=[InfluenceOut.of(i) for i in detail.influences],
             sources=list(detail.sources),
+            merged_from=list(identity.merged_from) if identity else [],
+            spellings=[
+                SpellingOut(text=s.text, kind=s.kind, articles=list(s.articles))
+                for s in (identity.spellings if identity else ())
+            ],
         )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import NoReturn
 
 from graph.errors import AmbiguousName, Candidate, NotFound, QueryError
 from graph.queries.entities import EntityInfo
@@ -56,12 +57,18 @@ def make_ref(uri: str, info: EntityInfo | None) -> EntityRef:
     return EntityRef(uri, short_id(uri), info.name, info.types)
 
 
+FormerIds = Callable[[str], list[str]]
+"""The entities an id given before a merge or rename now is (``RDFStore.merged_into``)."""
+
+
 class Refs:
     """Entity references of a backend, fetched in batches and cached for one request."""
 
-    def __init__(self, source: GraphSource) -> None:
-        """Read entities from ``source``."""
+    def __init__(self, source: GraphSource, former: FormerIds | None = None) -> None:
+        """Read entities from ``source``; ``former`` answers ids that identity resolution
+        merged or renamed (the store of record's ``dg:localIri``)."""
         self._source = source
+        self._former = former
         self._infos: dict[str, EntityInfo | None] = {}
 
     def load(self, uris: Iterable[str]) -> None:
@@ -100,18 +107,33 @@ class Refs:
             info = self.info(uri)
             if info is not None and (info.is_actor or not actor):
                 return uri
+            if info is None and self._former is not None:
+                became = self._known(self._former(uri), actor=actor)
+                if len(became) == 1:
+                    return became[0].uri
+                if became:
+                    self._ambiguous(value, became, kind, "merged into")
         named = self.named(value, actor=actor)
         if len(named) == 1:
             return named[0].uri
         if named:
-            candidates = tuple(Candidate(short_id(i.uri), i.name, i.types) for i in named)
-            listed = ", ".join(c.id for c in candidates)
-            raise AmbiguousName(
-                f"{value!r} names {len(named)} {kind} entities ({listed}): give an id",
-                candidates=candidates,
-            )
+            self._ambiguous(value, named, kind, "names")
         shown = short_id(uri) if uri is not None else value
         raise NotFound(f"no {kind} {shown!r} (neither a known id nor a name or alias)")
+
+    def _known(self, uris: list[str], *, actor: bool) -> list[EntityInfo]:
+        self.load(uris)
+        infos = [self._infos.get(u) for u in uris]
+        return [i for i in infos if i is not None and (i.is_actor or not actor)]
+
+    @staticmethod
+    def _ambiguous(value: str, found: list[EntityInfo], kind: str, verb: str) -> NoReturn:
+        candidates = tuple(Candidate(short_id(i.uri), i.name, i.types) for i in found)
+        listed = ", ".join(c.id for c in candidates)
+        raise AmbiguousName(
+            f"{value!r} {verb} {len(found)} {kind} entities ({listed}): give an id",
+            candidates=candidates,
+        )
 
     def named(self, name: str, *, actor: bool = False) -> list[EntityInfo]:
         """Entities (actors if asked) whose name or an alias is ``name``, by IRI."""

@@ -24,7 +24,7 @@ from graph.queries.model import (
     Statistics,
     Timeline,
 )
-from graph.queries.refs import Refs, concept_iri, to_iri
+from graph.queries.refs import FormerIds, Refs, concept_iri, to_iri
 from graph.queries.search import search_entities
 from graph.queries.source import GraphSource
 from graph.queries.subordinates import subordinates as subordinates_of
@@ -61,14 +61,17 @@ class QueryService:
         source: GraphSource,
         limits: QueryLimits | None = None,
         last_loaded: Callable[[], str | None] | None = None,
+        former: FormerIds | None = None,
     ) -> None:
-        """Answer from ``source`` within ``limits``; ``last_loaded`` feeds statistics."""
+        """Answer from ``source`` within ``limits``; ``last_loaded`` feeds statistics;
+        ``former`` answers ids that identity resolution merged or renamed."""
         self.source = source
         self.limits = limits or QueryLimits()
         self._last_loaded = last_loaded
+        self._former = former
 
     def _refs(self) -> Refs:
-        return Refs(self.source)
+        return Refs(self.source, self._former)
 
     def _page(self, limit: int, offset: int) -> tuple[int, int]:
         _check(offset, 0, 10**9, "offset")

@@ -72,6 +72,7 @@ from graph.rdf.terms import (
     snapshot_subjects,
     to_term,
 )
+from ontology.namespace import DG
 
 log = logging.getLogger("diplograph.rdf")
 
@@ -99,6 +100,9 @@ def _store_errors(action: str) -> Iterator[None]:
         ) from error
     except RuntimeError as error:
         raise GraphError(f"{action}: {error}") from error
+
+
+_LOCAL_IRI = ox.NamedNode(str(DG.localIri))
 
 
 class OxigraphStore:
@@ -374,6 +378,12 @@ class OxigraphStore:
         an ``o`` of ``objects`` (see :func:`graph.rdf.lookups.referring_subjects`)."""
         with _store_errors("reading referrers"):
             return lookups.referring_subjects(self._reader(), predicates, objects)
+
+    def merged_into(self, local_id: str) -> list[str]:
+        """The subjects that carry ``dg:localIri`` ``local_id`` in some article graph, sorted."""
+        with _store_errors("reading former ids"):
+            quads = self._reader().quads_for_pattern(None, _LOCAL_IRI, ox.Literal(local_id), None)
+            return sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})
 
     def predicate_quads(self, predicates: Sequence[str]) -> list[QuadRow]:
         """Every quad of a named graph whose predicate is one of ``predicates`` (index scans)."""
