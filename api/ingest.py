@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from api.identity import plan_identity
+from api.resolution import plan_identity, remember
 from graph.errors import NotFound, QueryError
 from graph.model import StoredEntity
 from graph.writer import GraphStore, WriteResult
@@ -87,6 +87,7 @@ def _store(
     with store.exclusive():  # what is decided from the stored articles is written before others
         plan = plan_identity(store, graphs, judged, drop)
         report.write = store.replace_articles(plan.graphs, sorted(set(drop)))
+        remember(store, plan)
     report.articles = [str(a.iri) for a in articles]
     report.rewritten = plan.rewritten
     report.merges = [

@@ -9,11 +9,12 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import err_console, is_tty, opened, out_console, report_error
-from api.ingest import IngestReport, entity_index, ingest_paths, retract
+from api.ingest import IngestReport, entity_index, ingest_paths, reresolve, retract
 from api.settings import Settings
 from graph.errors import GraphError
 from loaders.batch import expand_paths, load_paths
 from loaders.errors import LoadError
+from loaders.identity import NoJudgements
 from ontology.namespace import ID
 
 
@@ -182,11 +183,14 @@ def run_sync(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         task = progress.add_task("projecting", total=None)
         try:
+            # judgements recorded (or data loaded) since: identity first, then the rebuild
+            resolved = reresolve(backends.store, NoJudgements())
             counts = backends.store.sync(
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total)
             )
         except GraphError as error:
             progress.stop()
             return report_error(error)
+    _print_merges(resolved)
     out_console.print(f"Neo4j rebuilt: {counts.nodes} nodes, {counts.relationships} relationships")
     return 0

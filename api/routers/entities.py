@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import BackendsDep, QueriesDep
 from api.graphjson import neighbourhood_graph, to_cytoscape
-from api.identity import entity_identity
+from api.resolution import entity_identity
 from api.schemas.common import json_response
 from api.schemas.entities import EntityDetailOut, EntityPage, TimelineOut
 from api.schemas.graph import NeighbourhoodCytoscape, NeighbourhoodGraph

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from api.identity import EntityIdentity
+from api.resolution import EntityIdentity
 from api.schemas.common import (
     MOU_ID,
     MOU_TITLE,

@@ -10,6 +10,7 @@ re-points every fact in both stores at once.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from loaders.identity import (
     statements_of_graph,
 )
 from loaders.identity.canon import Merge
-from loaders.identity.statements import Statements, add_rows, new_statements
+from loaders.identity.statements import Props, Statements, add_rows, new_statements
 from ontology.namespace import DG
 
 
@@ -39,6 +40,8 @@ class IdentityPlan:
     canon: Canon
     rewritten: tuple[str, ...]
     """Stored articles whose IRIs changed (besides the ones being loaded)."""
+    statements: dict[str, dict[str, Props]]
+    """The identifying statements of every article once the graphs are written."""
 
     @property
     def merges(self) -> list[Merge]:
@@ -93,6 +96,31 @@ def stored_graph(rows: Iterable[QuadRow], article: str) -> Graph:
     return graph
 
 
+@dataclass
+class _Known:
+    """The identifying statements of the stored articles as of one store generation."""
+
+    generation: int
+    statements: dict[str, dict[str, Props]]
+
+
+_KNOWN: weakref.WeakKeyDictionary[GraphStore, _Known] = weakref.WeakKeyDictionary()
+"""Per store, what the last write left: a process that loads again (the API) reads the store's
+identifying statements once, not on every load. Writes hold ``GraphStore.exclusive()``."""
+
+
+def _stored(store: GraphStore) -> dict[str, dict[str, Props]]:
+    known = _KNOWN.get(store)
+    if known is not None and known.generation == store.rdf.generation:
+        return known.statements
+    return dict(stored_statements(store))
+
+
+def remember(store: GraphStore, plan: IdentityPlan) -> None:
+    """After ``plan`` was written: keep the statements it leaves stored, for the next load."""
+    _KNOWN[store] = _Known(store.rdf.generation, plan.statements)
+
+
 def plan_identity(
     store: GraphStore,
     new: Mapping[str, Graph],
@@ -100,18 +128,19 @@ def plan_identity(
     drop: Iterable[str] = (),
 ) -> IdentityPlan:
     """The graphs that loading ``new`` (and dropping ``drop``) writes, identity resolved."""
-    dropped = set(drop)
-    statements = stored_statements(store, skip=set(new) | dropped)
+    skipped = set(new) | set(drop)
+    statements = {a: st for a, st in _stored(store).items() if a not in skipped}
     for iri, graph in new.items():
         statements[iri] = statements_of_graph(iri, graph)
     canon = canonicalise(statements, judged)
-    rewritten = sorted(canon.changed() - set(new) - dropped)
+    rewritten = sorted(canon.changed() - skipped)
     graphs: dict[str, Graph] = {}
     for article in [*new, *rewritten]:
         source = new.get(article) or stored_graph(store.rdf.graph_quads(article), article)
         iris, locals_ = canon.of_article(article), canon.local_ids_of_article(article)
         graphs[article] = rewrite_article(source, iris, locals_, Graph(identifier=URIRef(article)))
-    return IdentityPlan(graphs, canon, tuple(rewritten))
+        statements[article] = statements_of_graph(article, graphs[article])
+    return IdentityPlan(graphs, canon, tuple(rewritten), statements)
 
 
 @dataclass(frozen=True)
