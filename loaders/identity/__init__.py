@@ -1,0 +1,1 @@
+"""Entity identity across articles: mentions, clusters, canonical IRIs and judgements."""
