@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from api.identity_records import IdentityRecords, identity_records
 from graph.errors import QueryError
@@ -176,13 +177,33 @@ def undo(store: GraphStore, log: JudgementLog, a: str, b: str) -> JudgementOutco
 
 
 def candidates(store: GraphStore, log: JudgementLog, *, min_score: float = 0.0) -> list[Candidate]:
-    """xref over the whole store: candidate duplicates, best first, without the pairs judged
-    not the same."""
+    """xref over the whole store: candidate duplicates, best first, without the pairs already
+    judged (either way)."""
     records = identity_records(store.rdf)
     return find_candidates(
         records.entities,
         records.tenures,
         records.agreements,
-        log.not_same_pairs(),
+        [j.ids for j in log.judgements()],
         min_score=min_score,
     )
+
+
+def candidate_dict(candidate: Candidate) -> dict[str, Any]:
+    """The JSON form of a candidate pair (CLI ``--json`` and HTTP)."""
+    return {
+        "ids": [candidate.a, candidate.b],
+        "names": list(candidate.names),
+        "group": candidate.group,
+        "score": candidate.score,
+        "evidence": [
+            {
+                "rule": e.rule,
+                "detail": e.detail,
+                "score": e.score,
+                "names": list(e.names),
+                "articles": list(e.articles),
+            }
+            for e in candidate.evidence
+        ],
+    }

@@ -1,7 +1,7 @@
 """Candidate duplicates the rules did not merge, ranked, each with its evidence (``xref``).
 
 A pure module: the caller gives plain records (entities with their spellings and the articles
-that use each, tenures, agreements) and the pairs judged not the same; nothing here reads a
+that use each, tenures, agreements) and the pairs already judged; nothing here reads a
 store. Four kinds of evidence:
 
 * ``similar-names``: two spellings whose words match one by one (rapidfuzz ratio on folded,
@@ -192,25 +192,25 @@ def name_score(a: _Name, b: _Name) -> float:
 
 
 class _Pairs:
-    """Evidence gathered per pair of canonical IRIs, skipping judged-different pairs."""
+    """Evidence gathered per pair of canonical IRIs, skipping judged pairs."""
 
     def __init__(
-        self, records: dict[str, tuple[str, str, tuple[str, ...]]], not_same: Iterable[Pair]
+        self, records: dict[str, tuple[str, str, tuple[str, ...]]], judged: Iterable[Pair]
     ):
         self._records = records  # iri -> (group, name, ids)
         self._ids_of = {iri: (iri, *ids) for iri, (_, _, ids) in records.items()}
-        self._not_same = {frozenset(p) for p in not_same}
+        self._judged = {frozenset(p) for p in judged}
         self.evidence: dict[Pair, list[Evidence]] = defaultdict(list)
 
-    def judged_apart(self, a: str, b: str) -> bool:
+    def judged(self, a: str, b: str) -> bool:
         ids_a, ids_b = self._ids_of.get(a, (a,)), self._ids_of.get(b, (b,))
-        return any(frozenset((x, y)) in self._not_same for x in ids_a for y in ids_b)
+        return any(frozenset((x, y)) in self._judged for x in ids_a for y in ids_b)
 
     def add(self, a: str, b: str, evidence: Evidence) -> None:
         if a == b:
             return
         key = (a, b) if a < b else (b, a)
-        if key not in self.evidence and self.judged_apart(*key):
+        if key not in self.evidence and self.judged(*key):
             return
         self.evidence[key].append(evidence)
 
@@ -268,7 +268,7 @@ def _by_name(records: list[EntityRecord], pairs: _Pairs) -> None:
             if (a, b) in seen:
                 continue
             seen.add((a, b))
-            if _states_differ(by_iri[a], by_iri[b]) or pairs.judged_apart(a, b):
+            if _states_differ(by_iri[a], by_iri[b]) or pairs.judged(a, b):
                 continue
             if evidence := _name_evidence(names[a], names[b]):
                 pairs.add(a, b, evidence)
@@ -360,17 +360,18 @@ def find_candidates(
     entities: Iterable[EntityRecord],
     tenures: Iterable[TenureRecord] = (),
     agreements: Iterable[AgreementRecord] = (),
-    not_same: Iterable[Pair] = (),
+    judged: Iterable[Pair] = (),
     *,
     min_score: float = 0.0,
 ) -> list[Candidate]:
-    """Every candidate pair, best first (ties by IRI), skipping pairs judged not the same
-    (a judgement on any local id of either side counts)."""
+    """Every candidate pair, best first (ties by IRI), skipping the ``judged`` pairs (not the
+    same, or already merged by a judgement): a judgement on any local id of either side
+    counts."""
     records = sorted(entities, key=lambda r: r.iri)
     deals = sorted(agreements, key=lambda r: r.iri)
     info = {r.iri: (r.group, r.name, r.local_ids) for r in records}
     info.update({a.iri: ("agreement", a.title or a.kind, a.local_ids) for a in deals})
-    pairs = _Pairs(info, not_same)
+    pairs = _Pairs(info, judged)
     _by_name(records, pairs)
     post_names = {r.iri: r.name for r in records if r.group == "post"}
     holders = {r.iri for r in records if r.group == "person"}
