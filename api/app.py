@@ -17,11 +17,22 @@ from api.docs import install_docs
 from api.guards import ConcurrencyLimit, HeadAsGet
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
-from api.routers import agreements, articles, cypher, entities, export, meta, network, sparql
+from api.routers import (
+    agreements,
+    articles,
+    cypher,
+    entities,
+    export,
+    identity,
+    meta,
+    network,
+    sparql,
+)
 from api.security import KeyRing, require_read_access
 from api.settings import Settings
 from graph.backends import Backends, open_backends
 from graph.repair import ProjectionRepair
+from loaders.identity.judgements import JudgementLog
 
 log = logging.getLogger("diplograph.api")
 
@@ -33,6 +44,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     sparql.router,
     cypher.router,
     export.router,
+    identity.router,
 )
 """Routers behind the read guard, in the order their tags appear in the OpenAPI document (after
 ``meta``: health and readiness stay open so that probes work when reads need a key)."""
@@ -107,6 +119,7 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
     )
     app.state.settings = settings
     app.state.keyring = KeyRing.from_settings(settings)
+    app.state.judgements = JudgementLog.for_data_dir(settings.data_dir)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,

@@ -51,13 +51,13 @@ class IdentityRecords:
 
     def by_id(self) -> dict[str, tuple[str, str, str | None]]:
         """Every id (canonical IRI or local id) → (canonical IRI, group, ISO code)."""
-        found: dict[str, tuple[str, str, str | None]] = {}
-        for entity in self.entities:
-            for iri in (entity.iri, *entity.local_ids):
-                found[iri] = (entity.iri, entity.group, entity.iso)
-        for agreement in self.agreements:
-            for iri in (agreement.iri, *agreement.local_ids):
-                found[iri] = (agreement.iri, "agreement", None)
+        canonical = [(e.iri, e.group, e.iso, e.local_ids) for e in self.entities]
+        canonical += [(a.iri, "agreement", None, a.local_ids) for a in self.agreements]
+        found = {iri: (iri, group, iso) for iri, group, iso, _ in canonical}
+        # a former id belongs to the entity it was merged into, even if a graph still
+        # describes it on its own
+        for iri, group, iso, local_ids in canonical:
+            found.update({local: (iri, group, iso) for local in local_ids if local != iri})
         return found
 
     def merged_ids(self, canonical: str) -> tuple[str, ...]:
