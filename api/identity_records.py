@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib.namespace import RDF
 
-from graph.model import Lit, QuadRow, RDFStore, StoredEntity
+from graph.model import Lit, QuadRow, RDFStore, SelectResult, Term
 from loaders.identity.xref import AgreementRecord, EntityRecord, Spelling, TenureRecord
 from ontology.classes import DG_NS, local_name
 from ontology.namespace import DG
@@ -87,16 +87,35 @@ def _iri(term: object) -> str | None:
     return term if isinstance(term, str) else None
 
 
-def _spellings(rows: list[QuadRow]) -> dict[str, list[Spelling]]:
-    articles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in rows:
-        text = _text(row.object)
-        if isinstance(row.subject, str) and text:
-            articles[row.subject][text].add(row.graph)
-    return {
-        iri: [Spelling(text, tuple(sorted(graphs))) for text, graphs in sorted(by_text.items())]
-        for iri, by_text in articles.items()
-    }
+PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
+SPELLINGS_QUERY = (
+    PREFIX
+    + """SELECT ?s ?p ?n (GROUP_CONCAT(STR(?g); separator=" ") AS ?articles)
+WHERE { GRAPH ?g { ?s ?p ?n } VALUES ?p { dg:name dg:alias dg:isoCode } } GROUP BY ?s ?p ?n"""
+)
+"""Each distinct spelling once, with its articles (grouped in the store: far fewer rows than
+quads when many articles name the same entity)."""
+TYPES_QUERY = (
+    PREFIX
+    + """SELECT DISTINCT ?s ?type WHERE { GRAPH ?g { ?s a ?type }
+VALUES ?type { dg:Country dg:Official dg:Person dg:Organization dg:Region dg:Post } }"""
+)
+STATES_QUERY = (
+    PREFIX
+    + """SELECT DISTINCT ?s ?state WHERE { GRAPH ?g { ?s ?p ?state }
+VALUES ?p { dg:country dg:postIn } }"""
+)
+TENURES_QUERY = (
+    PREFIX
+    + """SELECT ?g ?holder ?post ?start ?end WHERE { GRAPH ?g {
+?t dg:holder ?holder ; dg:post ?post .
+OPTIONAL { ?t dg:startDate ?start } OPTIONAL { ?t dg:endDate ?end } } }"""
+)
+
+
+def _rows(rdf: RDFStore, sparql: str) -> list[tuple[Term | None, ...]]:
+    result = rdf.query(sparql, union_default_graph=False)
+    return result.rows if isinstance(result, SelectResult) else []
 
 
 def _pairs(rows: list[QuadRow]) -> dict[str, set[str]]:
@@ -108,44 +127,54 @@ def _pairs(rows: list[QuadRow]) -> dict[str, set[str]]:
 
 
 def _entities(rdf: RDFStore, locals_of: dict[str, set[str]]) -> list[EntityRecord]:
-    stored: list[StoredEntity] = rdf.entity_records()
-    spellings = _spellings(rdf.predicate_quads([str(DG.name), str(DG.alias)]))
-    states = _pairs(rdf.predicate_quads([str(DG.country), str(DG.postIn)]))
-    records = []
-    for entity in stored:
-        group = group_of(entity.types)
-        if group is None:
+    # grouped SPARQL rather than entity_records() (whose per-graph join is slower by far) or
+    # quad scans (one Python object per quad)
+    types: dict[str, set[str]] = defaultdict(set)
+    for subject, type_iri in _rows(rdf, TYPES_QUERY):
+        if isinstance(subject, str) and isinstance(type_iri, str):
+            types[subject].add(type_iri)
+    groups = {iri: group for iri, found in types.items() if (group := group_of(found))}
+    spellings: dict[str, list[Spelling]] = defaultdict(list)
+    preferred: dict[str, list[Spelling]] = defaultdict(list)
+    iso: dict[str, str] = {}
+    for subject, predicate, text, graphs in _rows(rdf, SPELLINGS_QUERY):
+        value = _text(text)
+        if not isinstance(subject, str) or value is None:
             continue
-        state = min(states.get(entity.iri, ()), default=None)
+        if predicate == str(DG.isoCode):
+            iso[subject] = min(value, iso.get(subject, value))
+            continue
+        spelling = Spelling(value, tuple(sorted(set((_text(graphs) or "").split()))))
+        spellings[subject].append(spelling)
+        if predicate == str(DG.name):
+            preferred[subject].append(spelling)
+    states: dict[str, str] = {}
+    for subject, state in _rows(rdf, STATES_QUERY):
+        if isinstance(subject, str) and isinstance(state, str):
+            states[subject] = min(state, states.get(subject, state))
+    records = []
+    for iri, group in sorted(groups.items()):
+        names = preferred.get(iri) or spellings.get(iri) or [Spelling(iri, ())]
         records.append(
             EntityRecord(
-                iri=entity.iri,
+                iri=iri,
                 group=group,
-                name=entity.names[0] if entity.names else entity.iri,
-                spellings=tuple(spellings.get(entity.iri, ())),
-                local_ids=tuple(sorted(locals_of.get(entity.iri, ()))),
-                state=state,
-                iso=entity.iso_code,
+                name=max(names, key=lambda s: (len(s.articles), s.text)).text,
+                spellings=tuple(sorted(spellings.get(iri, ()), key=lambda s: s.text)),
+                local_ids=tuple(sorted(locals_of.get(iri, ()))),
+                state=states.get(iri),
+                iso=iso.get(iri),
             )
         )
     return records
 
 
 def _tenures(rdf: RDFStore) -> list[TenureRecord]:
-    rows = rdf.predicate_quads([str(DG.holder), str(DG.post), str(DG.startDate), str(DG.endDate)])
-    values: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for row in rows:
-        if isinstance(row.subject, str):
-            value = _iri(row.object) or _text(row.object)
-            if value is not None:
-                values[(row.subject, row.graph)][row.predicate] = value
     tenures = []
-    for (_, article), by in sorted(values.items()):
-        holder, post = by.get(str(DG.holder)), by.get(str(DG.post))
-        if holder and post:
-            start, end = by.get(str(DG.startDate)), by.get(str(DG.endDate))
-            tenures.append(TenureRecord(holder, post, start, end, article))
-    return tenures
+    for graph, holder, post, start, end in _rows(rdf, TENURES_QUERY):
+        if isinstance(graph, str) and isinstance(holder, str) and isinstance(post, str):
+            tenures.append(TenureRecord(holder, post, _text(start), _text(end), graph))
+    return sorted(tenures, key=lambda t: (t.post, t.holder, t.article))
 
 
 def _agreements(rdf: RDFStore, locals_of: dict[str, set[str]]) -> list[AgreementRecord]:

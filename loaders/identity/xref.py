@@ -35,6 +35,8 @@ from ontology.text import fold
 
 MAX_BLOCK = 60
 """Largest block whose pairs are compared; larger ones are words too common to tell anything."""
+MAX_HOLDERS = 6
+"""Posts held by more persons than this are too generic for the shared-post evidence."""
 MIN_NAME_SCORE = 80.0
 """Weakest name similarity reported (0–100)."""
 MIN_WORD_SCORE = 75.0
@@ -290,21 +292,23 @@ def _overlap(x: TenureRecord, y: TenureRecord) -> bool:
 
 
 def _by_post(tenures: list[TenureRecord], post_names: dict[str, str], pairs: _Pairs) -> None:
+    """One piece of evidence per pair of holders and post, with every article that says so;
+    posts with more than :data:`MAX_HOLDERS` holders (generic ones) are not compared."""
     by_post: dict[str, list[TenureRecord]] = defaultdict(list)
     for tenure in tenures:
         by_post[tenure.post].append(tenure)
     for post, held in sorted(by_post.items()):
-        holders = {t.holder for t in held}
-        if not 1 < len(holders) <= MAX_BLOCK:
+        if not 1 < len({t.holder for t in held}) <= MAX_HOLDERS:
             continue
-        for x, y in itertools.combinations(sorted(held, key=lambda t: (t.holder, t.article)), 2):
+        articles: dict[Pair, set[str]] = defaultdict(set)
+        for x, y in itertools.combinations(held, 2):
             if x.holder != y.holder and _overlap(x, y):
-                name = post_names.get(post, post)
-                detail = f"both hold '{name}' in overlapping periods"
-                articles = tuple(sorted({x.article, y.article}))
-                pairs.add(
-                    x.holder, y.holder, Evidence("shared-post", detail, 60.0, (name,), articles)
-                )
+                key = (x.holder, y.holder) if x.holder < y.holder else (y.holder, x.holder)
+                articles[key] |= {x.article, y.article}
+        name = post_names.get(post, post)
+        for (a, b), found in sorted(articles.items()):
+            detail = f"both hold '{name}' in overlapping periods"
+            pairs.add(a, b, Evidence("shared-post", detail, 60.0, (name,), tuple(sorted(found))))
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -351,9 +355,10 @@ def _agreement_evidence(x: AgreementRecord, y: AgreementRecord) -> Evidence:
 
 
 def _score(evidence: list[Evidence]) -> float:
-    """The best evidence, raised a little by each further one (capped at 100)."""
-    scores = sorted((e.score for e in evidence), reverse=True)
-    return round(min(100.0, scores[0] + 5.0 * (len(scores) - 1)), 1)
+    """The best evidence, raised a little by each further kind of evidence (capped at 100)."""
+    best = max(e.score for e in evidence)
+    kinds = len({e.rule for e in evidence})
+    return round(min(100.0, best + 5.0 * (kinds - 1)), 1)
 
 
 def find_candidates(
