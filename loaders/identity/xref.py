@@ -159,7 +159,7 @@ def _name(spelling: Spelling, person: bool) -> _Name | None:
 
 def _word_score(a: str, b: str, skeleton_a: str, skeleton_b: str) -> float:
     score = Indel.normalized_similarity(a, b) * 100
-    if skeleton_a == skeleton_b and len(skeleton_a) >= 2:
+    if skeleton_a == skeleton_b and len(skeleton_a) >= 3:
         score = max(score, 90.0)
     return score
 
