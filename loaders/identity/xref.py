@@ -294,17 +294,18 @@ def _overlap(x: TenureRecord, y: TenureRecord) -> bool:
 def _by_post(tenures: list[TenureRecord], post_names: dict[str, str], pairs: _Pairs) -> None:
     """One piece of evidence per pair of holders and post, with every article that says so;
     posts with more than :data:`MAX_HOLDERS` holders (generic ones) are not compared."""
-    by_post: dict[str, list[TenureRecord]] = defaultdict(list)
-    for tenure in tenures:
-        by_post[tenure.post].append(tenure)
-    for post, held in sorted(by_post.items()):
+    # many articles repeat one tenure: compare each distinct period once
+    periods: dict[str, dict[TenureRecord, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for t in tenures:
+        periods[t.post][TenureRecord(t.holder, t.post, t.start, t.end, "")].add(t.article)
+    for post, held in sorted(periods.items()):
         if not 1 < len({t.holder for t in held}) <= MAX_HOLDERS:
             continue
         articles: dict[Pair, set[str]] = defaultdict(set)
         for x, y in itertools.combinations(held, 2):
             if x.holder != y.holder and _overlap(x, y):
                 key = (x.holder, y.holder) if x.holder < y.holder else (y.holder, x.holder)
-                articles[key] |= {x.article, y.article}
+                articles[key] |= held[x] | held[y]
         name = post_names.get(post, post)
         for (a, b), found in sorted(articles.items()):
             detail = f"both hold '{name}' in overlapping periods"
