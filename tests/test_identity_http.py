@@ -147,3 +147,19 @@ def test_the_identity_routes_are_documented(http: httpx.Client) -> None:
     paths = http.get("/openapi.json").json()["paths"]
     assert set(paths["/identity/judgements"]) == {"get", "post", "delete"}
     assert "get" in paths["/identity/candidates"]
+
+
+def test_a_corrupt_judgement_file_is_a_problem_naming_the_line_not_the_server_path(
+    http: httpx.Client, served: tuple[httpx.Client, Path]
+) -> None:
+    path = served[1]
+    path.write_text('{"ids": ["https://x.org/a", "https://x.org/b"], "judgement": "same"}\n{oops\n')
+    body = problem(http.get("/identity/judgements"), 500)
+    assert "judgements.jsonl:2: not JSON" in body["detail"]
+    assert str(path.parent) not in body["detail"]
+    assert problem(http.get("/identity/candidates"), 500)
+    refused = http.post(
+        "/identity/judgements", json={"judgement": "same", "ids": CHIEF}, headers=WRITE
+    )
+    problem(refused, 500)
+    assert path.read_text().endswith("{oops\n")  # nothing written over a file that is not read

@@ -101,11 +101,12 @@ def _by(args: argparse.Namespace) -> str:
     return str(args.by) if args.by else getpass.getuser()
 
 
-def _refused(error: Exception) -> int:
+def _refused(error: Exception, settings: Settings | None = None) -> int:
     if isinstance(error, JudgementFileError):
         for problem in error.problems:
             err_console.print(f"[red]error[/red]: {problem}", soft_wrap=True)
-        err_console.print("nothing was recorded: fix the judgement file above")
+        where = _log(settings).path if settings is not None else None
+        err_console.print(f"nothing was recorded: fix the judgement file ({where or 'above'})")
         return 2
     err_console.print(f"[red]error[/red]: {error}", soft_wrap=True)
     err_console.print("nothing was recorded")
@@ -117,7 +118,7 @@ def _guarded(run: Callable[[Backends], JudgementOutcome], settings: Settings) ->
         try:
             outcome = run(backends)
         except (JudgementRefused, JudgementFileError, NoJudgement, QueryError) as error:
-            return _refused(error)
+            return _refused(error, settings)
         except GraphError as error:
             err_console.print(f"[red]error[/red]: {error}", soft_wrap=True)
             return 3
@@ -164,7 +165,7 @@ def run_judgements(args: argparse.Namespace, settings: Settings) -> int:
     try:
         judgements = _log(settings).judgements()
     except JudgementFileError as error:
-        return _refused(error)
+        return _refused(error, settings)
     rows = [j.as_dict() for j in judgements]
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
@@ -188,7 +189,7 @@ def run_xref(args: argparse.Namespace, settings: Settings) -> int:
         try:
             found = candidates(backends.store, _log(settings), min_score=args.min_score)
         except JudgementFileError as error:
-            return _refused(error)
+            return _refused(error, settings)
     shown = found[: args.limit]
     if args.json:
         body = {"total": len(found), "items": [candidate_dict(c) for c in shown]}

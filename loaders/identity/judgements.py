@@ -216,7 +216,8 @@ class JudgementLog:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return []
-        return parse_judgements(raw, str(self.path))
+        # problems name the file, not its directory: an HTTP error must not reveal server paths
+        return parse_judgements(raw, self.path.name)
 
     def get(self, a: str, b: str) -> Judgement | None:
         """The judgement on the pair ``a``, ``b``, if any."""
