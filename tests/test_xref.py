@@ -18,7 +18,13 @@ from api.ingest import ingest_paths
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
 from loaders.identity.judgements import Judgement, JudgementLog
-from loaders.identity.xref import EntityRecord, Spelling, TenureRecord, find_candidates
+from loaders.identity.xref import (
+    AgreementRecord,
+    EntityRecord,
+    Spelling,
+    TenureRecord,
+    find_candidates,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "identity"
@@ -195,3 +201,36 @@ def test_a_corrupt_judgement_file_is_reported_with_its_line(tmp_path: Path) -> N
     assert result.returncode == 2
     assert "judgements.jsonl:1:" in result.stderr and "two entity IRIs" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_shared_alias_the_rules_left_apart_is_a_candidate_but_not_across_states() -> None:
+    def org(iri: str, state: str, *names: str) -> EntityRecord:
+        spellings = tuple(Spelling(n, (f"{ID}article/{iri}",)) for n in names)
+        return EntityRecord(ID + iri, "organization", names[0], spellings, state=state)
+
+    records = [
+        org("organization/mfa", ID + "country/DZA", "Ministry of Foreign Affairs", "MFA"),
+        org("organization/mae", ID + "country/DZA", "Ministère des Affaires étrangères", "MFA"),
+        org("organization/mfa-mar", ID + "country/MAR", "Ministry of Foreign Affairs", "MFA"),
+    ]
+    [found] = find_candidates(records)
+    assert {found.a, found.b} == {ID + "organization/mfa", ID + "organization/mae"}
+    assert found.evidence[0].rule == "shared-alias" and found.score == 100.0
+
+
+def test_agreements_match_on_parties_and_compatible_dates_only() -> None:
+    def deal(iri: str, date: str, *parties: str) -> AgreementRecord:
+        return AgreementRecord(
+            ID + iri, "MOU", "Defence MOU", date, parties, (f"{ID}article/{iri}",)
+        )
+
+    usa, dza, mar = ID + "country/USA", ID + "country/DZA", ID + "country/MAR"
+    records = [
+        deal("agreement/day", "2025-01-22", usa, dza),
+        deal("agreement/month", "2025-01", dza, usa),
+        deal("agreement/other-month", "2025-02", usa, dza),
+        deal("agreement/other-parties", "2025-01-22", usa, mar),
+    ]
+    [found] = find_candidates([], agreements=records)
+    assert {found.a, found.b} == {ID + "agreement/day", ID + "agreement/month"}
+    assert "2025-01" in found.evidence[0].detail and "same parties" in found.evidence[0].detail
