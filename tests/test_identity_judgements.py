@@ -87,6 +87,21 @@ def test_a_hand_edited_file_naming_a_pair_twice_keeps_the_last_line() -> None:
     assert [(j.ids, j.judgement) for j in parsed] == [(tuple(sorted([A, B])), "not-same")]
 
 
+def test_a_line_without_at_by_or_note_survives_a_rewrite(log: JudgementLog) -> None:
+    assert log.path is not None
+    log.path.write_text(json.dumps({"ids": [A, B], "judgement": "same"}) + "\n")
+    log.record([Judgement((A, C), "not-same")])
+    first = json.loads(log.path.read_text().splitlines()[0])
+    assert first == {
+        "at": None,
+        "by": None,
+        "ids": sorted([A, B]),
+        "judgement": "same",
+        "note": None,
+    }
+    assert len(log.judgements()) == 2
+
+
 def test_remove_undoes_a_judgement_and_refuses_a_pair_without_one(log: JudgementLog) -> None:
     log.record([Judgement((A, B), "same"), Judgement((A, C), "not-same")])
     removed = log.remove(B, A)

@@ -173,12 +173,12 @@ def run_judgements(args: argparse.Namespace, settings: Settings) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["a", "b", "judgement", "at", "by", "note"])
         for j in judgements:
-            writer.writerow([*j.ids, j.judgement, j.at, j.by or "", j.note or ""])
+            writer.writerow([*j.ids, j.judgement, j.at or "", j.by or "", j.note or ""])
     else:
         table = Table("a", "judgement", "b", "at", "by", "note")
         for j in judgements:
             a, b = (short_id(i) for i in j.ids)
-            table.add_row(a, j.judgement, b, j.at, j.by or "", j.note or "")
+            table.add_row(a, j.judgement, b, j.at or "", j.by or "", j.note or "")
         out_console.print(table)
     return 0
 

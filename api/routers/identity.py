@@ -55,7 +55,7 @@ class JudgementOut(BaseModel):
 
     ids: list[str]
     judgement: Literal["same", "not-same"]
-    at: str
+    at: str | None = Field(default=None, description="when it was recorded (UTC)")
     by: str | None = None
     note: str | None = None
 

@@ -77,7 +77,7 @@ class Judgement:
 
     ids: Pair
     judgement: Verdict
-    at: str = field(default_factory=now)
+    at: str | None = field(default_factory=now)
     by: str | None = None
     note: str | None = None
 
@@ -154,7 +154,7 @@ def _from_dict(data: dict[str, Any]) -> Judgement:
     return Judgement(
         ids=(ids[0], ids[1]),
         judgement=data["judgement"],
-        at=data.get("at") or "",
+        at=data.get("at"),
         by=data.get("by"),
         note=data.get("note"),
     )
