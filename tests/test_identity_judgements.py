@@ -9,6 +9,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
 from api.identity import Resolved, check_pair, judge, split, undo
@@ -24,6 +26,7 @@ from loaders.identity.judgements import (
     NoJudgement,
     parse_judgements,
 )
+from tests.conftest import fuzz_examples, fuzz_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "identity"
@@ -149,6 +152,42 @@ def test_a_corrupt_line_is_refused_with_its_number(
     with pytest.raises(JudgementFileError):  # nothing is written over a file that is not read
         log.record([Judgement((A, B), "same")])
     assert log.path.read_text(encoding="utf-8").count("\n") == 3
+
+
+@pytest.mark.parametrize("line", [b"[" * 100_000, b'{"ids": ' + b"9" * 5000 + b"}"])
+def test_hostile_json_is_a_numbered_problem_not_a_crash(line: bytes) -> None:
+    with pytest.raises(JudgementFileError, match=r"judgements\.jsonl:2: not JSON"):
+        parse_judgements(b"\n" + line)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=12,
+)
+LINES = st.one_of(
+    st.binary(max_size=200),
+    JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries(
+        {"ids": JSON_VALUES, "judgement": st.sampled_from(["same", "not-same", "x", 1])},
+        optional={"at": JSON_VALUES, "by": JSON_VALUES, "note": JSON_VALUES, "x": JSON_VALUES},
+    ).map(lambda v: json.dumps(v).encode()),
+)
+
+
+@fuzz_profile(fuzz_examples(200))
+@given(lines=st.lists(LINES, max_size=5))
+def test_any_file_content_reads_or_is_refused_line_by_line(lines: list[bytes]) -> None:
+    raw = b"\n".join(lines)
+    try:
+        judgements = parse_judgements(raw)
+    except JudgementFileError as error:
+        assert error.problems and all(p.line for p in error.problems)
+        return
+    again = parse_judgements("".join(j.line() for j in judgements).encode())
+    assert again == judgements  # what is read is written back the same
 
 
 def test_every_bad_line_is_reported_not_only_the_first(log: JudgementLog) -> None:

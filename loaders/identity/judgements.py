@@ -178,6 +178,10 @@ def parse_judgements(raw: bytes, file: str = FILE_NAME) -> list[Judgement]:
                 Problem(file, number, "", f"not JSON: {error.msg} (column {error.colno})")
             )
             continue
+        except (ValueError, RecursionError) as error:  # a 5,000-digit number, [[[[…
+            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            problems.append(Problem(file, number, "", f"not JSON: {preview(reason, 80)}"))
+            continue
         if line_problems := judgement_problems(data):
             problems += [Problem(file, number, "", message) for message in line_problems]
             continue
