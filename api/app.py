@@ -17,11 +17,22 @@ from api.docs import install_docs
 from api.guards import ConcurrencyLimit, HeadAsGet
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
-from api.routers import agreements, articles, cypher, entities, export, meta, network, sparql
+from api.routers import (
+    agreements,
+    articles,
+    cypher,
+    entities,
+    export,
+    identity,
+    meta,
+    network,
+    sparql,
+)
 from api.security import KeyRing, require_read_access
 from api.settings import Settings
 from graph.backends import Backends, open_backends
 from graph.repair import ProjectionRepair
+from loaders.identity.judgements import JudgementLog
 
 log = logging.getLogger("diplograph.api")
 
@@ -33,6 +44,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     sparql.router,
     cypher.router,
     export.router,
+    identity.router,
 )
 """Routers behind the read guard, in the order their tags appear in the OpenAPI document (after
 ``meta``: health and readiness stay open so that probes work when reads need a key)."""
@@ -52,14 +64,14 @@ Errors are `application/problem+json` (RFC 9457).
 """
 
 
-def load_example_articles(backends: Backends, examples_dir: Path) -> None:
+def load_example_articles(backends: Backends, examples_dir: Path, judgements: JudgementLog) -> None:
     """Load the bundled example fact sheets (a no-op when they are already loaded)."""
     from api.ingest import ingest_paths
 
     if not examples_dir.is_dir():
         log.warning("no examples directory at %s; nothing loaded", examples_dir)
         return
-    report = ingest_paths(backends.store, [examples_dir])
+    report = ingest_paths(backends.store, [examples_dir], judged=judgements)
     log.info("loaded %d example article(s) from %s", len(report.articles), examples_dir)
 
 
@@ -89,7 +101,9 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
                     log.warning("Neo4j schema not created yet: %s", error)
             repair.start()
             if load_examples:
-                await run_in_threadpool(load_example_articles, backends, settings.examples_dir)
+                await run_in_threadpool(
+                    load_example_articles, backends, settings.examples_dir, app.state.judgements
+                )
             yield
         finally:
             repair.stop()
@@ -107,6 +121,7 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
     )
     app.state.settings = settings
     app.state.keyring = KeyRing.from_settings(settings)
+    app.state.judgements = JudgementLog.for_data_dir(settings.data_dir)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,

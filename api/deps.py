@@ -15,6 +15,7 @@ from graph.neo4j.cypher_shape import CypherLimits
 from graph.queries import QueryLimits, QueryService
 from graph.rdf.sparql_check import CheckLimits
 from graph.rdf.sparql_service import GraphSparqlService
+from loaders.identity.judgements import JudgementLog
 
 
 async def get_settings(request: Request) -> Settings:
@@ -29,8 +30,15 @@ async def get_backends(request: Request) -> Backends:
     return backends
 
 
+async def get_judgements(request: Request) -> JudgementLog:
+    """The judgement log of the data directory (one instance per app: in memory without one)."""
+    log: JudgementLog = request.app.state.judgements
+    return log
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 BackendsDep = Annotated[Backends, Depends(get_backends)]
+JudgementsDep = Annotated[JudgementLog, Depends(get_judgements)]
 
 
 async def get_queries(backends: BackendsDep) -> QueryService:

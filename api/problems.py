@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph import errors as graph_errors
 from loaders import errors as loader_errors
+from loaders.identity import judgements
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://w3id.org/diplograph/problems/"
@@ -55,6 +56,12 @@ PROBLEM_TABLE: tuple[tuple[type[Exception], ProblemKind], ...] = (
     (graph_errors.NotAcceptable, ProblemKind(406, "not-acceptable", "Not acceptable")),
     (graph_errors.InvalidData, ProblemKind(422, "invalid-data", "Invalid data")),
     (graph_errors.ConflictError, ProblemKind(409, "conflict", "Conflicting write", 1)),
+    (judgements.JudgementRefused, ProblemKind(422, "judgement-refused", "Judgement refused")),
+    (judgements.NoJudgement, ProblemKind(404, "no-judgement", "No such judgement")),
+    (
+        judgements.JudgementFileError,
+        ProblemKind(500, "judgement-file", "The judgement file is not well formed"),
+    ),
     (loader_errors.LoadError, ProblemKind(422, "invalid-input", "Invalid input")),
     (graph_errors.GraphError, ProblemKind(500, "graph-error", "Graph error")),
 )

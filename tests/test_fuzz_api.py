@@ -135,7 +135,7 @@ def header(response: Any, name: str) -> str:
 def call_and_check(case: Any) -> Any:
     """Send ``case`` and check the answer; writes carry the API key so that their bodies reach
     the loaders (reads keep whatever key was generated: they are open)."""
-    if case.method in {"POST", "DELETE"} and case.path.startswith("/articles"):
+    if case.method in {"POST", "DELETE"} and case.path.startswith(("/articles", "/identity")):
         case.headers = {**(case.headers or {}), "X-API-Key": API_KEY}
     started = time.monotonic()
     response = case.call()

@@ -14,7 +14,7 @@ from api.settings import Settings
 from graph.errors import GraphError
 from loaders.batch import expand_paths, load_paths
 from loaders.errors import LoadError
-from loaders.identity import NoJudgements
+from loaders.identity.judgements import JudgementLog
 from ontology.namespace import ID
 
 
@@ -80,6 +80,7 @@ def run_load(args: argparse.Namespace, settings: Settings) -> int:
                 backends.store,
                 files,
                 keep_going=args.keep_going,
+                judged=JudgementLog.for_data_dir(settings.data_dir),
                 on_file=lambda _path, done, _total: progress.update(task, completed=done),
             )
         except (LoadError, GraphError) as error:
@@ -138,7 +139,9 @@ def run_retract(args: argparse.Namespace, settings: Settings) -> int:
     """Drop one article from both stores."""
     with opened(settings) as backends:
         try:
-            result = retract(backends.store, args.article)
+            result = retract(
+                backends.store, args.article, JudgementLog.for_data_dir(settings.data_dir)
+            )
         except GraphError as error:
             return report_error(error)
     out_console.print(f"retracted {result.articles[0]}; {result.touched} subjects recomputed")
@@ -184,7 +187,7 @@ def run_sync(args: argparse.Namespace, settings: Settings) -> int:
         task = progress.add_task("projecting", total=None)
         try:
             # judgements recorded (or data loaded) since: identity first, then the rebuild
-            resolved = reresolve(backends.store, NoJudgements())
+            resolved = reresolve(backends.store, JudgementLog.for_data_dir(settings.data_dir))
             counts = backends.store.sync(
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total)
             )

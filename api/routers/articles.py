@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import BackendsDep
+from api.deps import BackendsDep, JudgementsDep
 from api.ingest import article_iri, ingest_text, retract
 from api.schemas.params import Id
 from api.security import require_key
@@ -128,7 +128,9 @@ def _body_format(request: Request) -> str:
         }
     },
 )
-async def load_article(request: Request, backends: BackendsDep) -> LoadResult:
+async def load_article(
+    request: Request, backends: BackendsDep, judgements: JudgementsDep
+) -> LoadResult:
     """Load one fact sheet (YAML or JSON) or RDF document (Turtle, TriG, N-Quads, JSON-LD).
     A changed version of an article replaces its facts. All-or-nothing: a bad document is
     refused with 422 and the problems, and nothing reaches either store."""
@@ -140,7 +142,7 @@ async def load_article(request: Request, backends: BackendsDep) -> LoadResult:
         raise HTTPException(
             status.HTTP_400_BAD_REQUEST, f"the body is not UTF-8 text: {error}"
         ) from error
-    report = await run_in_threadpool(ingest_text, backends.store, text, fmt=fmt)
+    report = await run_in_threadpool(ingest_text, backends.store, text, fmt=fmt, judged=judgements)
     return LoadResult(
         articles=report.articles,
         triples=report.triples,
@@ -165,8 +167,10 @@ async def load_article(request: Request, backends: BackendsDep) -> LoadResult:
     summary="Retract an article (API key)",
     dependencies=[Depends(require_key)],
 )
-async def retract_article(article_id: ArticleId, backends: BackendsDep) -> RetractResult:
+async def retract_article(
+    article_id: ArticleId, backends: BackendsDep, judgements: JudgementsDep
+) -> RetractResult:
     """Drop the article's named graph from the RDF store and recompute the Neo4j projection of
     what it touched; facts other articles also state stay. 404 if not loaded."""
-    result = await run_in_threadpool(retract, backends.store, article_id)
+    result = await run_in_threadpool(retract, backends.store, article_id, judgements)
     return RetractResult(article=result.articles[0], recomputed=result.touched)

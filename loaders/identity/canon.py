@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -172,8 +172,20 @@ def canonicalise(statements: Statements, judged: Judged) -> Canon:
     from loaders.identity.facts import canonical_facts  # facts build on entity IRIs
 
     canon = Canon()
-    negatives = {frozenset(p) for p in judged.not_same_pairs() if p[0] != p[1]}
-    same = sorted(tuple(sorted(p)) for p in judged.same_pairs())
+    as_locals = _local_ids_by_iri(statements)
+    negatives = {
+        frozenset((x, y))
+        for a, b in judged.not_same_pairs()
+        for x in as_locals(a)
+        for y in as_locals(b)
+        if x != y
+    }
+    same = sorted(
+        tuple(sorted((x, y)))
+        for a, b in judged.same_pairs()
+        for x in as_locals(a)
+        for y in as_locals(b)
+    )
     for phase in (("country", "organization", "person", "region"), ("post",)):
         nodes = {
             (a, s): props
@@ -184,6 +196,25 @@ def canonicalise(statements: Statements, judged: Judged) -> Canon:
         _EntityPhase(nodes, canon, negatives, same).run()
     canonical_facts(statements, canon)
     return canon
+
+
+def _local_ids_by_iri(statements: Statements) -> Callable[[str], set[str]]:
+    """Judgements name local ids, or the IRI an entity is stored under (a canonical IRI that is
+    no article's local id, such as ``…-dza``): the latter stand for the local ids stored under
+    them."""
+    locals_: set[str] = set()
+    stored: dict[str, set[str]] = defaultdict(set)
+    for article, subjects in statements.items():
+        for subject, props in subjects.items():
+            if group_of(props) is not None:
+                local = local_id((article, subject), props)
+                locals_.add(local)
+                stored[subject].add(local)
+
+    def as_locals(iri: str) -> set[str]:
+        return {iri} if iri in locals_ else stored.get(iri, {iri})
+
+    return as_locals
 
 
 class _EntityPhase:
