@@ -1,0 +1,80 @@
+// Drawing a {nodes, edges} answer of the API with Cytoscape.js (vendored, see explorer/).
+// Node colour by type, edge label by kind; the centre (or the ends of a links query) stand out.
+import cytoscape from "../vendor/cytoscape.esm.min.js";
+import { h } from "./dom.js";
+
+export const TYPE_COLOURS = {
+  Country: "#1f5fa8",
+  Official: "#b3471d",
+  Person: "#c26a00",
+  Organization: "#2e7d32",
+  Region: "#6a3d9a",
+};
+const OTHER = "#666666";
+const SMALL = 60;  // up to this many nodes, a force layout; beyond it, rings by depth (fast)
+
+/** A legend of the node colours. */
+export function legend() {
+  return h("div", { class: "legend", "aria-label": "Node colours" },
+    Object.entries(TYPE_COLOURS).map(([type, colour]) =>
+      h("span", {}, h("i", { style: `background:${colour}` }), type)));
+}
+
+function elements(graph, focus) {
+  const nodes = graph.nodes.map((node) => ({
+    data: { id: node.id, label: node.label || node.id, type: node.type,
+            colour: TYPE_COLOURS[node.type] || OTHER, depth: node.depth ?? 1,
+            focus: focus.includes(node.id) ? 1 : 0 },
+  }));
+  const ids = new Set(graph.nodes.map((node) => node.id));
+  const edges = graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((edge) => ({
+    data: { id: edge.id, source: edge.source, target: edge.target,
+            label: edge.kind || edge.relation, inferred: edge.inferred ? 1 : 0 },
+  }));
+  return [...nodes, ...edges];
+}
+
+const STYLE = [
+  { selector: "node", style: {
+    "background-color": "data(colour)", label: "data(label)", "font-size": 10, width: 14,
+    height: 14, color: "#1a1a1a", "text-valign": "bottom", "text-margin-y": 3,
+    "min-zoomed-font-size": 7 } },
+  { selector: "node[focus = 1]", style: { width: 26, height: 26, "font-size": 13,
+    "font-weight": "bold", "border-width": 3, "border-color": "#f5a300" } },
+  { selector: "edge", style: {
+    width: 1.2, "line-color": "#9aa5b1", "curve-style": "bezier", label: "data(label)",
+    "font-size": 8, color: "#444", "text-rotation": "autorotate", "min-zoomed-font-size": 9,
+    "text-background-color": "#fff", "text-background-opacity": 0.8 } },
+  { selector: "edge[inferred = 1]", style: { "line-style": "dashed" } },
+  { selector: ":selected", style: { "line-color": "#f5a300", "background-color": "#f5a300",
+    width: 3 } },
+];
+
+/**
+ * Draw `graph` in `container` (already in the page); `focus` are the ids to stand out. Resolves
+ * with the Cytoscape instance once laid out; exposed as window.explorer.graph for tests.
+ */
+export function drawGraph(container, graph, { focus = [], onNode, onEdge } = {}) {
+  const small = graph.nodes.length <= SMALL;
+  const layout = small
+    ? { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 8000, fit: true,
+        padding: 20, numIter: 600 }
+    : { name: "concentric", animate: false, fit: true, padding: 20, minNodeSpacing: 8,
+        concentric: (node) => (node.data("focus") ? 100 : 10 - node.data("depth")),
+        levelWidth: () => 1 };
+  const cy = cytoscape({ container, elements: elements(graph, focus), style: STYLE,
+                         maxZoom: 2.5, textureOnViewport: !small,
+                         hideEdgesOnViewport: !small });
+  cy.on("tap", "node", (event) => onNode?.(event.target.id()));
+  cy.on("tap", "edge", (event) => onEdge?.(event.target.id()));
+  window.explorer.graph = cy;
+  return new Promise((resolve) => {
+    cy.one("layoutstop", () => resolve(cy));
+    cy.layout(layout).run();
+  });
+}
+
+/** A container for a graph, labelled for screen readers (the facts list is the text form). */
+export function graphBox(label) {
+  return h("div", { class: "graph", role: "img", "aria-label": label });
+}
