@@ -27,10 +27,22 @@ function elements(graph, focus) {
             focus: focus.includes(node.id) ? 1 : 0 },
   }));
   const ids = new Set(graph.nodes.map((node) => node.id));
-  const edges = graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((edge) => ({
-    data: { id: edge.id, source: edge.source, target: edge.target,
-            label: edge.kind || edge.relation, inferred: edge.inferred ? 1 : 0 },
-  }));
+  // Parallel facts between two actors are drawn as one edge (labelled by their kinds, thicker
+  // with their count): a fan of dozens of curves hides the graph; the panel lists every fact.
+  const pairs = new Map();
+  for (const edge of graph.edges) {
+    if (!ids.has(edge.source) || !ids.has(edge.target)) continue;
+    const key = [edge.source, edge.target].sort().join("\u0000");
+    if (!pairs.has(key)) pairs.set(key, []);
+    pairs.get(key).push(edge);
+  }
+  const edges = [...pairs.values()].map((group) => {
+    const kinds = [...new Set(group.map((edge) => edge.kind || edge.relation))];
+    const label = kinds.length > 2 ? `${kinds.slice(0, 2).join(", ")} +${kinds.length - 2}` : kinds.join(", ");
+    return { data: { id: group[0].id, source: group[0].source, target: group[0].target,
+                     label: group.length > 1 ? `${label} ×${group.length}` : label,
+                     facts: group.length, inferred: group.every((edge) => edge.inferred) ? 1 : 0 } };
+  });
   return [...nodes, ...edges];
 }
 
@@ -42,7 +54,7 @@ const STYLE = [
   { selector: "node[focus = 1]", style: { width: 26, height: 26, "font-size": 13,
     "font-weight": "bold", "border-width": 3, "border-color": "#f5a300" } },
   { selector: "edge", style: {
-    width: 1.2, "line-color": "#9aa5b1", "curve-style": "bezier", label: "data(label)",
+    width: "mapData(facts, 1, 10, 1.2, 5)", "line-color": "#9aa5b1", "curve-style": "straight", label: "data(label)",
     "font-size": 8, color: "#444", "text-rotation": "autorotate", "min-zoomed-font-size": 9,
     "text-background-color": "#fff", "text-background-opacity": 0.8 } },
   { selector: "edge[inferred = 1]", style: { "line-style": "dashed" } },
@@ -57,8 +69,9 @@ const STYLE = [
 export function drawGraph(container, graph, { focus = [], onNode, onEdge } = {}) {
   const small = graph.nodes.length <= SMALL;
   const layout = small
-    ? { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 8000, fit: true,
-        padding: 20, numIter: 600 }
+    ? { name: "cose", animate: false, randomize: true, nodeRepulsion: () => 400000,
+        idealEdgeLength: () => 100, nodeOverlap: 20, gravity: 80, fit: true, padding: 30,
+        numIter: 1000 }
     : { name: "concentric", animate: false, fit: true, padding: 20, minNodeSpacing: 8,
         concentric: (node) => (node.data("focus") ? 100 : 10 - node.data("depth")),
         levelWidth: () => 1 };
