@@ -64,3 +64,16 @@ export function period(start, end) {
   if (!start && !end) return "undated";
   return end ? `${start || "?"} – ${end}` : start;
 }
+
+/** A list of `items` rendered by `render`: the first `first` at once, the rest on demand (a
+ * hub has hundreds of influences and articles; building them all delays the page). */
+export function cappedList(items, render, { first = 20, tag = "ul", attrs = {} } = {}) {
+  const list = h(tag, attrs, items.slice(0, first).map(render));
+  if (items.length <= first) return list;
+  const more = h("button", { type: "button", class: "more" }, `Show all ${items.length}`);
+  more.addEventListener("click", () => {
+    list.append(...items.slice(first).map(render));
+    more.remove();
+  });
+  return h("div", {}, list, more);
+}

@@ -1,7 +1,7 @@
 // The entity page: who it is (names, aliases, posts over time, agreements, influences), its ego
 // network drawn (depth 1–2, filters, click a node to move on) and the facts with evidence.
 import { getJson, idPath } from "./api.js";
-import { h, entityLink, articleLink, section, period, viewHref } from "./dom.js";
+import { h, entityLink, articleLink, cappedList, section, period, viewHref } from "./dom.js";
 import { drawGraph, graphBox, legend } from "./graph.js";
 import { factsPanel } from "./facts.js";
 import { exportLinks } from "./exports.js";
@@ -67,16 +67,17 @@ function notices(network, params) {
 
 function facts(detail) {
   const tenures = [...detail.tenures].sort((a, b) => (a.start || "").localeCompare(b.start || ""));
+  const some = (items, render) => (items.length ? cappedList(items, render) : null);
   return h("div", { class: "entity-facts" },
-    section("Posts over time", tenures.length ? h("ul", {}, tenures.map((t) => h("li", {},
+    section("Posts over time", some(tenures, (t) => h("li", {},
       t.holder.id === detail.entity.id ? "" : [entityLink(t.holder), ": "],
       t.post_name || t.post, t.post_in ? [" (", entityLink(t.post_in), ")"] : "",
-      ` · ${period(t.start, t.end)} · `, t.sources.map(articleLink)))) : null),
-    section("Agreements", detail.agreements.length ? h("ul", {}, detail.agreements.map((a) => h("li", {},
+      ` · ${period(t.start, t.end)} · `, t.sources.map(articleLink)))),
+    section("Agreements", some(detail.agreements, (a) => h("li", {},
       h("a", { href: viewHref("agreement", { id: a.id }) }, a.title || a.id),
-      ` · ${a.date_signed || "undated"} · ${a.roles.join(", ")}`))) : null),
-    section("Influences", detail.influences.length ? h("ul", {}, detail.influences.map(influence)) : null),
-    section("Articles", detail.sources.length ? h("ul", {}, detail.sources.map((s) => h("li", {}, articleLink(s)))) : null));
+      ` · ${a.date_signed || "undated"} · ${a.roles.join(", ")}`))),
+    section("Influences", some(detail.influences, influence)),
+    section("Articles", some(detail.sources, (s) => h("li", {}, articleLink(s)))));
 }
 
 /** One influence with its evidence (shared with the timeline). */

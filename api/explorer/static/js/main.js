@@ -41,10 +41,12 @@ async function render() {
   clearMessage();
   window.explorer.graph = null;
   const view = VIEWS[name];
+  performance.mark("explorer:start");
   try {
     if (!view) throw new Problem(404, { title: "Not found", detail: `no view named '${name}'` });
     const content = await view(params, controller.signal);
     if (run !== sequence) return;
+    performance.mark("explorer:data");  // the API answered, the view's DOM is built
     main.replaceChildren(content);
     await content.mounted?.();  // drawn once in the page (a graph needs its box's size)
     finish(run, "ready");

@@ -1,7 +1,7 @@
 // Timelines: of an actor (GET /entities/{id}/timeline), or of the whole graph, composed from the
 // agreements and influences lists (the API has no graph-wide timeline); filterable by kind.
 import { getJson, idPath } from "./api.js";
-import { h, entityLink, articleLink, period, viewHref } from "./dom.js";
+import { h, entityLink, articleLink, cappedList, period, viewHref } from "./dom.js";
 import { field, select } from "./filters.js";
 
 const KINDS = ["", "agreement", "tenure", "influence", "event", "commitment", "relation", "signature"];
@@ -18,13 +18,15 @@ function kindForm(params) {
 
 function table(entries, kind) {
   const shown = entries.filter((entry) => !kind || entry.category === kind);
-  return h("table", { class: "timeline" },
+  const rows = cappedList(shown, (entry) => h("tr", {},
+    h("td", {}, period(entry.date, entry.end)), h("td", {}, entry.category),
+    h("td", {}, entry.href ? h("a", { href: entry.href }, entry.label) : entry.label),
+    h("td", {}, entry.counterparts.flatMap((c, i) => (i ? [", ", entityLink(c)] : [entityLink(c)]))),
+    h("td", {}, entry.sources.map(articleLink))), { first: 200, tag: "tbody" });
+  const [body, more] = rows.tagName === "TBODY" ? [rows, ""] : [...rows.children];
+  return h("div", {}, h("table", { class: "timeline" },
     h("thead", {}, h("tr", {}, ["Date", "Kind", "Fact", "With", "Articles"].map((t) => h("th", {}, t)))),
-    h("tbody", {}, shown.map((entry) => h("tr", {},
-      h("td", {}, period(entry.date, entry.end)), h("td", {}, entry.category),
-      h("td", {}, entry.href ? h("a", { href: entry.href }, entry.label) : entry.label),
-      h("td", {}, entry.counterparts.flatMap((c, i) => (i ? [", ", entityLink(c)] : [entityLink(c)]))),
-      h("td", {}, entry.sources.map(articleLink))))));
+    body), more);
 }
 
 export async function timelineView(params, signal) {
