@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 import networkx as nx
 import pytest
 from conftest import Neo4jConnection, running_in_ci
-from live_server import wait_ready
+from live_server import live_server, wait_ready
 from neo4j import Driver
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -33,8 +33,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
-from test_api_support import CHANEGRIHA, DZA, LANGLEY, RUS, WAGNER
+from test_api_support import CHANEGRIHA, DZA, LANGLEY, RUS, WAGNER, embedded_settings
 from test_e2e_api import free_port, serve_command, server_env, stop
+
+from api.app import create_app
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +46,8 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 WAIT = 30.0
 """Seconds a view may take to render (generous: the machine is shared; not a timing test)."""
 MOU = "agreement/6adbefced86e5f19"
+REGIONS = Path(__file__).parent / "fixtures" / "regions"
+"""A corpus where "Foreign Ministry" names two ministries (an ambiguous name: 409)."""
 
 
 # --- the browser and the servers ------------------------------------------------------------
@@ -330,3 +334,27 @@ def test_page_loads_nothing_from_another_host(browser: WebDriver, embedded_serve
         assert any("/explorer/vendor/" in url for url in resources), resources
         hosts = {urlsplit(url).netloc for url in resources}
         assert hosts == {urlsplit(embedded_server).netloc}, hosts
+
+
+def test_ambiguous_name_lists_the_candidates(browser: WebDriver) -> None:
+    settings = embedded_settings(examples_dir=REGIONS)
+    with live_server(create_app(settings, load_examples=True)) as base:
+        go(browser, base, "#/links?a=Foreign%20Ministry&b=country%2FUSA", "problem-409", "error")
+        message = browser.find_element(By.ID, "message")
+        assert message.get_attribute("data-status") == "409"
+        assert "ambiguous" in message.text
+        candidates = message.find_elements(By.CSS_SELECTOR, ".candidates a")
+        assert len(candidates) == 2, message.text
+        candidates[0].click()  # the same links query, with that ministry as A
+        wait_for(browser, lambda d: "Foreign" not in d.current_url, "problem-409-chosen")
+        rendered(browser, "problem-409-chosen")
+        assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Links between")
+
+
+def test_store_unavailable_is_a_message(browser: WebDriver) -> None:
+    settings = embedded_settings(neo4j_uri=f"bolt://127.0.0.1:{free_port()}", neo4j_password="x")
+    with live_server(create_app(settings)) as base:
+        go(browser, base, entity_hash(DZA), "problem-503", state="error")
+        message = browser.find_element(By.ID, "message")
+        assert message.get_attribute("data-status") == "503"
+        assert "unavailable" in message.text and "Neo4j" in message.text
