@@ -311,6 +311,7 @@ def test_problem_answers_are_messages(browser: WebDriver, embedded_server: str) 
 
     go(browser, embedded_server, "#/links?a=Atlantis&b=Russia", "problem-links", state="error")
     assert "Atlantis" in browser.find_element(By.ID, "message").text
+    assert browser.find_element(By.NAME, "a").get_attribute("value") == "Atlantis"  # form kept
 
     go(browser, embedded_server, f"{entity_hash(DZA)}&since=2025-13-45", "problem-422", "error")
     message = browser.find_element(By.ID, "message")

@@ -9,14 +9,19 @@ import { field, filterForm, select, apiFilters } from "./filters.js";
 
 const PATHS_SHOWN = 40;
 
-export async function linksView(params, signal) {
+function linksForm(params) {
   const k = params.k || "3";
   const ends = [
     field("Actor A (name or id)", h("input", { name: "a", value: params.a || "", required: true })),
     field("Actor B (name or id)", h("input", { name: "b", value: params.b || "", required: true })),
     field("Steps (k)", select("k", [1, 2, 3, 4], k)),
   ];
-  const form = filterForm("links", params, ends);
+  return filterForm("links", params, ends);
+}
+
+export async function linksView(params, signal) {
+  const k = params.k || "3";
+  const form = linksForm(params);
   if (!params.a || !params.b) {
     return h("article", { class: "links" }, h("h1", {}, "Links between two actors"), form);
   }
@@ -40,6 +45,10 @@ export async function linksView(params, signal) {
   });
   return view;
 }
+
+/** What the view shows when the query failed: its form, to correct it. */
+linksView.fallback = (params) => h("article", { class: "links" },
+  h("h1", {}, "Links between two actors"), linksForm(params));
 
 /** A notice when the answer is not the whole truth: enumeration stopped, counts estimated. */
 function partial(answer) {

@@ -30,7 +30,7 @@ export function currentRoute() {
 let controller = null;
 let sequence = 0;
 
-async function render() {
+async function render(event) {
   const { name, params } = currentRoute();
   controller?.abort();
   controller = new AbortController();
@@ -50,9 +50,11 @@ async function render() {
     main.replaceChildren(content);
     await content.mounted?.();  // drawn once in the page (a graph needs its box's size)
     finish(run, "ready");
+    if (event) main.focus({ preventScroll: true });  // moved on: screen readers start here
   } catch (error) {
     if (error.name === "AbortError" || run !== sequence) return;
-    main.replaceChildren(h("p", {}, "Nothing to show: see the message above."));
+    // A view with a form keeps it (to correct the query); the message says what went wrong.
+    main.replaceChildren(view?.fallback?.(params) || h("p", {}, "Nothing to show: see the message above."));
     showProblem(error instanceof Problem ? error
       : new Problem(-1, { title: "The page failed", detail: String(error) }), params);
     finish(run, "error");
@@ -73,4 +75,4 @@ function finish(run, state) {
 window.explorer = { graph: null, currentRoute };
 installSearch();
 window.addEventListener("hashchange", render);
-render();
+render(null);
