@@ -51,11 +51,13 @@ HERE = Path(__file__).resolve().parent
 HUBS = ("country/USA", "country/CHN", "country/RUS", "country/FRA", "country/DZA")
 READY = "return document.body.dataset.state !== 'loading' && document.body.dataset.rendered"
 MARK = """
+const at = (name) => (performance.getEntriesByName(name)[0] || {}).startTime;
 const mark = performance.getEntriesByName('explorer:ready')[0];
 const api = performance.getEntriesByType('resource')
   .filter(e => !e.name.includes('/explorer/'))
   .map(e => ({url: e.name, ms: e.duration}));
-return {ready: mark ? mark.startTime : null, api,
+return {ready: mark ? mark.startTime : null, api, start: at('explorer:start'),
+        data: at('explorer:data'),
         nodes: window.explorer.graph ? window.explorer.graph.nodes().length : 0,
         edges: window.explorer.graph ? window.explorer.graph.edges().length : 0,
         state: document.body.dataset.state};
@@ -146,6 +148,7 @@ def measure(driver: WebDriver, url: str, repeat: int, timeout: float) -> dict[st
     runs = [visit(driver, url, timeout) for _ in range(repeat)]
     ready = [run["ready"] for run in runs]
     api = [max((call["ms"] for call in run["api"]), default=0.0) for run in runs]
+    p50 = statistics.median
     return {
         "url": url,
         "nodes": runs[-1]["nodes"],
@@ -154,6 +157,10 @@ def measure(driver: WebDriver, url: str, repeat: int, timeout: float) -> dict[st
         "ready_p50_ms": statistics.median(ready),
         "ready_max_ms": max(ready),
         "slowest_api_call_p50_ms": statistics.median(api),
+        # the stages: page and modules loaded; API answered and DOM built; graph drawn
+        "modules_p50_ms": p50(run["start"] for run in runs),
+        "api_and_dom_p50_ms": p50(run["data"] - run["start"] for run in runs),
+        "draw_p50_ms": p50(run["ready"] - run["data"] for run in runs),
     }
 
 
@@ -188,15 +195,19 @@ def main() -> int:
             results = {name: measure(driver, page, args.repeat, args.timeout)
                        for name, page in pages.items()}  # fmt: skip
     results["entity page (hub)"]["hub"] = {"id": actor, "neighbours": total}
-    print(f"backend: {backend}")
+    load_average = os.getloadavg()
+    print(f"backend: {backend}; load average {load_average[0]:.1f} on {os.cpu_count()} CPUs")
     for name, row in results.items():
         print(
             f"{name}: ready p50 {row['ready_p50_ms']:.0f} ms, max {row['ready_max_ms']:.0f} ms "
             f"(slowest API call p50 {row['slowest_api_call_p50_ms']:.0f} ms; "
-            f"{row['nodes']} nodes, {row['edges']} edges drawn)"
+            f"{row['nodes']} nodes, {row['edges']} edges drawn); stages p50: modules "
+            f"{row['modules_p50_ms']:.0f}, API + DOM {row['api_and_dom_p50_ms']:.0f}, "
+            f"draw {row['draw_p50_ms']:.0f} ms"
         )
     if args.json:
-        args.json.write_text(json.dumps({"backend": backend, **results}, indent=2))
+        summary = {"backend": backend, "load_average": load_average, **results}
+        args.json.write_text(json.dumps(summary, indent=2))
     return 0
 
 
