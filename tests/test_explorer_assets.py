@@ -89,3 +89,11 @@ def test_page_served_at_root_and_docs_kept(base_url: str) -> None:
         assert client.get("/docs").status_code == 200
         assert "/" not in client.get("/openapi.json").json()["paths"]
         assert client.get("/explorer/nothing.js").status_code == 404
+
+
+def test_every_module_is_preloaded() -> None:
+    """index.html preloads every module (fetched at once, not in waves of imports)."""
+    page = (STATIC_DIR / "index.html").read_text()
+    preloaded = set(re.findall(r'rel="modulepreload" href="/explorer/([^"]+)"', page))
+    modules = {f"js/{p.name}" for p in (STATIC_DIR / "js").glob("*.js")} - {"js/main.js"}
+    assert preloaded == modules | {"vendor/cytoscape.esm.min.js"}

@@ -206,6 +206,12 @@ def entity_hash(entity_id: str) -> str:
 def run_flow(driver: WebDriver, base: str, downloads: Path, label: str) -> None:
     """Search → entity → ego network → links → agreement → back → GEXF export."""
     go(driver, base, "#/", f"{label}-1-home")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)  # the skip link comes first
+    skip = driver.switch_to.active_element
+    assert skip.text == "Skip to content"
+    skip.send_keys(Keys.ENTER)
+    wait_for(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "view", "skip")
+    assert driver.execute_script("return document.body.dataset.state") == "ready"
     search = driver.find_element(By.ID, "search-input")
     assert driver.find_element(By.CSS_SELECTOR, "label[for=search-input]").text
     search.send_keys("chengriha")

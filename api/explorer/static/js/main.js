@@ -22,7 +22,7 @@ const VIEWS = {
 
 /** The current route: the view's name and its parameters, from the address. */
 export function currentRoute() {
-  const hash = location.hash.replace(/^#\/?/, "");
+  const hash = location.hash.startsWith("#/") ? location.hash.slice(2) : "";
   const [name, query = ""] = hash.split("?", 2);
   return { name, params: Object.fromEntries(new URLSearchParams(query)) };
 }
@@ -74,5 +74,8 @@ function finish(run, state) {
 
 window.explorer = { graph: null, currentRoute };
 installSearch();
-window.addEventListener("hashchange", render);
+window.addEventListener("hashchange", (event) => {
+  // "#view" (the skip link) is an anchor in the page, not a view: only "#/…" addresses route.
+  if (location.hash === "" || location.hash.startsWith("#/")) render(event);
+});
 render(null);
