@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
+import httpx
 import networkx as nx
 import pytest
 from conftest import Neo4jConnection, running_in_ci
@@ -365,3 +366,24 @@ def test_store_unavailable_is_a_message(browser: WebDriver) -> None:
         message = browser.find_element(By.ID, "message")
         assert message.get_attribute("data-status") == "503"
         assert "unavailable" in message.text and "Neo4j" in message.text
+
+
+def test_filters_live_in_the_address(browser: WebDriver, embedded_server: str) -> None:
+    go(browser, embedded_server, entity_hash(DZA), "filters-all")
+    everyone = set(graph_nodes(browser))
+    form = browser.find_element(By.CSS_SELECTOR, "form.filters")
+    form.find_element(By.CSS_SELECTOR, "input[name=relation][value=agreement]").click()
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait_for(browser, lambda d: "relation=agreement" in d.current_url, "filters-url")
+    rendered(browser, "filters-agreement")
+    expected = httpx.get(
+        f"{embedded_server}/entities/{DZA}/neighbours",
+        params={"relation": "agreement", "limit": 300},
+        timeout=30,
+    ).json()["nodes"]
+    assert set(graph_nodes(browser)) == {node["id"] for node in expected} != everyone
+    checked = browser.find_element(By.CSS_SELECTOR, "input[name=relation][value=agreement]")
+    assert checked.is_selected()  # the form shows the state of the address
+    browser.back()
+    rendered(browser, "filters-back")
+    assert set(graph_nodes(browser)) == everyone

@@ -5,6 +5,8 @@ import { h, viewHref } from "./dom.js";
 export const RELATIONS = ["agreement", "signature", "commitment", "influence", "tenure", "event",
                           "relation", "part-of", "country", "nationality"];
 
+export const TYPES = ["Country", "Organization", "Person", "Official", "Region"];
+
 let counter = 0;
 
 /** A labelled field: `control` is an input/select element. */
@@ -21,11 +23,14 @@ export function select(name, values, current) {
 
 /** The filter form of `view`; `fields` come first; the relations and dates follow. */
 export function filterForm(view, params, fields = []) {
-  const chosen = new Set((params.relation || "").split(",").filter(Boolean));
-  const relations = h("fieldset", { class: "relations" }, h("legend", {}, "Relations"),
-    RELATIONS.map((relation) => h("label", {},
-      h("input", { type: "checkbox", name: "relation", value: relation,
-                   checked: chosen.has(relation) }), relation)));
+  const boxes = (legend, name, values) => {
+    const chosen = new Set((params[name] || "").split(",").filter(Boolean));
+    return h("fieldset", { class: "relations" }, h("legend", {}, legend),
+      values.map((value) => h("label", {},
+        h("input", { type: "checkbox", name, value, checked: chosen.has(value) }), value)));
+  };
+  const relations = boxes("Relations", "relation", RELATIONS);
+  const types = boxes("Actors reached", "type", TYPES);
   const dates = [
     field("Since", h("input", { type: "text", name: "since", value: params.since || "",
                                 placeholder: "YYYY[-MM[-DD]]", size: 10 })),
@@ -33,15 +38,16 @@ export function filterForm(view, params, fields = []) {
                                 placeholder: "YYYY[-MM[-DD]]", size: 10 })),
   ];
   const form = h("form", { class: "filters", "aria-label": "Filters" },
-    fields, relations, dates, h("button", { type: "submit" }, "Apply"));
+    fields, relations, types, dates, h("button", { type: "submit" }, "Apply"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
     const next = { ...params };
+    delete next.offset;  // a new selection starts on its first page
     for (const key of new Set(data.keys())) {
       next[key] = data.getAll(key).filter(Boolean).join(",");
     }
-    if (!data.has("relation")) delete next.relation;
+    for (const name of ["relation", "type"]) if (!data.has(name)) delete next[name];
     location.hash = viewHref(view, next);
   });
   return form;
@@ -49,5 +55,5 @@ export function filterForm(view, params, fields = []) {
 
 /** The API filter parameters of a view's parameters. */
 export function apiFilters(params) {
-  return { relation: params.relation, since: params.since, until: params.until };
+  return { relation: params.relation, type: params.type, since: params.since, until: params.until };
 }
