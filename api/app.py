@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from api.deps import backend_config
 from api.docs import install_docs
+from api.explorer import install_explorer
 from api.guards import ConcurrencyLimit, HeadAsGet
 from api.limits import BodySizeLimit
 from api.problems import install_problem_handlers
@@ -132,6 +133,7 @@ def create_app(settings: Settings, *, load_examples: bool = False) -> FastAPI:
     )
     install_problem_handlers(app)
     install_docs(app)
+    install_explorer(app)
     routes = _include_routers(app)
     # Added last, so outermost: a refused request costs nothing; HEAD is GET for everything.
     app.add_middleware(ConcurrencyLimit, max_requests=settings.max_concurrent_requests)
