@@ -77,6 +77,11 @@ function facts(detail) {
       h("a", { href: viewHref("agreement", { id: a.id }) }, a.title || a.id),
       ` · ${a.date_signed || "undated"} · ${a.roles.join(", ")}`))),
     section("Influences", some(detail.influences, influence)),
+    section("Spellings", some(detail.spellings || [], (s) => h("li", {},
+      `${s.text} (${s.kind}) · `, s.articles.map(articleLink)))),
+    (detail.merged_from || []).length
+      ? h("p", { class: "notice" }, "Merged from: ", detail.merged_from.join(" · "))
+      : "",
     section("Articles", some(detail.sources, (s) => h("li", {}, articleLink(s)))));
 }
 
