@@ -1,4 +1,4 @@
-"""The networkx/SPARQL backend's primitives: the actor graph of ``graph.nx.view`` for steps and
+"""The networkx/SPARQL backend's primitives: the actor graph of ``graph.nx.graph`` for steps and
 paths, the RDF store for facts (described by running ``graph.rules.records`` in memory, so they
 read exactly like the Neo4j projection)."""
 
@@ -57,7 +57,7 @@ class NxSource:
         """Whether a step may be followed to ``other``."""
         if not flt.step_ok(step):
             return False
-        return other in exempt or flt.node_ok(snap.graph.nodes[other].get("types", ()))
+        return other in exempt or flt.node_ok(snap.types(other))
 
     def incident(
         self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
@@ -88,11 +88,10 @@ class NxSource:
         self, pairs: Sequence[tuple[str, str]], flt: StepFilter
     ) -> dict[tuple[str, str], list[Step]]:
         """Passing steps between the two actors of each pair."""
-        graph = self.snapshot.graph
+        snap = self.snapshot
         found: dict[tuple[str, str], list[Step]] = {}
         for u, v in pairs:
-            data = graph.get_edge_data(u, v) or {}
-            steps = [data[k]["step"] for k in sorted(data) if flt.step_ok(data[k]["step"])]
+            steps = [s for s in snap.between(u, v) if flt.step_ok(s)]
             if steps:
                 found[(u, v)] = steps
         return found
@@ -100,13 +99,12 @@ class NxSource:
     def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
         """Ends of every step passing ``flt`` (both ends pass the type filter)."""
         snap = self.snapshot
-        nodes = snap.graph.nodes
         return [
             (s.source, s.target)
             for s in snap.steps.values()
             if flt.step_ok(s)
-            and flt.node_ok(nodes[s.source].get("types", ()))
-            and flt.node_ok(nodes[s.target].get("types", ()))
+            and flt.node_ok(snap.types(s.source))
+            and flt.node_ok(snap.types(s.target))
         ]
 
     def relation_counts(self) -> dict[str, int]:
