@@ -11,7 +11,8 @@ from graph.model import RDFStore
 from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
-from graph.queries.source import Described
+from graph.queries.pages import compose_page
+from graph.queries.source import Described, PagePlan, PageRecords
 from graph.rdf.reader import SparqlReader, iri
 from graph.rules.naming import dg_class, predicate_of, relationship_type
 from graph.rules.records import project_subjects
@@ -150,3 +151,7 @@ class NxSource:
             rows = self._reader.select(COUNT_INSTANCES.format(cls=dg_class(label)))
             counts[label] = int(rows[0]["n"] or 0) if rows else 0
         return counts
+
+    def page(self, uri: str, plan: PagePlan) -> PageRecords:
+        """Composed of the other reads (in-process: one fetch would save nothing)."""
+        return compose_page(self, uri, plan)

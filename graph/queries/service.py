@@ -24,9 +24,10 @@ from graph.queries.model import (
     Statistics,
     Timeline,
 )
+from graph.queries.pages import AGREEMENT_PAGE, ENTITY_PAGE, Prefetched
 from graph.queries.refs import Refs, concept_iri, to_iri
 from graph.queries.search import search_entities
-from graph.queries.source import GraphSource
+from graph.queries.source import GraphSource, PagePlan
 from graph.queries.subordinates import subordinates as subordinates_of
 
 
@@ -82,10 +83,22 @@ class QueryService:
         wanted = normalise_types(types)
         return search_entities(self.source.entities(), text, wanted, limit, offset)
 
+    def _paged(self, value: str, plan: PagePlan) -> Prefetched | None:
+        """The page of the entity id ``value`` (one fetch), None if it is no id (a name)."""
+        try:
+            uri = to_iri(value)
+        except QueryError:
+            return None
+        return Prefetched(self.source, self.source.page(uri, plan))
+
     def entity(self, entity_id: str) -> EntityDetail:
-        """Detail of one entity (NotFound if unknown)."""
-        refs = self._refs()
-        return facts.entity_detail(self.source, refs, refs.resolve(entity_id))
+        """Detail of one entity (NotFound if unknown), from one page fetch (two when
+        ``entity_id`` is a name)."""
+        paged = self._paged(entity_id, ENTITY_PAGE)
+        uri = Refs(paged or self.source).resolve(entity_id)
+        if paged is None or paged.root != uri:
+            paged = Prefetched(self.source, self.source.page(uri, ENTITY_PAGE))
+        return facts.entity_detail(paged, Refs(paged), uri)
 
     def neighbours(
         self,
@@ -197,8 +210,10 @@ class QueryService:
         )
 
     def agreement(self, agreement_id: str) -> AgreementDetail:
-        """Detail of one agreement (NotFound if unknown)."""
-        return agreements.agreement_detail(self.source, self._refs(), to_iri(agreement_id))
+        """Detail of one agreement (NotFound if unknown), from one page fetch."""
+        uri = to_iri(agreement_id)
+        paged = Prefetched(self.source, self.source.page(uri, AGREEMENT_PAGE))
+        return agreements.agreement_detail(paged, Refs(paged), uri)
 
     def influences(
         self,

@@ -1,0 +1,154 @@
+"""A page's reads answered from one fetch: :class:`Prefetched` wraps a backend with the
+:class:`PageRecords` of a :class:`PagePlan`.
+
+The detail services (``facts.entity_detail``, ``agreements.agreement_detail``) stay written over
+``describe``/``referrers``/``entity_infos`` as before; given a :class:`Prefetched` source they
+read what the page fetched and ask the backend only for what the plan did not cover (the same
+answer either way, one query instead of a dozen when the plan covers the page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graph.queries.entities import EntityInfo
+from graph.queries.filters import StepFilter
+from graph.queries.source import Described, GraphSource, PagePlan, PageRecords
+from graph.rules.steps import Step
+
+ENTITY_PAGE = PagePlan(
+    referrers=(
+        "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY", "ON_BEHALF_OF",
+        "PARTY", "SIGNATORY",
+    ),
+    follow=("AGREEMENT", "INFLUENCED", "INFLUENCER", "POST"),
+    then=("POST_IN",),
+)  # fmt: skip
+"""Entity detail: tenures (their posts and where), agreement roles (signatures' agreements),
+influences (both ends)."""
+
+AGREEMENT_PAGE = PagePlan(
+    referrers=("AGREEMENT", "CONCERNS"),
+    follow=(
+        "ACTOR", "ESTABLISHES", "LOCATION", "NEGOTIATED_BY", "ON_BEHALF_OF", "PARTICIPANT",
+        "PARTY", "PLACE_SIGNED", "SIGNATORY",
+    ),
+)  # fmt: skip
+"""Agreement detail: signatures and commitments, events about it, bodies, every actor named."""
+
+
+class Prefetched:
+    """A :class:`GraphSource` answering from a page's records, else from ``source``."""
+
+    def __init__(self, source: GraphSource, page: PageRecords) -> None:
+        self.source = source
+        self.page_records = page
+
+    @property
+    def root(self) -> str:
+        """The page's root."""
+        return self.page_records.root
+
+    # ------------------------------------------------------------------ answered from the page
+
+    def describe(self, uris: Sequence[str]) -> dict[str, Described]:
+        """See :class:`GraphSource`."""
+        known = self.page_records.described
+        found = {u: known[u] for u in uris if u in known}
+        missing = [u for u in uris if u not in known]
+        if missing:
+            found.update(self.source.describe(missing))
+        return found
+
+    def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
+        """See :class:`GraphSource`."""
+        page = self.page_records
+        if uri != page.root or not set(rel_types) <= set(page.plan.referrers):
+            return self.source.referrers(uri, rel_types)
+        wanted = set(rel_types)
+        return [(s, t) for s, t in self.page_records.referrers if t in wanted]
+
+    def entity_infos(self, uris: Sequence[str]) -> dict[str, EntityInfo]:
+        """See :class:`GraphSource` (a described node that is no entity is known not to be)."""
+        known, entities = self.page_records.described, self.page_records.entities
+        found = {u: entities[u] for u in uris if u in entities}
+        missing = [u for u in uris if u not in known]
+        if missing:
+            found.update(self.source.entity_infos(missing))
+        return found
+
+    def page(self, uri: str, plan: PagePlan) -> PageRecords:
+        """See :class:`GraphSource` (this page when it is the same)."""
+        if uri == self.page_records.root and plan == self.page_records.plan:
+            return self.page_records
+        return self.source.page(uri, plan)
+
+    # ------------------------------------------------------------------ passed through
+
+    def entities(self) -> list[EntityInfo]:
+        """See :class:`GraphSource`."""
+        return self.source.entities()
+
+    def incident(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[Step]]:
+        """See :class:`GraphSource`."""
+        return self.source.incident(uris, flt, exempt)
+
+    def degrees(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, int]:
+        """See :class:`GraphSource`."""
+        return self.source.degrees(uris, flt, exempt)
+
+    def neighbours(
+        self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+    ) -> dict[str, list[str]]:
+        """See :class:`GraphSource`."""
+        return self.source.neighbours(uris, flt, exempt)
+
+    def between(
+        self, pairs: Sequence[tuple[str, str]], flt: StepFilter
+    ) -> dict[tuple[str, str], list[Step]]:
+        """See :class:`GraphSource`."""
+        return self.source.between(pairs, flt)
+
+    def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
+        """See :class:`GraphSource`."""
+        return self.source.edges(flt)
+
+    def relation_counts(self) -> dict[str, int]:
+        """See :class:`GraphSource`."""
+        return self.source.relation_counts()
+
+    def instances(self, label: str) -> list[str]:
+        """See :class:`GraphSource`."""
+        return self.source.instances(label)
+
+    def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
+        """See :class:`GraphSource`."""
+        return self.source.label_counts(labels)
+
+
+def compose_page(source: GraphSource, uri: str, plan: PagePlan) -> PageRecords:
+    """:meth:`GraphSource.page` from the other primitives (several reads; for a backend whose
+    reads are in-process, where one fetch saves nothing)."""
+    described = source.describe([uri])
+    referrers: list[tuple[str, str]] = []
+    if uri in described:
+        referrers = sorted(set(source.referrers(uri, plan.referrers))) if plan.referrers else []
+        level1 = [uri, *sorted({s for s, _ in referrers})]
+        described.update(source.describe(level1))
+        level2 = _targets(described, level1, plan.follow)
+        described.update(source.describe(level2))
+        described.update(source.describe(_targets(described, level2, plan.then)))
+    entities = source.entity_infos(sorted(described))
+    return PageRecords(uri, plan, described, tuple(referrers), entities)
+
+
+def _targets(
+    described: dict[str, Described], uris: Sequence[str], types: Sequence[str]
+) -> list[str]:
+    """The targets of ``types`` relationships out of the described ``uris``, sorted."""
+    found = {t for u in uris if u in described for rel in types for t in described[u].all(rel)}
+    return sorted(found)
