@@ -251,7 +251,7 @@ class Neo4jSource:
             then=list(plan.then),
         )
         if not rows:
-            return PageRecords(uri, plan, {}, (), {})
+            return PageRecords(uri, plan, {}, (), {}, frozenset((uri,)))
         refs, nodes = rows[0]["refs"], rows[0]["nodes"]
         described: dict[str, Described] = {}
         entities: dict[str, EntityInfo] = {}
@@ -261,7 +261,8 @@ class Neo4jSource:
                 record = {"uri": node_uri, "labels": labels}
                 entities[node_uri] = _entity(record | {k: props.get(k) for k in ("name", "alias")})
         referrers = tuple(sorted({(s, t) for s, t in refs}))
-        return PageRecords(uri, plan, described, referrers, entities)
+        looked_up = frozenset((uri, *described))
+        return PageRecords(uri, plan, described, referrers, entities, looked_up)
 
     def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
         """Subjects pointing at ``uri`` through relationships of ``rel_types``."""

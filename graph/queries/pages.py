@@ -70,7 +70,7 @@ class Prefetched:
 
     def entity_infos(self, uris: Sequence[str]) -> dict[str, EntityInfo]:
         """See :class:`GraphSource` (a described node that is no entity is known not to be)."""
-        known, entities = self.page_records.described, self.page_records.entities
+        known, entities = self.page_records.looked_up, self.page_records.entities
         found = {u: entities[u] for u in uris if u in entities}
         missing = [u for u in uris if u not in known]
         if missing:
@@ -132,18 +132,29 @@ class Prefetched:
 
 def compose_page(source: GraphSource, uri: str, plan: PagePlan) -> PageRecords:
     """:meth:`GraphSource.page` from the other primitives (several reads; for a backend whose
-    reads are in-process, where one fetch saves nothing)."""
+    reads are in-process, where one fetch saves nothing). The entities reached by ``follow``
+    and ``then`` are given as :class:`EntityInfo` only: describing a hub actor reads every
+    article naming it, and pages ask only its reference."""
     described = source.describe([uri])
     referrers: list[tuple[str, str]] = []
+    looked_up = {uri}
+    entities: dict[str, EntityInfo] = {}
     if uri in described:
         referrers = sorted(set(source.referrers(uri, plan.referrers))) if plan.referrers else []
         level1 = [uri, *sorted({s for s, _ in referrers})]
         described.update(source.describe(level1))
-        level2 = _targets(described, level1, plan.follow)
-        described.update(source.describe(level2))
-        described.update(source.describe(_targets(described, level2, plan.then)))
-    entities = source.entity_infos(sorted(described))
-    return PageRecords(uri, plan, described, tuple(referrers), entities)
+        looked_up.update(level1)
+        entities.update(source.entity_infos(level1))
+        uris = level1
+        for types in (plan.follow, plan.then):
+            uris = [u for u in _targets(described, uris, types) if u not in looked_up]
+            found = source.entity_infos(uris)
+            entities.update(found)
+            described.update(source.describe([u for u in uris if u not in found]))
+            looked_up.update(uris)
+    else:
+        entities.update(source.entity_infos([uri]))
+    return PageRecords(uri, plan, described, tuple(referrers), entities, frozenset(looked_up))
 
 
 def _targets(

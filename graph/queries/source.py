@@ -84,7 +84,11 @@ class PageRecords:
     referrers: tuple[tuple[str, str], ...]
     """(subject, relationship type) of the root's incoming ``plan.referrers``, sorted."""
     entities: Mapping[str, EntityInfo] = field(hash=False)
-    """The entities among ``described`` (the others are not entities)."""
+    """The entities among ``looked_up`` (the others are not entities)."""
+    looked_up: frozenset[str] = frozenset()
+    """Every IRI the page looked up: ``described``, and the entities a backend gave as
+    :class:`EntityInfo` only (an in-process backend need not describe them: a page reading
+    more asks for it)."""
 
 
 class GraphSource(Protocol):
