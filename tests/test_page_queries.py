@@ -135,3 +135,19 @@ def test_a_name_costs_one_more_fetch(
     assert by_name.entity.uri.endswith("country/DZA")
     assert neo4j.reads - before <= 3  # the page of the id tried, the entity list, the page
     assert by_name == service.entity("country/DZA")
+
+
+@pytest.mark.neo4j
+def test_neighbours_are_one_query_a_level_and_agree_across_backends(
+    backends: tuple[GraphSource, CountingSource, OxigraphStore],
+) -> None:
+    nx_source, neo4j, _ = backends
+    actors = [e.uri for e in neo4j.entities() if e.is_actor][::7]
+    assert len(actors) > 10
+    by_nx, by_neo4j = QueryService(nx_source), QueryService(neo4j)
+    for uri in actors:
+        for depth in (1, 2):
+            before = neo4j.reads
+            found = by_neo4j.neighbours(short_id(uri), depth=depth, hub_cap=25)
+            assert neo4j.reads - before <= depth, (uri, depth)
+            assert found == by_nx.neighbours(short_id(uri), depth=depth, hub_cap=25), uri

@@ -22,7 +22,7 @@ from graph.neo4j.errors import neo4j_errors
 from graph.neo4j.links import step_from_link
 from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
-from graph.queries.source import Described, PagePlan, PageRecords
+from graph.queries.source import Described, Expansion, PagePlan, PageRecords
 from graph.rules.steps import Step
 
 LABELS = (
@@ -113,6 +113,31 @@ RETURN refs, nodes
 """A page (``GraphSource.page``) in one read: the root, the subjects of its ``$referrers``, the
 targets of ``$follow`` out of those, of ``$then`` out of these, each described as
 :data:`DESCRIBE_NODES` describes a node."""
+EXPAND = f"""
+UNWIND $uris AS u
+MATCH (a:Resource {{uri: u}})
+OPTIONAL MATCH (a)-[l:LINK]-(b:Resource)
+WHERE {LINK_FILTER} AND (b.uri IN $exempt OR {NODE_FILTER.format(node="b")})
+WITH collect(DISTINCT a) AS starts,
+     collect(CASE WHEN l IS NULL THEN NULL
+             ELSE [u, startNode(l).uri, endNode(l).uri, properties(l)] END) AS links,
+     collect(DISTINCT b) AS others
+CALL (others) {{
+  UNWIND others AS b
+  CALL (b) {{
+    MATCH (b)-[l:LINK]-(c:Resource)
+    WHERE {LINK_FILTER} AND (c.uri IN $exempt OR {NODE_FILTER.format(node="c")})
+    RETURN count(l) AS degree
+  }}
+  RETURN collect([b.uri, degree]) AS degrees
+}}
+RETURN links, degrees,
+       [n IN starts + others | [n.uri, labels(n), n.name, n.alias]] AS entities
+"""
+"""One level of an ego network (``GraphSource.expand``): the filtered LINKs of ``$uris`` as
+:data:`INCIDENT` gives them, :data:`DEGREES` of the actors at their other ends, and the
+labels, name and alias of both (entities are told apart in Python, by
+:data:`ENTITY_LABELS`)."""
 ENTITY_LABELS = frozenset(("Country", "Organization", "Person", "Region"))
 """The labels of :data:`_ENTITY_WHERE`."""
 READ_RETRY_BUDGET_S = 2.0
@@ -240,6 +265,27 @@ class Neo4jSource:
                 targets = {"RELATION_SUBJECT": (r["source"],), "RELATION_OBJECT": (r["target"],)}
                 found[r["uri"]] = Described(r["uri"], ("Relation",), dict(r["props"]), targets)
         return found
+
+    def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
+        """One level of an ego network in one query (:data:`EXPAND`)."""
+        params = flt.cypher_params()
+        rows = self.read(EXPAND, uris=list(uris), exempt=sorted(exempt), **params)
+        found: dict[str, dict[str, Step]] = {u: {} for u in uris}
+        degrees: dict[str, int] = {}
+        entities: dict[str, EntityInfo] = {}
+        looked_up = set(uris)
+        for row in rows:
+            for uri, source, target, props in row["links"]:
+                step = step_from_link(source, target, props)
+                found[uri][step.uri] = step
+            degrees.update((uri, int(degree)) for uri, degree in row["degrees"])
+            for uri, labels, name, alias in row["entities"]:
+                looked_up.add(uri)
+                if not ENTITY_LABELS.isdisjoint(labels):
+                    record = {"uri": uri, "labels": labels, "name": name, "alias": alias}
+                    entities[uri] = _entity(record)
+        incident = {u: tuple(steps[k] for k in sorted(steps)) for u, steps in found.items()}
+        return Expansion(incident, degrees, entities, frozenset(looked_up))
 
     def page(self, uri: str, plan: PagePlan) -> PageRecords:
         """Everything ``plan`` reads around ``uri``, in one query (:data:`PAGE`)."""

@@ -11,8 +11,8 @@ from graph.model import RDFStore
 from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
-from graph.queries.pages import compose_page
-from graph.queries.source import Described, PagePlan, PageRecords
+from graph.queries.pages import compose_expansion, compose_page
+from graph.queries.source import Described, Expansion, PagePlan, PageRecords
 from graph.rdf.reader import SparqlReader, iri
 from graph.rules.naming import dg_class, predicate_of, relationship_type
 from graph.rules.records import project_subjects
@@ -155,3 +155,7 @@ class NxSource:
     def page(self, uri: str, plan: PagePlan) -> PageRecords:
         """Composed of the other reads (in-process: one fetch would save nothing)."""
         return compose_page(self, uri, plan)
+
+    def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
+        """Composed of the other reads."""
+        return compose_expansion(self, uris, flt, exempt)

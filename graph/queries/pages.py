@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
-from graph.queries.source import Described, GraphSource, PagePlan, PageRecords
+from graph.queries.source import Described, Expansion, GraphSource, PagePlan, PageRecords
 from graph.rules.steps import Step
 
 ENTITY_PAGE = PagePlan(
@@ -38,16 +38,30 @@ AGREEMENT_PAGE = PagePlan(
 
 
 class Prefetched:
-    """A :class:`GraphSource` answering from a page's records, else from ``source``."""
+    """A :class:`GraphSource` answering from a page's records and the expansions it made,
+    else from ``source`` (for one request)."""
 
-    def __init__(self, source: GraphSource, page: PageRecords) -> None:
+    def __init__(self, source: GraphSource, page: PageRecords | None = None) -> None:
         self.source = source
-        self.page_records = page
+        self.page_records = page or PageRecords("", PagePlan((), ()), {}, (), {})
+        self._entities = dict(self.page_records.entities)
+        self._looked_up = set(self.page_records.looked_up)
+        self._expansions: dict[tuple[tuple[str, ...], StepFilter, frozenset[str]], Expansion] = {}
 
     @property
     def root(self) -> str:
         """The page's root."""
         return self.page_records.root
+
+    def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
+        """See :class:`GraphSource` (each expansion fetched once; its entities kept)."""
+        key = (tuple(uris), flt, exempt)
+        found = self._expansions.get(key)
+        if found is None:
+            found = self._expansions[key] = self.source.expand(uris, flt, exempt)
+            self._entities.update(found.entities)
+            self._looked_up.update(found.looked_up)
+        return found
 
     # ------------------------------------------------------------------ answered from the page
 
@@ -70,7 +84,7 @@ class Prefetched:
 
     def entity_infos(self, uris: Sequence[str]) -> dict[str, EntityInfo]:
         """See :class:`GraphSource` (a described node that is no entity is known not to be)."""
-        known, entities = self.page_records.looked_up, self.page_records.entities
+        known, entities = self._looked_up, self._entities
         found = {u: entities[u] for u in uris if u in entities}
         missing = [u for u in uris if u not in known]
         if missing:
@@ -163,3 +177,18 @@ def _targets(
     """The targets of ``types`` relationships out of the described ``uris``, sorted."""
     found = {t for u in uris if u in described for rel in types for t in described[u].all(rel)}
     return sorted(found)
+
+
+def compose_expansion(
+    source: GraphSource, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
+) -> Expansion:
+    """:meth:`GraphSource.expand` from the other primitives (for an in-process backend)."""
+    incident = source.incident(uris, flt, exempt)
+    others = sorted({s.other(u) for u, steps in incident.items() for s in steps})
+    looked_up = frozenset((*uris, *others))
+    return Expansion(
+        {u: tuple(steps) for u, steps in incident.items()},
+        source.degrees(others, flt, exempt),
+        source.entity_infos(sorted(looked_up)),
+        looked_up,
+    )

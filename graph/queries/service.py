@@ -114,10 +114,16 @@ class QueryService:
         limit, offset = self._page(limit, offset)
         _check(depth, 1, self.limits.max_depth, "depth")
         cap = _check(hub_cap if hub_cap is not None else self.limits.hub_cap, 1, 10**9, "hub_cap")
-        refs = self._refs()
-        center = refs.resolve(entity_id, actor=True)
         flt = flt or StepFilter()
-        return graphwalk.neighbourhood(self.source, refs, center, depth, flt, cap, limit, offset)
+        source = Prefetched(self.source)
+        try:  # the first level of an id, fetched with its entity: one fetch a level in all
+            uri = to_iri(entity_id)
+            source.expand([uri], flt, frozenset((uri,)))
+        except QueryError:
+            pass  # a name: resolved first
+        refs = Refs(source)
+        center = refs.resolve(entity_id, actor=True)
+        return graphwalk.neighbourhood(source, refs, center, depth, flt, cap, limit, offset)
 
     def _ends(self, refs: Refs, a: str, b: str) -> tuple[str, str]:
         return refs.resolve(a, actor=True), refs.resolve(b, actor=True)

@@ -91,6 +91,19 @@ class PageRecords:
     more asks for it)."""
 
 
+@dataclass(frozen=True)
+class Expansion:
+    """One level of an ego network in one fetch (``GraphSource.expand``)."""
+
+    incident: Mapping[str, tuple[Step, ...]] = field(hash=False)
+    """What :meth:`GraphSource.incident` gives for each expanded actor."""
+    degrees: Mapping[str, int] = field(hash=False)
+    """What :meth:`GraphSource.degrees` gives for each actor at the other end of those."""
+    entities: Mapping[str, EntityInfo] = field(hash=False)
+    """The entities among the expanded actors and the other ends (all ``looked_up``)."""
+    looked_up: frozenset[str] = frozenset()
+
+
 class GraphSource(Protocol):
     """What a backend answers; filters have the semantics of ``graph.queries.filters``."""
 
@@ -151,6 +164,11 @@ class GraphSource(Protocol):
 
     def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
         """Number of nodes with each label."""
+        ...
+
+    def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
+        """:meth:`incident` of ``uris``, :meth:`degrees` of the actors at their other ends and
+        :meth:`entity_infos` of both, in one fetch (one query on Neo4j)."""
         ...
 
     def page(self, uri: str, plan: PagePlan) -> PageRecords:
