@@ -237,3 +237,32 @@ def test_reads_during_a_write_see_the_last_published_graph() -> None:
     release.set()
     writer.join(10)
     assert str(COUNTRIES[1]) in view.current().entities
+
+
+def test_upkeep_follows_the_members_of_a_region_an_influence_names() -> None:
+    """An influence on a region gains an inferred step when another article adds a member
+    to the region (the influence itself is not touched)."""
+    rdf = OxigraphStore()
+    view = NxView.of_store(rdf, follows_writes=True)
+    store = GraphStore(rdf, observers=[view])
+    a, b = COUNTRIES[0], COUNTRIES[1]
+    influence = ID["influence/0"]
+    store.load_articles(
+        article(
+            0,
+            [
+                [
+                    (a, RDF.type, DG.Country),
+                    (b, RDF.type, DG.Country),
+                    (REGION, RDF.type, DG.Region),
+                    (influence, RDF.type, DG.Influence),
+                    (influence, DG.influencer, a),
+                    (influence, DG.influenced, REGION),
+                ]
+            ],
+        )
+    )
+    assert view.current().steps == {}
+    store.load_articles(article(1, [[(REGION, DG.includes, b)]]))
+    assert [s.rule for s in view.current().steps.values()] == ["region-membership"]
+    same(view.current(), NxView.of_store(rdf).rebuilt())

@@ -11,6 +11,11 @@ touching the fact, which a full rebuild would see, are added to its scope here:
 
 Facts reached through touched evidence are added as touched too, so that the agreement of a
 signature whose evidence changed is recomputed with it (its steps list the signers' evidence).
+
+And one thing it recomputes that cannot change, left out here: the influences naming a touched
+actor that is no region before nor after the write (an influence reads the types and members
+of what it names only for a region; an actor turning into one is a flip above). A hub actor is
+restated by most articles: its hundreds of influences made each upkeep read seconds of quads.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from graph.model import RDFStore
 from graph.nx.entities import entities_of_quads
 from graph.nx.graph import ActorGraph, Version
 from graph.queries.entities import EntityInfo
-from graph.rules.step_reads import StoreSource, step_delta
+from graph.rules.step_reads import AGREEMENT, DeltaScope, StoreSource, delta_steps
 from ontology.namespace import DG
 
 MEMBER_PREDICATES = tuple(
@@ -36,10 +41,18 @@ MEMBER_PREDICATES = tuple(
 """Predicates naming an actor as an endpoint of a step (directly, or through a post or region)."""
 CLAIMED_BY = str(DG.claimedBy)
 EVIDENCE = str(DG.evidence)
+INFLUENCED = str(DG.influenced)
+POINTING = (EVIDENCE, str(DG.post), AGREEMENT)
+"""A fact pointing at a touched subject through these may change (``step_reads.AFFECTING``
+but ``dg:influenced``, which counts for regions only)."""
 
 
 def _is_actor(info: EntityInfo | None) -> bool:
     return info is not None and info.is_actor
+
+
+def _is_region(info: EntityInfo | None) -> bool:
+    return info is not None and "Region" in info.types
 
 
 def _unchanged_name(old: EntityInfo | None, new: EntityInfo | None) -> bool:
@@ -63,4 +76,15 @@ def advance(
     claimed = source.referrers((CLAIMED_BY,), renamed) if renamed else set()
     scope |= claimed
     scope |= source.referrers((EVIDENCE,), subjects | claimed)
-    return old.advanced(entities, step_delta(source, scope), version)
+    regions = {u for u in subjects if _is_region(old.entities.get(u)) or _is_region(entities[u])}
+    return old.advanced(entities, delta_steps(source, _scope(source, scope, regions)), version)
+
+
+def _scope(source: StoreSource, touched: set[str], regions: set[str]) -> DeltaScope:
+    """``step_reads.delta_scope`` of ``touched``, with the influences of ``regions`` only."""
+    found = touched | source.referrers(POINTING, touched)
+    if regions:
+        found |= source.referrers((INFLUENCED,), regions)
+    found |= source.objects(touched, (AGREEMENT,))
+    found |= source.referrers((AGREEMENT,), found - touched)
+    return DeltaScope(frozenset(touched), frozenset(found))
