@@ -248,7 +248,8 @@ class GraphStore:
                 snapshot = change_rdf()
                 if self.observers:
                     touched = _graphs_touched((new or {}).values())
-                    self._notify(self.rdf.touched_subjects(snapshot) | touched)
+                    with self.rdf.cached_reads():  # an observer may read a subject twice
+                        self._notify(self.rdf.touched_subjects(snapshot) | touched)
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
             self.marker.set("a write to both stores began")
