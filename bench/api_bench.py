@@ -490,6 +490,8 @@ def neo4j_phase(
         queries = neo4j_queries(driver, config.neo4j_database, config.limits)
         edges = queries.source.edges(StepFilter())  # type: ignore[attr-defined]
         pairs, actors = samples(edges, args.seed, args.top, args.pairs, args.actors)
+        if args.restart_neo4j:  # after the samples (reading every LINK warms the cache)
+            restart_neo4j()
         env = {**os.environ, "DIPLOGRAPH_DATA_DIR": str(args.data_dir)}
         log = args.data_dir.parent / "server-neo4j.log"
         with server(env, False, log) as url, httpx.Client(base_url=url, timeout=60) as client:
@@ -594,8 +596,6 @@ def main() -> int:
         sys.exit('set DIPLOGRAPH_NEO4J_* first: eval "$(diplograph neo4j env)"')
     if args.load:
         load(args.data_dir, args.load, args.link_batch)
-    if args.restart_neo4j:
-        restart_neo4j()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     rows, pairs, actors, rates = neo4j_phase(args)
     nx_rows, nx_rate = ([], None) if args.skip_nx else nx_phase(args, pairs, actors)
