@@ -28,7 +28,18 @@ actors drawn from all actors), as p50/p99 over ``--repeat`` rounds after one war
 * ``baseline``: networkx ``all_simple_paths(cutoff=3)`` on the same actor multigraph for the
   same pairs, capped at the same number of paths (graph built beforehand);
 * ``wrk``: entity detail throughput, ``wrk -t2 -c16 -d10s`` rotating over the sampled ids
-  (``bench/wrk/entities.lua``).
+  (``bench/wrk/entities.lua``); without ``wrk`` installed (Debian: ``apt-get install wrk``), a
+  Python load generator (httpx, 16 connections on asyncio, in this process: it takes CPU
+  from the server on a small machine, so it reads lower); ``--loadgen`` picks one, and the
+  report says which ran;
+* ``ceiling`` (Neo4j): the same throughput against a minimal FastAPI route, defined here and
+  not in the product, that runs the entity page's Cypher (``graph.neo4j.source.PAGE``, one
+  managed read transaction) and returns its rows as JSON: what this stack (uvicorn, FastAPI,
+  the driver, the query) can serve at best, in the same run; entity detail is reported as a
+  share of it;
+* ``first``: the warm-up round (each item asked once before the measured rounds), reported on
+  its own: right after a Neo4j restart (``--restart-neo4j``) it is the cold figure, the page
+  cache empty; the measured rounds are warm.
 
 ``--nx-fix`` runs the networkx backend with ``ENTITY_TYPES``/``ENTITY_LABELS`` of
 ``graph.nx.entities`` rewritten with a DISTINCT sub-select of the entities (as they stand,
@@ -241,15 +252,16 @@ def measure(
     if client is not None:
         channels["http"] = http
     times: dict[str, list[float]] = {c: [] for c in channels}
+    first: dict[str, list[float]] = {c: [] for c in channels}
     for round_ in range(repeat + 1):
         for item in spec.items:
             for channel, call in channels.items():
                 elapsed = clock(call, item)
-                if round_:
-                    times[channel].append(elapsed)
+                (times if round_ else first)[channel].append(elapsed)
     rows = [Row(name, spec.query, c, ms) for c, ms in times.items()]
+    rows += [Row(name, spec.query, f"{c} first", ms) for c, ms in first.items()]
     if len(channels) == 2:
-        paired = [h - s for s, h in zip(times["service"], times["http"], strict=True)]
+        paired = [h - t for t, h in zip(times["service"], times["http"], strict=True)]
         rows.append(Row(name, spec.query, "overhead", paired))
     if service:
         results = [spec.service(item) for item in spec.items]
@@ -287,10 +299,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(env: dict[str, str], nx_fix: bool, log: Path) -> Iterator[str]:
-    """``--serve`` in a child process (uvicorn as ``diplograph serve`` runs it); the URL."""
+def server(env: dict[str, str], nx_fix: bool, log: Path, role: str = "--serve") -> Iterator[str]:
+    """``--serve`` (or ``--serve-ceiling``) in a child process (uvicorn as ``diplograph serve``
+    runs it); the URL."""
     port = free_port()
-    command = [sys.executable, __file__, "--serve", str(port)] + (["--nx-fix"] if nx_fix else [])
+    command = [sys.executable, __file__, role, str(port)] + (["--nx-fix"] if nx_fix else [])
     with log.open("wb") as out:
         child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
@@ -322,19 +335,105 @@ def serve(port: int, nx_fix: bool) -> None:
     uvicorn.run(create_app(Settings()), host="127.0.0.1", port=port, log_level="info")
 
 
-def wrk(url: str, ids: list[str], seconds: int) -> dict[str, float]:
-    """Requests per second and latency percentiles of entity detail under ``wrk`` (nothing
-    when ``wrk`` is not installed or ``seconds`` is 0)."""
-    if seconds <= 0 or shutil.which("wrk") is None:
-        print("wrk: skipped", flush=True)
+def serve_ceiling(port: int) -> None:
+    """Child process: the ceiling app (see the module docstring) on 127.0.0.1:port."""
+    import neo4j
+    import uvicorn
+    from fastapi import FastAPI, Response
+
+    from graph.neo4j.source import PAGE
+    from graph.queries.pages import ENTITY_PAGE
+    from graph.queries.refs import to_iri
+
+    config = config_of(Path(os.environ["DIPLOGRAPH_DATA_DIR"]))
+    auth = (config.neo4j_user, config.neo4j_password or "")
+    driver = neo4j.GraphDatabase.driver(config.neo4j_uri, auth=auth, max_connection_pool_size=50)
+    params = {
+        "referrers": list(ENTITY_PAGE.referrers),
+        "follow": list(ENTITY_PAGE.follow),
+        "then": list(ENTITY_PAGE.then),
+    }
+    app = FastAPI()
+
+    def rows(tx: Any, uri: str) -> list[dict[str, Any]]:
+        return [r.data() for r in tx.run(PAGE, {"uri": uri, **params})]
+
+    @app.get("/entities/{entity_id:path}")
+    def entity(entity_id: str) -> Response:
+        with driver.session(
+            database=config.neo4j_database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            found = session.execute_read(rows, to_iri(entity_id))
+        return Response(json.dumps(found, default=str), media_type="application/json")
+
+    @app.get("/ready")
+    def ready() -> dict[str, bool]:
+        return {"ready": True}
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+def throughput(url: str, ids: list[str], seconds: int, loadgen: str) -> dict[str, Any]:
+    """Entity detail under ``wrk`` or the Python load generator (``loadgen``: wrk, python or
+    auto, wrk when installed); nothing when ``seconds`` is 0."""
+    if seconds <= 0:
+        print("throughput: skipped (--wrk-seconds 0)", flush=True)
         return {}
+    if loadgen == "wrk" and shutil.which("wrk") is None:
+        sys.exit("--loadgen wrk: wrk is not installed (Debian: apt-get install wrk)")
+    use_wrk = loadgen == "wrk" or (loadgen == "auto" and shutil.which("wrk") is not None)
+    found = wrk(url, ids, seconds) if use_wrk else python_load(url, ids, seconds)
+    print(f"  load generator: {found['generator']}: {found['rps']:.0f} req/s", flush=True)
+    return found
+
+
+def python_load(url: str, ids: list[str], seconds: int, connections: int = 16) -> dict[str, Any]:
+    """``wrk``'s measurement in Python: ``connections`` keep-alive connections on asyncio
+    (httpx) rotating over ``ids`` for ``seconds``; requests/s and latency percentiles."""
+    import asyncio
+
+    latencies: list[float] = []
+    errors = 0
+
+    async def worker(client: httpx.AsyncClient, offset: int, deadline: float) -> None:
+        nonlocal errors
+        position = offset
+        while time.monotonic() < deadline:
+            position = (position + 1) % len(ids)
+            started = time.perf_counter()
+            response = await client.get(f"/entities/{ids[position]}")
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += response.status_code != 200
+
+    async def run() -> float:
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+            started = time.monotonic()
+            deadline = started + seconds
+            await asyncio.gather(*(worker(client, i * 7919, deadline) for i in range(connections)))
+            return time.monotonic() - started
+
+    elapsed = asyncio.run(run())
+    ordered = sorted(latencies)
+    return {
+        "generator": f"python (httpx, {connections} connections)",
+        "rps": len(ordered) / elapsed,
+        "p50_ms": ordered[len(ordered) // 2],
+        "p99_ms": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+        "errors": float(errors),
+    }
+
+
+def wrk(url: str, ids: list[str], seconds: int) -> dict[str, Any]:
+    """Requests per second and latency percentiles of entity detail under ``wrk``."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as out:
         out.write("\n".join(ids) + "\n")
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     command += ["-s", str(LUA), url, "--", out.name]
     text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     os.unlink(out.name)
-    found: dict[str, float] = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1])}  # type: ignore[index]
+    found: dict[str, Any] = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1])}  # type: ignore[index]
+    found["generator"] = "wrk -t2 -c16"
     for label in ("50%", "99%"):
         value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
         found[f"p{label[:-1]}_ms"] = float(value) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
@@ -343,28 +442,46 @@ def wrk(url: str, ids: list[str], seconds: int) -> dict[str, float]:
     return found
 
 
+def restart_neo4j() -> None:
+    """Stop and start the local Neo4j on the same port (its page cache starts empty)."""
+    from urllib.parse import urlsplit
+
+    port = urlsplit(os.environ["DIPLOGRAPH_NEO4J_URI"]).port
+    for action in (["stop"], ["start", "--port", str(port)]):
+        subprocess.run(["diplograph", "neo4j", *action], check=True)
+    print("Neo4j restarted: the first round is cold", flush=True)
+
+
 # -------------------------------------------------------------------------------- report
 
 
-def report(rows: list[Row], throughput: dict[str, dict[str, float]]) -> list[str]:
+def report(rows: list[Row], rates: dict[str, dict[str, Any]]) -> list[str]:
     """The table of results."""
-    lines = [f"{'backend':9} {'query':11} {'channel':9} {'n':>5} {'p50 ms':>9} {'p99 ms':>9}"]
+    lines = [f"{'backend':9} {'query':11} {'channel':13} {'n':>5} {'p50 ms':>9} {'p99 ms':>9}"]
     for r in rows:
-        head = f"{r.backend:9} {r.query:11} {r.channel:9} {len(r.ms):5}"
+        head = f"{r.backend:9} {r.query:11} {r.channel:13} {len(r.ms):5}"
         lines.append(f"{head} {r.pct(50):9.2f} {r.pct(99):9.2f}")
-    for backend, found in throughput.items():
-        if not found:  # wrk skipped
+    for backend, found in rates.items():
+        if not found:  # skipped
             continue
         lines.append(
-            f"{backend:9} detail      wrk       {found['rps']:.0f} req/s, p50 {found['p50_ms']:.1f}"
-            f" ms, p99 {found['p99_ms']:.1f} ms, {found['errors']:.0f} non-2xx"
+            f"{backend:9} detail      throughput    {found['rps']:.0f} req/s, p50 "
+            f"{found['p50_ms']:.1f} ms, p99 {found['p99_ms']:.1f} ms, {found['errors']:.0f} "
+            f"non-2xx ({found['generator']})"
         )
+    detail, ceiling = rates.get("neo4j"), rates.get("ceiling")
+    if detail and ceiling:
+        share = 100 * detail["rps"] / ceiling["rps"]
+        lines.append(f"neo4j     detail      of ceiling    {share:.0f} %")
     return lines
 
 
-def neo4j_phase(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[str], Any]:
+def neo4j_phase(
+    args: argparse.Namespace,
+) -> tuple[list[Row], list[Any], list[str], dict[str, dict[str, Any]]]:
     """The samples, then Neo4j through the service (a driver in this process) and through
-    HTTP (the server in a child process) side by side, wrk, and the baseline."""
+    HTTP (the server in a child process) side by side, throughput against the ceiling's, and
+    the baseline."""
     import neo4j
 
     config = config_of(args.data_dir)
@@ -373,6 +490,8 @@ def neo4j_phase(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[st
         queries = neo4j_queries(driver, config.neo4j_database, config.limits)
         edges = queries.source.edges(StepFilter())  # type: ignore[attr-defined]
         pairs, actors = samples(edges, args.seed, args.top, args.pairs, args.actors)
+        if args.restart_neo4j:  # after the samples (reading every LINK warms the cache)
+            restart_neo4j()
         env = {**os.environ, "DIPLOGRAPH_DATA_DIR": str(args.data_dir)}
         log = args.data_dir.parent / "server-neo4j.log"
         with server(env, False, log) as url, httpx.Client(base_url=url, timeout=60) as client:
@@ -381,9 +500,13 @@ def neo4j_phase(args: argparse.Namespace) -> tuple[list[Row], list[Any], list[st
                 for spec in specs(queries, pairs, actors)
                 for row in measure("neo4j", spec, args.repeat, client)
             ]
-            throughput = wrk(url, actors, args.wrk_seconds)
+            rates = {"neo4j": throughput(url, actors, args.wrk_seconds, args.loadgen)}
+        log = args.data_dir.parent / "server-ceiling.log"
+        with server(env, False, log, "--serve-ceiling") as url:
+            throughput(url, actors, 2, args.loadgen)  # its warm-up (the product had its own)
+            rates["ceiling"] = throughput(url, actors, args.wrk_seconds, args.loadgen)
         rows.append(baseline_row(edges, pairs, config.limits.max_paths, args.repeat))
-    return rows, pairs, actors, throughput
+    return rows, pairs, actors, rates
 
 
 def nx_phase(
@@ -423,7 +546,7 @@ def nx_phase(
     ):
         for spec in specs(_NoService(), pairs, actors):
             rows += measure("networkx", spec, args.nx_repeat, client, service=False)
-        return rows, wrk(url, actors, args.wrk_seconds)
+        return rows, throughput(url, actors, args.wrk_seconds, args.loadgen)
 
 
 class _NoService:
@@ -452,22 +575,34 @@ def main() -> int:
         "--skip-nx", action="store_true", help="no networkx backend rows (baseline kept)"
     )
     parser.add_argument("--json", type=Path, help="write the rows here")
+    parser.add_argument(
+        "--loadgen", choices=("auto", "wrk", "python"), default="auto", help="throughput by"
+    )
+    parser.add_argument(
+        "--restart-neo4j",
+        action="store_true",
+        help="restart the local Neo4j (diplograph neo4j, DIPLOGRAPH_CACHE_DIR) first: cold",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-ceiling", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(args.serve, args.nx_fix)
+        return 0
+    if args.serve_ceiling:
+        serve_ceiling(args.serve_ceiling)
         return 0
     if not os.environ.get("DIPLOGRAPH_NEO4J_URI"):
         sys.exit('set DIPLOGRAPH_NEO4J_* first: eval "$(diplograph neo4j env)"')
     if args.load:
         load(args.data_dir, args.load, args.link_batch)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
-    rows, pairs, actors, neo4j_wrk = neo4j_phase(args)
-    nx_rows, nx_wrk = ([], None) if args.skip_nx else nx_phase(args, pairs, actors)
+    rows, pairs, actors, rates = neo4j_phase(args)
+    nx_rows, nx_rate = ([], None) if args.skip_nx else nx_phase(args, pairs, actors)
     rows += nx_rows
-    throughput = {"neo4j": neo4j_wrk} | ({"networkx": nx_wrk} if nx_wrk else {})
+    rates |= {"networkx": nx_rate} if nx_rate else {}
     print(f"load average {os.getloadavg()[0]:.1f}", flush=True)
-    lines = report(rows, throughput)
+    lines = report(rows, rates)
     print("\n".join(lines))
     if args.json:
         args.json.write_text(
@@ -476,7 +611,7 @@ def main() -> int:
                     "rows": [
                         dataclasses.asdict(r) | {"p50": r.pct(50), "p99": r.pct(99)} for r in rows
                     ],
-                    "wrk": throughput,
+                    "throughput": rates,
                     "pairs": pairs,
                     "actors": actors,
                 },

@@ -16,9 +16,13 @@ asyncio tasks share one httpx client and send reads drawn from a fixed mix (enti
 search, links k=2, agreements, a SPARQL SELECT, ``/stats``) back to back, while one more task
 POSTs the corpus' fact sheets to ``/articles`` one after the other (the write path, into both
 stores). Everything stops at ``--seconds`` or after ``--requests`` reads, whichever comes
-first; the writer stops with the readers. Every request has a client timeout. An error is a
-transport failure, a time-out or any status other than the expected one (200, or 201 for a
-load); the exit status is 1 when there was any.
+first; the writer stops with the readers. ``--compare`` runs the same reads twice on the same
+server, first without the writer, then with it, and prints each route's p99 with the writer
+over its p99 without (the issue-16 target: at most 3, and every p99 at most 500 ms).
+``--preload DIR`` loads a corpus (``diplograph load``) into the data directory before the
+server starts, so that reads run on a store of realistic size. Every request has a client
+timeout. An error is a transport failure, a time-out or any status other than the expected
+one (200, or 201 for a load); the exit status is 1 when there was any.
 """
 
 from __future__ import annotations
@@ -103,6 +107,7 @@ class Run:
     started: float = 0.0
     ended: float = 0.0
     articles_loaded: int = 0
+    writing: bool = False
 
 
 async def timed(
@@ -167,6 +172,7 @@ async def load(base_url: str, args: argparse.Namespace, sheets: list[Path]) -> R
             reader(client, run, random.Random(args.seed * 1000 + i), deadline, args.requests)
             for i in range(args.clients)
         ]
+        run.writing = bool(sheets)
         if sheets:
             tasks.append(writer(client, run, sheets, deadline, args.requests))
         await asyncio.gather(*tasks)
@@ -208,6 +214,11 @@ def server(args: argparse.Namespace) -> Iterator[str]:
         str(port),
         "--load-examples",
     ]
+    if args.preload:
+        started = time.monotonic()
+        loader = [sys.executable, "-m", "api.cli.main", "load", str(args.preload)]
+        subprocess.run(loader, env=env, check=True, stdout=subprocess.DEVNULL)
+        print(f"preloaded {args.preload} in {time.monotonic() - started:.0f} s", flush=True)
     log = open(Path(data_dir) / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
@@ -272,7 +283,7 @@ def report(run: Run, args: argparse.Namespace, backend: str) -> int:
     reads = sum(len(t.latencies) for r, t in run.tallies.items() if r != "POST /articles")
     errors = sum(t.errors for t in run.tallies.values())
     print(
-        f"\n{backend}: {args.clients} readers + {'1 writer' if args.corpus else 'no writer'}, "
+        f"\n{backend}: {args.clients} readers + {'1 writer' if run.writing else 'no writer'}, "
         f"{elapsed:.1f} s, {reads} reads ({reads / elapsed:.0f}/s), "
         f"{run.articles_loaded} articles loaded ({run.articles_loaded / elapsed:.1f}/s), "
         f"{errors} errors"
@@ -308,6 +319,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--neo4j", action="store_true", help="serve on DIPLOGRAPH_NEO4J_* (emptied)"
     )
+    parser.add_argument("--preload", type=Path, help="corpus loaded before the server starts")
+    parser.add_argument(
+        "--compare", action="store_true", help="reads without, then with the writer; p99 ratios"
+    )
     parser.add_argument("--allow-default-port", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sheets = (
@@ -321,8 +336,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.neo4j:
         backend = f"Neo4j {empty_private_neo4j(args.allow_default_port)} + Oxigraph"
     with server(args) as base_url:
-        run = asyncio.run(load(base_url, args, sheets))
-    return report(run, args, backend)
+        if not args.compare:
+            run = asyncio.run(load(base_url, args, sheets))
+            return report(run, args, backend)
+        quiet = asyncio.run(load(base_url, args, []))
+        busy = asyncio.run(load(base_url, args, sheets))
+    status = report(quiet, args, backend + ", reads only") | report(busy, args, backend)
+    compare(quiet, busy)
+    return status
+
+
+def compare(quiet: Run, busy: Run) -> None:
+    """Each route's p99 with the writer over its p99 without (same server, same reads)."""
+    print(f"\n{'route':<16} {'p99 quiet':>9} {'p99 busy':>9} {'ratio':>6}")
+    for route in ROUTES:
+        before, after = quiet.tallies.get(route), busy.tallies.get(route)
+        if not (before and after and before.latencies and after.latencies):
+            continue
+        p_quiet = 1000 * percentile(before.latencies, 0.99)
+        p_busy = 1000 * percentile(after.latencies, 0.99)
+        print(f"{route:<16} {p_quiet:>9.1f} {p_busy:>9.1f} {p_busy / p_quiet:>6.2f}")
 
 
 if __name__ == "__main__":

@@ -144,8 +144,9 @@ def open_backends(config: BackendConfig) -> Backends:
     )
     closers: list[Any] = [rdf.flush, sparql.close]
     if not config.neo4j_uri:
-        store = GraphStore(rdf, marker=marker)
-        queries = nx_queries(rdf, limits)
+        view = NxView.of_store(rdf, limits.timeout, follows_writes=True)
+        store = GraphStore(rdf, marker=marker, observers=[view])
+        queries = nx_queries(rdf, limits, view=view)
         exporter = ExportService(queries, rdf)
         return Backends(config, rdf, store, sparql, queries, exporter, _closers=closers)
     driver = _neo4j_driver(config)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 from rdflib import BNode as RdfBNode
 from rdflib import Dataset, Graph, URIRef
@@ -78,6 +79,16 @@ class WriteResult:
     nodes: int
     relationships: int
     """Records written to the projection (0 without one)."""
+
+
+class WriteObserver(Protocol):
+    """Told of every write the RDF store committed (an in-process view kept up to date)."""
+
+    def committed(self, touched: frozenset[str], generation: int) -> None:
+        """The subjects whose quads the write changed; called under the write lock (so the
+        store holds exactly that write) with the store's ``generation`` after it. Must not
+        raise: the write is done."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -160,8 +171,10 @@ class GraphStore:
         *,
         sync_batch: int = SYNC_BATCH,
         marker: StaleMarker | None = None,
+        observers: Sequence[WriteObserver] = (),
     ) -> None:
         self.rdf = rdf
+        self.observers = tuple(observers)
         self.projection = projection
         self.sync_batch = sync_batch
         self.marker = marker if marker is not None else StaleMarker(None)
@@ -259,7 +272,11 @@ class GraphStore:
         with self._lock, paused_gc():
             if self.projection is None:
                 self.marker.set("written without the projection")
-                change_rdf()
+                snapshot = change_rdf()
+                if self.observers:
+                    touched = _graphs_touched((new or {}).values())
+                    with self.rdf.cached_reads():  # an observer may read a subject twice
+                        self._notify(self.rdf.touched_subjects(snapshot) | touched)
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
             self.marker.set("a write to both stores began")
@@ -282,9 +299,17 @@ class GraphStore:
                     self._agreed()  # the projection's transaction was rolled back
                     raise
                 self._agreed()
+                self._notify(touched)
         return WriteResult(
             tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
         )
+
+    def _notify(self, touched: set[str]) -> None:
+        """Tell the observers what the committed write touched (a restored write changed
+        nothing: they are not told)."""
+        frozen, generation = frozenset(touched), self.rdf.generation
+        for observer in self.observers:
+            observer.committed(frozen, generation)
 
     def _apply(self, subjects: list[str]) -> Projected:
         """Recompute ``subjects`` from the RDF store and replace their records, batch by batch

@@ -22,7 +22,7 @@ from graph.neo4j.errors import neo4j_errors
 from graph.neo4j.links import step_from_link
 from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
-from graph.queries.source import Described
+from graph.queries.source import Described, Expansion, PagePlan, PageRecords
 from graph.rules.steps import Step
 
 LABELS = (
@@ -85,6 +85,61 @@ MATCH (f:Resource)-[r]->(:Resource {uri: $uri})
 WHERE type(r) IN $types AND r.uri IS NULL
 RETURN DISTINCT f.uri AS subject, type(r) AS type
 """
+PAGE = """
+MATCH (n:Resource {uri: $uri})
+OPTIONAL MATCH (f:Resource)-[r]->(n) WHERE type(r) IN $referrers AND r.uri IS NULL
+WITH n, collect(DISTINCT CASE WHEN f IS NULL THEN NULL ELSE [f.uri, type(r)] END) AS refs,
+     collect(DISTINCT f) AS firsts
+WITH refs, [n] + firsts AS level1
+CALL (level1) {
+  UNWIND level1 AS x
+  MATCH (x)-[o]->(m:Resource) WHERE type(o) IN $follow AND o.uri IS NULL
+  RETURN collect(DISTINCT m) AS level2
+}
+CALL (level2) {
+  UNWIND level2 AS x
+  MATCH (x)-[o]->(m:Resource) WHERE type(o) IN $then AND o.uri IS NULL
+  RETURN collect(DISTINCT m) AS level3
+}
+CALL (level1, level2, level3) {
+  UNWIND level1 + level2 + level3 AS d
+  WITH DISTINCT d
+  OPTIONAL MATCH (d)-[o]->(m:Resource) WHERE o.uri IS NULL
+  WITH d, collect([type(o), m.uri]) AS out
+  RETURN collect([d.uri, labels(d), properties(d), out]) AS nodes
+}
+RETURN refs, nodes
+"""
+"""A page (``GraphSource.page``) in one read: the root, the subjects of its ``$referrers``, the
+targets of ``$follow`` out of those, of ``$then`` out of these, each described as
+:data:`DESCRIBE_NODES` describes a node."""
+EXPAND = f"""
+UNWIND $uris AS u
+MATCH (a:Resource {{uri: u}})
+OPTIONAL MATCH (a)-[l:LINK]-(b:Resource)
+WHERE {LINK_FILTER} AND (b.uri IN $exempt OR {NODE_FILTER.format(node="b")})
+WITH collect(DISTINCT a) AS starts,
+     collect(CASE WHEN l IS NULL THEN NULL
+             ELSE [u, startNode(l).uri, endNode(l).uri, properties(l)] END) AS links,
+     collect(DISTINCT b) AS others
+CALL (others) {{
+  UNWIND others AS b
+  CALL (b) {{
+    MATCH (b)-[l:LINK]-(c:Resource)
+    WHERE {LINK_FILTER} AND (c.uri IN $exempt OR {NODE_FILTER.format(node="c")})
+    RETURN count(l) AS degree
+  }}
+  RETURN collect([b.uri, degree]) AS degrees
+}}
+RETURN links, degrees,
+       [n IN starts + others | [n.uri, labels(n), n.name, n.alias]] AS entities
+"""
+"""One level of an ego network (``GraphSource.expand``): the filtered LINKs of ``$uris`` as
+:data:`INCIDENT` gives them, :data:`DEGREES` of the actors at their other ends, and the
+labels, name and alias of both (entities are told apart in Python, by
+:data:`ENTITY_LABELS`)."""
+ENTITY_LABELS = frozenset(("Country", "Organization", "Person", "Region"))
+"""The labels of :data:`_ENTITY_WHERE`."""
 READ_RETRY_BUDGET_S = 2.0
 """Seconds a read may be retried on transient errors (leader switch, lost connection)."""
 
@@ -203,19 +258,57 @@ class Neo4jSource:
         wanted = list(dict.fromkeys(uris))
         found: dict[str, Described] = {}
         for r in self.read(DESCRIBE_NODES, uris=wanted):
-            out: dict[str, set[str]] = defaultdict(set)
-            for rel_type, target in r["out"]:
-                if rel_type is not None and target is not None:
-                    out[rel_type].add(target)
-            labels = tuple(sorted(set(r["labels"]) - {"Resource"}))
-            rels = {t: tuple(sorted(v)) for t, v in out.items()}
-            found[r["uri"]] = Described(r["uri"], labels, dict(r["props"]), rels)
+            found[r["uri"]] = _described(r["uri"], r["labels"], r["props"], r["out"])
         rest = [u for u in wanted if u not in found]
         if rest:
             for r in self.read(DESCRIBE_RELATIONS, uris=rest):
                 targets = {"RELATION_SUBJECT": (r["source"],), "RELATION_OBJECT": (r["target"],)}
                 found[r["uri"]] = Described(r["uri"], ("Relation",), dict(r["props"]), targets)
         return found
+
+    def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
+        """One level of an ego network in one query (:data:`EXPAND`)."""
+        params = flt.cypher_params()
+        rows = self.read(EXPAND, uris=list(uris), exempt=sorted(exempt), **params)
+        found: dict[str, dict[str, Step]] = {u: {} for u in uris}
+        degrees: dict[str, int] = {}
+        entities: dict[str, EntityInfo] = {}
+        looked_up = set(uris)
+        for row in rows:
+            for uri, source, target, props in row["links"]:
+                step = step_from_link(source, target, props)
+                found[uri][step.uri] = step
+            degrees.update((uri, int(degree)) for uri, degree in row["degrees"])
+            for uri, labels, name, alias in row["entities"]:
+                looked_up.add(uri)
+                if not ENTITY_LABELS.isdisjoint(labels):
+                    record = {"uri": uri, "labels": labels, "name": name, "alias": alias}
+                    entities[uri] = _entity(record)
+        incident = {u: tuple(steps[k] for k in sorted(steps)) for u, steps in found.items()}
+        return Expansion(incident, degrees, entities, frozenset(looked_up))
+
+    def page(self, uri: str, plan: PagePlan) -> PageRecords:
+        """Everything ``plan`` reads around ``uri``, in one query (:data:`PAGE`)."""
+        rows = self.read(
+            PAGE,
+            uri=uri,
+            referrers=list(plan.referrers),
+            follow=list(plan.follow),
+            then=list(plan.then),
+        )
+        if not rows:
+            return PageRecords(uri, plan, {}, (), {}, frozenset((uri,)))
+        refs, nodes = rows[0]["refs"], rows[0]["nodes"]
+        described: dict[str, Described] = {}
+        entities: dict[str, EntityInfo] = {}
+        for node_uri, labels, props, out in nodes:
+            described[node_uri] = _described(node_uri, labels, props, out)
+            if not ENTITY_LABELS.isdisjoint(labels):
+                record = {"uri": node_uri, "labels": labels}
+                entities[node_uri] = _entity(record | {k: props.get(k) for k in ("name", "alias")})
+        referrers = tuple(sorted({(s, t) for s, t in refs}))
+        looked_up = frozenset((uri, *described))
+        return PageRecords(uri, plan, described, referrers, entities, looked_up)
 
     def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
         """Subjects pointing at ``uri`` through relationships of ``rel_types``."""
@@ -229,6 +322,18 @@ class Neo4jSource:
     def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
         """Nodes per dg label."""
         return {label: int(self.read(_pick(COUNT, label))[0]["n"]) for label in labels}
+
+
+def _described(
+    uri: str, labels: list[str], props: Mapping[str, Any], out: list[list[str | None]]
+) -> Described:
+    """A :class:`Described` node from its labels, properties and [type, target] pairs."""
+    targets: dict[str, set[str]] = defaultdict(set)
+    for rel_type, target in out:
+        if rel_type is not None and target is not None:
+            targets[rel_type].add(target)
+    rels = {t: tuple(sorted(v)) for t, v in targets.items()}
+    return Described(uri, tuple(sorted(set(labels) - {"Resource"})), dict(props), rels)
 
 
 def _pick(family: Mapping[str, str], label: str) -> str:

@@ -7,12 +7,17 @@ chosen by :func:`ontology.choice.most_stated`, types filtered to the entity clas
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
+from graph.model import Lit, QuadRow, Term
 from graph.queries.entities import EntityInfo, make_entity
 from graph.rdf.reader import SparqlReader
 from ontology.choice import most_stated
 from ontology.classes import DG_NS, ENTITY_CLASS_IRIS
 from ontology.namespace import DG
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_NAME, _ALIAS = str(DG.name), str(DG.alias)
 
 _CLASS_VALUES = " ".join(f"<{c}>" for c in sorted(ENTITY_CLASS_IRIS))
 
@@ -51,3 +56,35 @@ def read_entities(reader: SparqlReader) -> dict[str, EntityInfo]:
         u: make_entity(u, types[u], most_stated(names.get(u, {})), aliases.get(u, set()))
         for u in sorted(types)
     }
+
+
+def entities_of_quads(rows: Iterable[QuadRow]) -> dict[str, EntityInfo]:
+    """The entities among the subjects of ``rows`` (every quad of each subject, as
+    ``RDFStore.subject_quads`` gives them): the same records as :func:`read_entities`."""
+    types: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for subject, predicate, obj, graph in rows:
+        if not isinstance(subject, str):
+            continue
+        if predicate == RDF_TYPE:
+            if isinstance(obj, str) and obj.startswith(DG_NS):
+                types[subject].add(obj)
+        elif predicate == _NAME:
+            names[subject][_text(obj)].add(graph)
+        elif predicate == _ALIAS:
+            aliases[subject].add(_text(obj))
+    return {
+        u: make_entity(u, kinds, most_stated(names.get(u, {})), aliases.get(u, set()))
+        for u, kinds in sorted(types.items())
+        if not ENTITY_CLASS_IRIS.isdisjoint(kinds)
+    }
+
+
+def _text(term: Term) -> str:
+    """A term as :class:`SparqlReader` gives it (IRI, lexical form, ``_:id``)."""
+    if isinstance(term, str):
+        return term
+    if isinstance(term, Lit):
+        return term.value
+    return f"_:{term.id}"

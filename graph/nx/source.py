@@ -1,4 +1,4 @@
-"""The networkx/SPARQL backend's primitives: the actor graph of ``graph.nx.view`` for steps and
+"""The networkx/SPARQL backend's primitives: the actor graph of ``graph.nx.graph`` for steps and
 paths, the RDF store for facts (described by running ``graph.rules.records`` in memory, so they
 read exactly like the Neo4j projection)."""
 
@@ -11,7 +11,8 @@ from graph.model import RDFStore
 from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
-from graph.queries.source import Described
+from graph.queries.pages import compose_expansion, compose_page
+from graph.queries.source import Described, Expansion, PagePlan, PageRecords
 from graph.rdf.reader import SparqlReader, iri
 from graph.rules.naming import dg_class, predicate_of, relationship_type
 from graph.rules.records import project_subjects
@@ -57,7 +58,7 @@ class NxSource:
         """Whether a step may be followed to ``other``."""
         if not flt.step_ok(step):
             return False
-        return other in exempt or flt.node_ok(snap.graph.nodes[other].get("types", ()))
+        return other in exempt or flt.node_ok(snap.types(other))
 
     def incident(
         self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]
@@ -88,11 +89,10 @@ class NxSource:
         self, pairs: Sequence[tuple[str, str]], flt: StepFilter
     ) -> dict[tuple[str, str], list[Step]]:
         """Passing steps between the two actors of each pair."""
-        graph = self.snapshot.graph
+        snap = self.snapshot
         found: dict[tuple[str, str], list[Step]] = {}
         for u, v in pairs:
-            data = graph.get_edge_data(u, v) or {}
-            steps = [data[k]["step"] for k in sorted(data) if flt.step_ok(data[k]["step"])]
+            steps = [s for s in snap.between(u, v) if flt.step_ok(s)]
             if steps:
                 found[(u, v)] = steps
         return found
@@ -100,13 +100,12 @@ class NxSource:
     def edges(self, flt: StepFilter) -> list[tuple[str, str]]:
         """Ends of every step passing ``flt`` (both ends pass the type filter)."""
         snap = self.snapshot
-        nodes = snap.graph.nodes
         return [
             (s.source, s.target)
             for s in snap.steps.values()
             if flt.step_ok(s)
-            and flt.node_ok(nodes[s.source].get("types", ()))
-            and flt.node_ok(nodes[s.target].get("types", ()))
+            and flt.node_ok(snap.types(s.source))
+            and flt.node_ok(snap.types(s.target))
         ]
 
     def relation_counts(self) -> dict[str, int]:
@@ -152,3 +151,11 @@ class NxSource:
             rows = self._reader.select(COUNT_INSTANCES.format(cls=dg_class(label)))
             counts[label] = int(rows[0]["n"] or 0) if rows else 0
         return counts
+
+    def page(self, uri: str, plan: PagePlan) -> PageRecords:
+        """Composed of the other reads (in-process: one fetch would save nothing)."""
+        return compose_page(self, uri, plan)
+
+    def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
+        """Composed of the other reads."""
+        return compose_expansion(self, uris, flt, exempt)

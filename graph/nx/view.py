@@ -1,125 +1,97 @@
-"""An in-process networkx view of the RDF store: actors joined by steps.
+"""The current actor graph of the RDF store for the embedded backend (see ``graph.nx.graph``).
 
-:class:`ActorGraph` is an immutable snapshot: an undirected ``nx.MultiGraph`` whose nodes are the
-actors (attributes ``types``, ``name``, ``aliases``) and whose edges are the steps of
-``graph.rules.steps`` keyed by step uri (attribute ``step``), plus every entity (actors and
-regions) by IRI for search and references. :class:`NxView` keeps the current snapshot:
-``current()`` rebuilds it when the store's ``generation`` changed (a counter bumped by every
-write), and ``apply(delta)`` updates it in place of a rebuild after a load whose touched
-subjects are known.
+:class:`NxView` publishes one :class:`ActorGraph` at a time. Built whole on the first read; then,
+when it follows the writes (``follows_writes``, registered as a
+:class:`graph.writer.WriteObserver` of the :class:`graph.writer.GraphStore`), each committed
+write advances it from the subjects the write touched (``graph.nx.upkeep``), in the writer's
+thread, and swaps the new graph in: a read takes the published graph without a lock and never
+waits for a write (while one runs, reads see the last committed graph). A view that does not
+follow the writes (tests writing the store directly) rebuilds when the store's ``generation``
+changed, as does a following view whose upkeep failed.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
-
-import networkx as nx
+from collections.abc import Iterable
 
 from graph.model import RDFStore
 from graph.nx.entities import read_entities
-from graph.queries.entities import EntityInfo
+from graph.nx.graph import ActorGraph, build_actor_graph
+from graph.nx.upkeep import advance
 from graph.rdf.reader import SparqlReader
-from graph.rules.step_reads import StepDelta, StoreSource, all_steps, step_delta
-from graph.rules.steps import Step
+from graph.rules.step_reads import StoreSource, all_steps
 
-Version = Hashable
+log = logging.getLogger("diplograph.nx")
 
-
-@dataclass(frozen=True)
-class ActorGraph:
-    """One consistent snapshot of the actor graph (never mutated once published)."""
-
-    graph: nx.MultiGraph = field(hash=False, compare=False)
-    entities: dict[str, EntityInfo] = field(hash=False, compare=False)
-    steps: dict[str, Step] = field(hash=False, compare=False)
-    version: Version = None
-
-    def incident(self, actor: str) -> list[Step]:
-        """Every step touching ``actor``, sorted by uri."""
-        if actor not in self.graph:
-            return []
-        found = {
-            key: data["step"] for _, _, key, data in self.graph.edges(actor, keys=True, data=True)
-        }
-        return [found[k] for k in sorted(found)]
-
-    def degree(self, actor: str) -> int:
-        """Number of steps touching ``actor``."""
-        return int(self.graph.degree(actor)) if actor in self.graph else 0
-
-
-def build_actor_graph(
-    entities: dict[str, EntityInfo], steps: Iterable[Step], version: Version = None
-) -> ActorGraph:
-    """A snapshot from entities and steps (actors become nodes, in IRI order)."""
-    graph = nx.MultiGraph()
-    for uri in sorted(entities):
-        info = entities[uri]
-        if info.is_actor:
-            graph.add_node(uri, types=info.types, name=info.name, aliases=info.aliases)
-    by_uri: dict[str, Step] = {}
-    for step in sorted(steps, key=lambda s: s.uri):
-        if step.source in graph and step.target in graph:
-            graph.add_edge(step.source, step.target, key=step.uri, step=step)
-            by_uri[step.uri] = step
-    return ActorGraph(graph, dict(entities), by_uri, version)
+__all__ = ["ActorGraph", "NxView", "build_actor_graph"]
 
 
 class NxView:
-    """The current :class:`ActorGraph` of an RDF store, rebuilt when the store changes."""
+    """The current :class:`ActorGraph` of an RDF store (see the module docstring)."""
 
-    def __init__(self, store: RDFStore, reader: SparqlReader) -> None:
-        """Steps read from ``store``'s indexes, entities through ``reader``; the store's
-        ``generation`` tells when it changed."""
+    def __init__(
+        self, store: RDFStore, reader: SparqlReader, *, follows_writes: bool = False
+    ) -> None:
+        """Steps read from ``store``'s indexes, entities through ``reader``. With
+        ``follows_writes``, every write must reach :meth:`committed`."""
         self._store = store
-        self._steps = StoreSource(store)
         self._reader = reader
-        self._lock = threading.Lock()
+        self._follows = follows_writes
+        self._lock = threading.Lock()  # held by a full build and by an upkeep, never by reads
         self._snapshot: ActorGraph | None = None
 
     @classmethod
-    def of_store(cls, store: RDFStore, timeout: float | None = None) -> NxView:
+    def of_store(
+        cls, store: RDFStore, timeout: float | None = None, *, follows_writes: bool = False
+    ) -> NxView:
         """A view of the project's RDF store."""
-        return cls(store, SparqlReader.of_store(store, timeout))
+        return cls(store, SparqlReader.of_store(store, timeout), follows_writes=follows_writes)
 
     def current(self) -> ActorGraph:
-        """The snapshot for the store as it is now (rebuilt first if the store changed)."""
-        version = self._store.generation
+        """The published graph; built first if there is none (or, for a view that does not
+        follow the writes, if the store changed since)."""
         snapshot = self._snapshot
-        if snapshot is not None and snapshot.version == version:
+        if snapshot is not None and (self._follows or snapshot.version == self._generation()):
             return snapshot
         with self._lock:
-            if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = self._build(version)
-            return self._snapshot
+            snapshot = self._snapshot
+            if snapshot is None or not (self._follows or snapshot.version == self._generation()):
+                snapshot = self._snapshot = self.rebuilt()
+            return snapshot
 
-    def invalidate(self) -> None:
-        """Forget the snapshot; the next ``current()`` rebuilds it."""
-        with self._lock:
-            self._snapshot = None
+    def rebuilt(self) -> ActorGraph:
+        """A full build from the store (not published)."""
+        version = self._generation()
+        return build_actor_graph(
+            read_entities(self._reader), all_steps(StoreSource(self._store)), version
+        )
 
-    def _build(self, version: Version) -> ActorGraph:
-        """A full rebuild from the store."""
-        return build_actor_graph(read_entities(self._reader), all_steps(self._steps), version)
+    def committed(self, touched: frozenset[str], generation: int) -> None:
+        """:class:`graph.writer.WriteObserver`: advance the published graph past a write.
 
-    def apply_touched(self, touched: Iterable[str]) -> None:
-        """Update the snapshot after a load/retraction touching ``touched`` (no full rebuild)."""
-        self.apply(step_delta(self._steps, touched))
-
-    def apply(self, delta: StepDelta) -> None:
-        """Replace the steps of ``delta``'s facts and subjects; entities are re-read."""
+        Nothing to do before the first read (it builds). A failure is logged and drops the
+        graph, so that the next read rebuilds it rather than serve a graph missing the write.
+        """
         with self._lock:
             old = self._snapshot
             if old is None:
                 return
-            vias, subjects = set(delta.vias), set(delta.plain_subjects)
-            kept = [
-                s
-                for s in old.steps.values()
-                if not (s.via in vias or (s.via is None and s.source in subjects))
-            ]
-            version = self._store.generation
-            entities = read_entities(self._reader)
-            self._snapshot = build_actor_graph(entities, [*kept, *delta.steps], version)
+            try:
+                self._snapshot = advance(old, self._store, touched, generation)
+            except Exception:
+                log.exception("the actor graph could not follow a write: rebuilding it")
+                self._snapshot = None
+
+    def apply_touched(self, touched: Iterable[str]) -> None:
+        """Advance the graph past a write touching ``touched`` that was not observed."""
+        self.committed(frozenset(touched), self._generation())
+
+    def invalidate(self) -> None:
+        """Forget the graph; the next :meth:`current` rebuilds it."""
+        with self._lock:
+            self._snapshot = None
+
+    def _generation(self) -> int:
+        return self._store.generation

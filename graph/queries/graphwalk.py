@@ -53,23 +53,24 @@ def _expand_ego(
     for level in range(1, depth + 1):
         if not frontier:
             break
-        ego.degrees.update(source.degrees(frontier, flt, exempt))
+        # the degrees of the frontier came with the expansion that found it (one fetch a level)
         expand = [u for u in frontier if u == center or ego.degrees[u] <= hub_cap]
         ego.hubs.update(u for u in frontier if u not in expand)
         found: set[str] = set()
-        for node, steps in source.incident(expand, flt, exempt).items():
-            ego.expanded.add(node)
-            for step in steps:
-                ego.steps[step.uri] = step
-                other = step.other(node)
-                if other not in ego.depths:
-                    found.add(other)
+        expansion = source.expand(expand, flt, exempt) if expand else None
+        if expansion is not None:
+            ego.degrees.update(expansion.degrees)
+            for node, steps in expansion.incident.items():
+                ego.expanded.add(node)
+                for step in steps:
+                    ego.steps[step.uri] = step
+                    other = step.other(node)
+                    if other not in ego.depths:
+                        found.add(other)
         for other in found:
             ego.depths[other] = level
         frontier = sorted(found)
-    if frontier:
-        ego.degrees.update(source.degrees(frontier, flt, exempt))
-        ego.hubs.update(u for u in frontier if ego.degrees[u] > hub_cap)
+    ego.hubs.update(u for u in frontier if ego.degrees[u] > hub_cap)
     return ego
 
 

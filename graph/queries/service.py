@@ -24,9 +24,10 @@ from graph.queries.model import (
     Statistics,
     Timeline,
 )
+from graph.queries.pages import AGREEMENT_PAGE, ENTITY_PAGE, Prefetched
 from graph.queries.refs import FormerIds, Refs, concept_iri, to_iri
 from graph.queries.search import search_entities
-from graph.queries.source import GraphSource
+from graph.queries.source import GraphSource, PagePlan
 from graph.queries.subordinates import subordinates as subordinates_of
 
 
@@ -85,10 +86,22 @@ class QueryService:
         wanted = normalise_types(types)
         return search_entities(self.source.entities(), text, wanted, limit, offset)
 
+    def _paged(self, value: str, plan: PagePlan) -> Prefetched | None:
+        """The page of the entity id ``value`` (one fetch), None if it is no id (a name)."""
+        try:
+            uri = to_iri(value)
+        except QueryError:
+            return None
+        return Prefetched(self.source, self.source.page(uri, plan))
+
     def entity(self, entity_id: str) -> EntityDetail:
-        """Detail of one entity (NotFound if unknown)."""
-        refs = self._refs()
-        return facts.entity_detail(self.source, refs, refs.resolve(entity_id))
+        """Detail of one entity (NotFound if unknown), from one page fetch (two when
+        ``entity_id`` is a name)."""
+        paged = self._paged(entity_id, ENTITY_PAGE)
+        uri = Refs(paged or self.source, self._former).resolve(entity_id)
+        if paged is None or paged.root != uri:
+            paged = Prefetched(self.source, self.source.page(uri, ENTITY_PAGE))
+        return facts.entity_detail(paged, Refs(paged), uri)
 
     def neighbours(
         self,
@@ -104,10 +117,16 @@ class QueryService:
         limit, offset = self._page(limit, offset)
         _check(depth, 1, self.limits.max_depth, "depth")
         cap = _check(hub_cap if hub_cap is not None else self.limits.hub_cap, 1, 10**9, "hub_cap")
-        refs = self._refs()
-        center = refs.resolve(entity_id, actor=True)
         flt = flt or StepFilter()
-        return graphwalk.neighbourhood(self.source, refs, center, depth, flt, cap, limit, offset)
+        source = Prefetched(self.source)
+        try:  # the first level of an id, fetched with its entity: one fetch a level in all
+            uri = to_iri(entity_id)
+            source.expand([uri], flt, frozenset((uri,)))
+        except QueryError:
+            pass  # a name: resolved first
+        refs = Refs(source, self._former)
+        center = refs.resolve(entity_id, actor=True)
+        return graphwalk.neighbourhood(source, refs, center, depth, flt, cap, limit, offset)
 
     def _ends(self, refs: Refs, a: str, b: str) -> tuple[str, str]:
         return refs.resolve(a, actor=True), refs.resolve(b, actor=True)
@@ -200,8 +219,10 @@ class QueryService:
         )
 
     def agreement(self, agreement_id: str) -> AgreementDetail:
-        """Detail of one agreement (NotFound if unknown)."""
-        return agreements.agreement_detail(self.source, self._refs(), to_iri(agreement_id))
+        """Detail of one agreement (NotFound if unknown), from one page fetch."""
+        uri = to_iri(agreement_id)
+        paged = Prefetched(self.source, self.source.page(uri, AGREEMENT_PAGE))
+        return agreements.agreement_detail(paged, Refs(paged), uri)
 
     def influences(
         self,

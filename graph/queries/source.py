@@ -58,6 +58,52 @@ class Described:
         return self.out.get(rel_type, ())
 
 
+@dataclass(frozen=True)
+class PagePlan:
+    """What a page reads around its root node, in one fetch (``GraphSource.page``).
+
+    The root; the subjects of its incoming relationships of ``referrers``; the targets of
+    ``follow`` relationships out of the root and those subjects; the targets of ``then``
+    relationships out of those targets. Each is described (:class:`Described`), and the
+    entities among them given as :class:`EntityInfo`. The query services choose the plan
+    (which relationships a page needs is their rule); a backend only fetches it.
+    """
+
+    referrers: tuple[str, ...]
+    follow: tuple[str, ...]
+    then: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageRecords:
+    """What :class:`PagePlan` read around ``root`` (nothing described if it is unknown)."""
+
+    root: str
+    plan: PagePlan
+    described: Mapping[str, Described] = field(hash=False)
+    referrers: tuple[tuple[str, str], ...]
+    """(subject, relationship type) of the root's incoming ``plan.referrers``, sorted."""
+    entities: Mapping[str, EntityInfo] = field(hash=False)
+    """The entities among ``looked_up`` (the others are not entities)."""
+    looked_up: frozenset[str] = frozenset()
+    """Every IRI the page looked up: ``described``, and the entities a backend gave as
+    :class:`EntityInfo` only (an in-process backend need not describe them: a page reading
+    more asks for it)."""
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One level of an ego network in one fetch (``GraphSource.expand``)."""
+
+    incident: Mapping[str, tuple[Step, ...]] = field(hash=False)
+    """What :meth:`GraphSource.incident` gives for each expanded actor."""
+    degrees: Mapping[str, int] = field(hash=False)
+    """What :meth:`GraphSource.degrees` gives for each actor at the other end of those."""
+    entities: Mapping[str, EntityInfo] = field(hash=False)
+    """The entities among the expanded actors and the other ends (all ``looked_up``)."""
+    looked_up: frozenset[str] = frozenset()
+
+
 class GraphSource(Protocol):
     """What a backend answers; filters have the semantics of ``graph.queries.filters``."""
 
@@ -118,4 +164,14 @@ class GraphSource(Protocol):
 
     def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
         """Number of nodes with each label."""
+        ...
+
+    def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
+        """:meth:`incident` of ``uris``, :meth:`degrees` of the actors at their other ends and
+        :meth:`entity_infos` of both, in one fetch (one query on Neo4j)."""
+        ...
+
+    def page(self, uri: str, plan: PagePlan) -> PageRecords:
+        """Everything ``plan`` reads around ``uri``, in one fetch (one query on Neo4j): what
+        :meth:`describe`, :meth:`referrers` and :meth:`entity_infos` would answer for it."""
         ...
