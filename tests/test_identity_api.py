@@ -48,6 +48,11 @@ def test_a_bridging_article_merges_stored_entities_and_former_ids_still_answer(
         != before["entity"]["uri"]
     )
 
+    (first_mou,) = [
+        a["id"]
+        for a in ok(client.get("/agreements", params={"party": "country/DZA"}))["items"]
+        if "MOU" in a["types"]
+    ]
     response = client.post(
         "/articles",
         content=BRIDGE.read_text(),
@@ -70,7 +75,9 @@ def test_a_bridging_article_merges_stored_entities_and_former_ids_still_answer(
     ]
     assert len(after["sources"]) == 4
 
-    # one MOU, with the day the most precise article gives
+    # one MOU, with the day the most precise article gives; its former id still answers
     agreements = ok(client.get("/agreements", params={"party": "country/DZA"}))
     mous = [a for a in agreements["items"] if "MOU" in a["types"]]
     assert len(mous) == 1 and mous[0]["date_signed"] == "2025-01-22"
+    assert mous[0]["id"] != first_mou
+    assert ok(client.get(f"/agreements/{first_mou}"))["id"] == mous[0]["id"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from graph.errors import QueryError
+from graph.errors import NotFound, QueryError
 from graph.queries import agreements, analytics, facts, graphwalk
 from graph.queries.agreement_model import AgreementDetail, AgreementPage, InfluencePage
 from graph.queries.filters import StepFilter, normalise_types
@@ -219,10 +219,18 @@ class QueryService:
         )
 
     def agreement(self, agreement_id: str) -> AgreementDetail:
-        """Detail of one agreement (NotFound if unknown), from one page fetch."""
+        """Detail of one agreement (NotFound if unknown), from one page fetch; an id the
+        agreement had before identity resolution merged it answers too."""
         uri = to_iri(agreement_id)
         paged = Prefetched(self.source, self.source.page(uri, AGREEMENT_PAGE))
-        return agreements.agreement_detail(paged, Refs(paged), uri)
+        try:
+            return agreements.agreement_detail(paged, Refs(paged), uri)
+        except NotFound:
+            became = self._former(uri) if self._former is not None else []
+            if len(became) != 1:
+                raise
+        paged = Prefetched(self.source, self.source.page(became[0], AGREEMENT_PAGE))
+        return agreements.agreement_detail(paged, Refs(paged), became[0])
 
     def influences(
         self,

@@ -90,29 +90,30 @@ class Canon:
     iris: dict[Node, str] = field(default_factory=dict)
     local_ids: dict[Node, str] = field(default_factory=dict)
     merges: list[Merge] = field(default_factory=list)
-    _index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
-    _index_key: tuple[int, int] = (0, 0)
+    _iris_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    _locals_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def of_article(self, article: str) -> dict[str, str]:
         """Stored IRI → canonical IRI for the nodes of one article."""
-        return self._by_article(self.iris).get(article, {})
+        return _by_article(self.iris, self._iris_index).get(article, {})
 
     def local_ids_of_article(self, article: str) -> dict[str, str]:
         """Stored IRI → local id for the entities and posts of one article."""
-        return self._by_article(self.local_ids).get(article, {})
-
-    def _by_article(self, values: dict[Node, str]) -> dict[str, dict[str, str]]:
-        key = id(values), len(values)
-        if self._index_key != key:
-            self._index.clear()
-            for (a, s), value in values.items():
-                self._index.setdefault(a, {})[s] = value
-            self._index_key = key
-        return self._index
+        return _by_article(self.local_ids, self._locals_index).get(article, {})
 
     def changed(self) -> set[str]:
         """Articles whose graph has a node whose canonical IRI is not the one stored."""
         return {a for (a, s), iri in self.iris.items() if s != iri}
+
+
+def _by_article(
+    values: dict[Node, str], index: dict[str, dict[str, str]]
+) -> dict[str, dict[str, str]]:
+    """``values`` grouped by article, built once (the canon is complete when it is read)."""
+    if not index:
+        for (a, s), value in values.items():
+            index.setdefault(a, {})[s] = value
+    return index
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,20 @@ from rdflib.namespace import OWL, RDF
 from loaders.identity.canon import Canon, Node
 from loaders.identity.cluster import Clusters
 from loaders.identity.statements import Props, Statements
-from loaders.iris import fact_iri
+from loaders.iris import KeyField, fact_iri
 from ontology.dates import most_precise
 from ontology.namespace import DG, ID
 from ontology.text import fold
 
-_TYPE = str(RDF.type)
+_TYPE, _LOCAL = str(RDF.type), str(DG.localIri)
+_AGREEMENT_KINDS = {
+    "mou": str(DG.MOU),
+    "treaty": str(DG.Treaty),
+    "declaration": str(DG.Declaration),
+    "roadmap": str(DG.Roadmap),
+    "contract": str(DG.Contract),
+}
+"""The agreement ``kind`` of a fact sheet by its class (as :mod:`loaders.mapping` maps it)."""
 TITLE_SIMILARITY = 80
 """rapidfuzz ``token_set_ratio`` (0-100) from which two agreement titles or aliases are alike."""
 
@@ -233,15 +241,7 @@ class _Phase:
         wanted: dict[Node, str] = {}
         for root, members in groups.items():
             best = min(members, key=lambda n: (self.precision(n), n))
-            fields = [
-                *("\x1e".join(v) for v in self.key(best)),
-                *("\x1e".join(self.values(best, p)) for p in self.spec.optional),
-                "\x1e".join(sorted(self.values(best, self.spec.members)))
-                if self.spec.members
-                else "",
-                *(min(self.nodes[best].get(p, ()), default="") for p, _ in self.spec.dates),
-            ]
-            wanted[root] = str(fact_iri(self.spec.kind, *fields))
+            wanted[root] = str(fact_iri(self.spec.kind, *self.mapping_key(best)))
         by_iri: dict[str, list[Node]] = defaultdict(list)
         for root, iri in wanted.items():
             by_iri[iri].append(root)
@@ -253,6 +253,57 @@ class _Phase:
         for root, members in groups.items():
             for node in members:
                 self.canon.iris[node] = wanted[root]
+                # the IRI the article alone gave the fact: still answered once it is merged
+                self.canon.local_ids[node] = min(self.nodes[node].get(_LOCAL, ()), default=node[1])
+
+    def mapping_key(self, node: Node) -> list[KeyField]:
+        """The key fields :mod:`loaders.mapping` hashes for this kind, with canonical IRIs: an
+        article whose facts name canonical entities keeps the IRIs its mapping gave them, so
+        the IRI a fact had before a merge is usually some article's ``dg:localIri``."""
+        one = self._one_value
+        kind = self.spec.kind
+        if kind == "agreement":
+            types = set(self.nodes[node].get(_TYPE, ()))
+            sort = next((k for k, c in _AGREEMENT_KINDS.items() if c in types), "agreement")
+            return [sort, self.values(node, str(DG.party)), one(node, DG.dateSigned)]
+        if kind == "tenure":
+            return [one(node, DG.holder), one(node, DG.post), one(node, DG.startDate)]
+        if kind == "influence":
+            direction = one(node, DG.direction)
+            return [
+                one(node, DG.influencer),
+                one(node, DG.influenced),
+                one(node, DG.influenceKind),
+                direction.rsplit("/", 1)[-1] if direction else None,
+                one(node, DG.startDate),
+            ]
+        if kind == "event":
+            return [
+                one(node, DG.eventKind),
+                self.values(node, str(DG.participant)),
+                one(node, DG.startDate),
+                one(node, DG.location),
+            ]
+        if kind == "relation":
+            return [
+                one(node, DG.relationSubject),
+                one(node, DG.relationObject),
+                one(node, DG.relationKind),
+                one(node, DG.startDate),
+            ]
+        if kind == "signature":
+            return [one(node, DG.agreement), one(node, DG.signatory), one(node, DG.onBehalfOf)]
+        return [  # commitment
+            one(node, DG.agreement),
+            one(node, DG.commitmentKind),
+            one(node, DG.area),
+            self.values(node, str(DG.actor)),
+            one(node, DG.dueDate),
+        ]
+
+    def _one_value(self, node: Node, predicate: object) -> str | None:
+        values = self.values(node, str(predicate))
+        return values[0] if values else None
 
     def _digest(self, members: list[Node]) -> str:
         """What tells apart two facts of one article with the same key: their texts."""
