@@ -23,12 +23,19 @@ DG_NS = str(DG._NS)
 """``https://w3id.org/diplograph/ontology#``"""
 
 ACTOR_CLASSES: tuple[URIRef, ...] = (DG.Country, DG.Organization, DG.Person, DG.Official)
-ENTITY_CLASSES: tuple[URIRef, ...] = (*ACTOR_CLASSES, DG.Region)
+ENTITY_CLASSES: tuple[URIRef, ...] = (*ACTOR_CLASSES, DG.Region, DG.Post)
 
 ACTOR_CLASS_IRIS = frozenset(str(c) for c in ACTOR_CLASSES)
 ENTITY_CLASS_IRIS = frozenset(str(c) for c in ENTITY_CLASSES)
 
-TYPE_PRIORITY: tuple[str, ...] = ("Country", "Official", "Person", "Organization", "Region")
+TYPE_PRIORITY: tuple[str, ...] = (
+    "Country",
+    "Official",
+    "Person",
+    "Organization",
+    "Region",
+    "Post",
+)
 """Local names of the entity classes, the most specific first."""
 
 ACTOR_TYPES = frozenset(("Country", "Organization", "Person", "Official"))

@@ -81,3 +81,12 @@ def test_a_bridging_article_merges_stored_entities_and_former_ids_still_answer(
     assert len(mous) == 1 and mous[0]["date_signed"] == "2025-01-22"
     assert mous[0]["id"] != first_mou
     assert ok(client.get(f"/agreements/{first_mou}"))["id"] == mous[0]["id"]
+
+
+def test_posts_are_searchable_by_name_and_alias_and_list_their_holders(client: TestClient) -> None:
+    found = ok(client.get("/entities", params={"q": "Chief of Army Staff"}))
+    posts = [e for e in found["items"] if e["entity"]["types"] == ["Post"]]
+    assert len(posts) == 1
+    detail = ok(client.get(f"/entities/{posts[0]['entity']['id']}"))
+    holders = {t["holder"]["id"] for t in detail["tenures"]}
+    assert "person/said-chanegriha" in holders

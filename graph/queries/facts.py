@@ -45,11 +45,14 @@ def described(source: GraphSource, uris: Iterable[str], label: str) -> list[Desc
 # ------------------------------------------------------------------------------------ parts
 
 
-def tenures_of(source: GraphSource, refs: Refs, holder: str) -> list[TenureInfo]:
-    """Posts ``holder`` held, by start (undated last) then IRI."""
-    facts = described(source, (s for s, _ in source.referrers(holder, ["HOLDER"])), "Tenure")
+def tenures_of(source: GraphSource, refs: Refs, uri: str) -> list[TenureInfo]:
+    """Posts ``uri`` held (a person), or who held it (a post), by start (undated last) then
+    IRI."""
+    tenures = (s for s, _ in source.referrers(uri, ["HOLDER", "POST"]))
+    facts = described(source, tenures, "Tenure")
     posts = source.describe(sorted({p for t in facts for p in t.all("POST")}))
     refs.load(p for post in posts.values() for p in post.all("POST_IN"))
+    refs.load(h for t in facts for h in t.all("HOLDER"))
     items = []
     for tenure in facts:
         post_uri = tenure.one("POST") or ""
@@ -58,7 +61,7 @@ def tenures_of(source: GraphSource, refs: Refs, holder: str) -> list[TenureInfo]
         items.append(
             TenureInfo(
                 uri=tenure.uri,
-                holder=refs.ref(holder),
+                holder=refs.ref(tenure.one("HOLDER") or uri),
                 post=post_uri,
                 post_name=post.text("name") if post else None,
                 post_in=refs.ref(place) if place else None,

@@ -19,9 +19,9 @@ from graph.rules.steps import Step
 ENTITY_PAGE = PagePlan(
     referrers=(
         "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY", "ON_BEHALF_OF",
-        "PARTY", "SIGNATORY",
+        "PARTY", "POST", "SIGNATORY",
     ),
-    follow=("AGREEMENT", "INFLUENCED", "INFLUENCER", "POST"),
+    follow=("AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST"),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where), agreement roles (signatures' agreements),

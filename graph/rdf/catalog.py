@@ -17,7 +17,7 @@ from ontology.namespace import DG
 
 Select = Callable[[str], SelectResult]
 
-ENTITY_TYPES = (*ENTITY_CLASSES, DG.Post, DG.Actor)
+ENTITY_TYPES = (*ENTITY_CLASSES, DG.Actor)
 """Classes whose instances :func:`entity_records` returns."""
 
 _ENTITY_PREDICATES = (RDF.type, DG.name, DG.alias, DG.isoCode, DG.wikidata, OWL.sameAs)
