@@ -24,14 +24,17 @@ from union_child import ARTICLES, DG, FRANCE, article, articles
 
 import graph.rdf.store as store_module
 from api.app import create_app
+from api.ingest import ingest_paths
 from api.settings import Settings
 from graph.journal import UNDO_FILE
 from graph.model import Lit, SelectResult
 from graph.rdf import union
+from graph.rdf.sparql_service import GraphSparqlService
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
 from tests.conftest import fuzz_examples, fuzz_profile
 from tests.live_server import live_server
+from tests.test_cookbook import EXAMPLE, RECIPES, Recipe, normalised, sparql_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = ROOT / "tests" / "union_child.py"
@@ -225,3 +228,26 @@ def test_sparqlwrapper_counts_each_triple_once(endpoint: tuple[str, GraphStore])
     assert (wrapper_count(url, IN_DEFAULT), wrapper_count(url, IN_GRAPHS)) == (1, 3)
     writer.retract_article(article(0))
     assert (wrapper_count(url, IN_DEFAULT), wrapper_count(url, IN_GRAPHS)) == (1, 2)
+
+
+@pytest.fixture(scope="module")
+def three_copies() -> Iterator[GraphSparqlService]:
+    """The example article stated by three articles (its graph under two more IRIs)."""
+    rdf = OxigraphStore(None)
+    report = ingest_paths(GraphStore(rdf), [EXAMPLE])
+    assert report.articles and not report.failed
+    (name,) = [info.iri for info in rdf.articles()]
+    graph = Graph()
+    graph.parse(data=rdf.dump(), format="nquads")  # the one article's triples
+    rdf.replace_graphs({f"{name}-copy-1": graph, f"{name}-copy-2": graph})
+    service = GraphSparqlService(rdf.pyoxigraph_store)
+    yield service
+    service.close()
+
+
+@pytest.mark.parametrize("recipe", RECIPES, ids=str)
+def test_cookbook_answers_do_not_grow_with_repeating_articles(
+    three_copies: GraphSparqlService, recipe: Recipe
+) -> None:
+    rows = sparql_rows(three_copies, recipe.sparql)
+    assert normalised(rows, recipe.ordered) == normalised(recipe.expected, recipe.ordered)
