@@ -18,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 from union_child import ARTICLES, DG, FRANCE, article, articles
 
@@ -237,8 +237,8 @@ def three_copies() -> Iterator[GraphSparqlService]:
     report = ingest_paths(GraphStore(rdf), [EXAMPLE])
     assert report.articles and not report.failed
     (name,) = [info.iri for info in rdf.articles()]
-    graph = Graph()
-    graph.parse(data=rdf.dump(), format="nquads")  # the one article's triples
+    graph = Dataset().parse(data=rdf.dump(), format="nquads").graph(URIRef(name))
+    assert len(graph) > 900
     rdf.replace_graphs({f"{name}-copy-1": graph, f"{name}-copy-2": graph})
     service = GraphSparqlService(rdf.pyoxigraph_store)
     yield service
