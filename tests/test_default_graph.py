@@ -134,14 +134,19 @@ OPERATION = st.tuples(
 
 
 @fuzz_profile(fuzz_examples(60))
-@given(operations=st.lists(OPERATION, min_size=1, max_size=8), bulk=st.booleans())
+@given(
+    operations=st.lists(OPERATION, min_size=1, max_size=8), bulk=st.booleans(), sweep=st.booleans()
+)
 def test_any_sequence_of_writes_keeps_the_union(
-    operations: list[tuple[str, set[int], set[int]]], bulk: bool
+    operations: list[tuple[str, set[int], set[int]]], bulk: bool, sweep: bool
 ) -> None:
+    """Both write paths (one update; the bulk loader), both ways of removing what no article
+    states any more (candidates checked against the graph list; a sweep for many graphs)."""
     store = OxigraphStore()
     model: dict[str, set[int]] = {}
-    saved = store_module.BULK_THRESHOLD
+    saved, saved_limit = store_module.BULK_THRESHOLD, union.NOT_IN_LIMIT
     store_module.BULK_THRESHOLD = 2 if bulk else saved
+    union.NOT_IN_LIMIT = 0 if sweep else saved_limit
     try:
         for kind, numbers, chosen in operations:
             names = [article(n) for n in sorted(numbers)]
@@ -159,7 +164,7 @@ def test_any_sequence_of_writes_keeps_the_union(
             model.update({name: set(chosen) for name in names})
             assert_union(store)
     finally:
-        store_module.BULK_THRESHOLD = saved
+        store_module.BULK_THRESHOLD, union.NOT_IN_LIMIT = saved, saved_limit
     assert_union(store)
     expected = {TRIPLES[index] for chosen in model.values() for index in chosen}
     result = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

@@ -249,8 +249,9 @@ class OxigraphStore:
         snapshot = self.snapshot(graphs)
         total = sum(len(g) for g in graphs.values())
         if total <= BULK_THRESHOLD:
-            operations = [union.orphan_delete(graphs), *insert_data(graphs)]
-            self._update([*operations, union.insert_from(graphs)], "replacing article graphs")
+            before, after = union.orphan_removal(graphs)
+            operations = [before, *insert_data(graphs), after, union.insert_from(graphs)]
+            self._update(operations, "replacing article graphs")
             return snapshot
         if self._journal is not None:
             with _store_errors("writing the undo journal"):
@@ -259,13 +260,15 @@ class OxigraphStore:
         mirror: ox.Store | None = None
         try:
             drops = [f"DROP SILENT GRAPH <{iri}>" for iri in existing]
-            self._update([union.orphan_delete(existing), *drops], "dropping graphs")
+            before, after = union.orphan_removal(existing)
+            self._update([before, *drops], "dropping graphs")
             with _store_errors("adding article graphs"):
                 mirror = ox.Store() if self._mirrored() else None
                 targets = [self._store] if mirror is None else [self._store, mirror]
                 parts = max(2, min(4, total // BULK_PART))
                 bulk_load(targets, graphs, total, parts, default=self._store)
-                self.flush()  # durable before the journal goes: the commit point
+            self._update([after], "removing what no article states any more")
+            self.flush()  # durable before the journal goes: the commit point
         except BaseException:
             self.restore(snapshot)
             with _store_errors("rebuilding the default graph"):
@@ -302,7 +305,8 @@ class OxigraphStore:
         iris = list(dict.fromkeys(iris))
         snapshot = self.snapshot(iris)
         drops = [f"DROP SILENT GRAPH <{iri_node(iri).value}>" for iri in iris]
-        self._update([union.orphan_delete(iris), *drops], "dropping graphs")
+        before, after = union.orphan_removal(iris)
+        self._update([before, *drops, after], "dropping graphs")
         return snapshot
 
     def snapshot(self, iris: Iterable[str]) -> GraphSnapshot:
@@ -324,7 +328,8 @@ class OxigraphStore:
 
         Blank nodes come back with fresh ids (the loaders mint IRIs, so there are none).
         """
-        operations = [union.orphan_delete(snapshot.graphs)]
+        before, after = union.orphan_removal(snapshot.graphs)
+        operations = [before]
         for iri, data in snapshot.graphs.items():
             operations.append(f"DROP SILENT GRAPH <{iri_node(iri).value}>")
             if data is not None:
@@ -332,7 +337,7 @@ class OxigraphStore:
                 if data.strip():
                     text = data.decode("utf-8")
                     operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{text}\n}} }}")
-        operations.append(union.insert_from(snapshot.graphs))
+        operations += [after, union.insert_from(snapshot.graphs)]
         self._update(operations, "restoring graphs")
 
     def _update(self, operations: list[str], action: str) -> None:
