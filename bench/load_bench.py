@@ -2,11 +2,15 @@
 
     eval "$(DIPLOGRAPH_CACHE_DIR=/tmp/bench-neo4j diplograph neo4j env)"
     python bench/load_bench.py --sizes 1000 10000
+    python bench/load_bench.py --sizes 1000 --embedded     # no Neo4j: the first two rows only
 
 For each corpus size (synthetic fact sheets from ``bench/generate.py``, generated once into
 ``bench/out/``) it measures, in one run on the same RDF:
 
-* parse: fact sheets → article graphs (loaders, SHACL off as in a trusted bulk load);
+* diplograph load: ``api.ingest.ingest_paths`` into a fresh data directory with the defaults
+  of ``diplograph load`` (validation on: fact sheets against their model, RDF input against the
+  SHACL shapes; the embedded store, no Neo4j): the path users run, end to end;
+* parse: fact sheets → article graphs (loaders, defaults as ``diplograph load``);
 * oxigraph: the article graphs into a fresh on-disk Oxigraph store (``replace_graphs``);
 * both stores: ``GraphStore.load_graphs`` — Oxigraph, then the Neo4j projection and the LINK
   relationships in one transaction, as ``diplograph load`` does, into empty stores (the first
@@ -45,6 +49,8 @@ from rdflib import XSD, Graph, Literal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from api.ingest import ingest_paths  # noqa: E402
+from graph.backends import BackendConfig, open_backends  # noqa: E402
 from graph.neo4j.links import LinkUpkeep  # noqa: E402
 from graph.neo4j.projection import Neo4jProjection  # noqa: E402
 from graph.rdf.store import OxigraphStore  # noqa: E402
@@ -147,17 +153,32 @@ def baseline(graphs: dict[str, Graph], driver: neo4j.Driver) -> float:
     return seconds
 
 
-def measure(size: int, seed: int, driver: neo4j.Driver, with_baseline: bool) -> list[Row]:
-    """Every stage for one corpus size."""
+def user_load(size: int, seed: int) -> Row:
+    """``diplograph load`` of the corpus into a fresh data directory, embedded store only."""
+    with tempfile.TemporaryDirectory() as tmp:
+        backends = open_backends(BackendConfig(data_dir=Path(tmp) / "data"))
+        try:
+            report, seconds = timed(lambda: ingest_paths(backends.store, [corpus(size, seed)]))
+        finally:
+            backends.close()
+    assert not report.failed and report.write is not None, report.failed
+    return Row(size, "diplograph load (embedded)", report.write.triples, seconds)
+
+
+def measure(size: int, seed: int, driver: neo4j.Driver | None, with_baseline: bool) -> list[Row]:
+    """Every stage for one corpus size (the Neo4j ones when ``driver`` is given)."""
+    rows = [user_load(size, seed)]
     files = sorted(corpus(size, seed).glob("*.json"))
-    batch, parse_s = timed(lambda: load_paths(files, EntityIndex(), shacl=False))
+    batch, parse_s = timed(lambda: load_paths(files, EntityIndex()))
     graphs = {str(a.iri): a.graph for a in batch.articles}
     triples = sum(len(g) for g in graphs.values())
-    rows = [Row(size, "parse (loaders)", triples, parse_s)]
+    rows.append(Row(size, "parse (loaders)", triples, parse_s))
     with tempfile.TemporaryDirectory() as tmp:
         rdf = OxigraphStore(Path(tmp) / "oxigraph")
         _, seconds = timed(lambda: rdf.replace_graphs(graphs))
         rows.append(Row(size, "oxigraph", triples, seconds))
+    if driver is None:
+        return rows
     with tempfile.TemporaryDirectory() as tmp:
         rdf = OxigraphStore(Path(tmp) / "oxigraph")
         projection = Neo4jProjection(driver, links=LinkUpkeep(rdf))
@@ -216,8 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--baseline-max", type=int, default=10000, help="skip rdflib-neo4j above this size"
     )
+    parser.add_argument("--embedded", action="store_true", help="no Neo4j: the first rows only")
     args = parser.parse_args(argv)
-    driver = neo4j_driver()
+    driver = None if args.embedded else neo4j_driver()
     rows: list[Row] = []
     try:
         for size in args.sizes:
@@ -225,7 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report([r for r in rows if r.size == size])
             print()
     finally:
-        driver.close()
+        if driver is not None:
+            driver.close()
     report(rows)
     return 0
 

@@ -41,29 +41,27 @@ from api.ingest import ingest_paths  # noqa: E402
 from api.settings import Settings  # noqa: E402
 
 PREFIX = "PREFIX dg: <https://w3id.org/diplograph/ontology#>\n"
-# Oxigraph's union default graph has bag semantics: a triple stated by n articles is seen n times
-# (an entity's name by every article that mentions it), so joins through hub entities' names
-# multiply. The queries select distinct IRIs and join names inside GRAPH patterns instead.
+# The default graph is the set union of the article graphs (graph.rdf.union): the queries are
+# written as an analyst would, without GRAPH patterns or DISTINCT to undo repeated triples.
 QUERIES = {
     "small: one country": PREFIX
-    + """SELECT ?name WHERE { GRAPH ?g { ?c a dg:Country ; dg:name ?name } } LIMIT 1""",
+    + """SELECT ?name WHERE { ?c a dg:Country ; dg:name ?name } LIMIT 1""",
     "signatories of MOUs": PREFIX
-    + """SELECT DISTINCT ?agreement ?signatory ?party WHERE {
-  GRAPH ?g { ?s a dg:Signature ; dg:agreement ?agreement ; dg:signatory ?signatory ;
-                dg:onBehalfOf ?party . ?agreement a dg:MOU }
+    + """SELECT ?agreement ?signatory ?party WHERE {
+  ?s a dg:Signature ; dg:agreement ?agreement ; dg:signatory ?signatory ; dg:onBehalfOf ?party .
+  ?agreement a dg:MOU
 }""",
     "areas per agreement": PREFIX
-    + """SELECT ?agreement (COUNT(DISTINCT ?area) AS ?areas) WHERE {
-  GRAPH ?g { ?agreement dg:coversArea ?area }
+    + """SELECT ?agreement (COUNT(?area) AS ?areas) WHERE {
+  ?agreement dg:coversArea ?area
 } GROUP BY ?agreement ORDER BY DESC(?areas) LIMIT 100""",
     "anonymous claims": PREFIX
     + """SELECT ?fact ?quote ?article WHERE {
-  GRAPH ?g { ?fact dg:evidence ?e . ?e dg:anonymous true ; dg:quote ?quote ;
-                dg:inArticle ?article }
+  ?fact dg:evidence ?e . ?e dg:anonymous true ; dg:quote ?quote ; dg:inArticle ?article
 } LIMIT 1000""",
     "influences by kind": PREFIX
-    + """SELECT ?kind (COUNT(DISTINCT ?i) AS ?n) WHERE {
-  GRAPH ?g { ?i a dg:Influence ; dg:influenceKind ?kind }
+    + """SELECT ?kind (COUNT(?i) AS ?n) WHERE {
+  ?i a dg:Influence ; dg:influenceKind ?kind
 } GROUP BY ?kind ORDER BY DESC(?n)""",
 }
 
@@ -121,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return response.content
 
             def direct(q: str = query) -> object:
-                return list(store.query(q, use_default_graph_as_union=True))
+                return list(store.query(q))
 
             def over_http(q: str = query) -> object:
                 response = http.get("/sparql", params={"query": q}, headers=accept)

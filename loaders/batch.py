@@ -61,12 +61,14 @@ def load_document(
     """The article graphs in one document given as text (fact sheet or RDF).
 
     ``fmt`` is ``yaml``, ``json``, ``turtle``, ``json-ld``, ``trig``, ``nquads``… or ``None``
-    to go by the extension of ``file``. ``index`` is read, never changed.
+    to go by the extension of ``file``. ``index`` is read, never changed. ``shacl`` validates
+    RDF input against the shapes; a fact sheet is validated against its model, whose mapping
+    conforms to the shapes by construction (:func:`loaders.factsheet.load_factsheet`).
     """
     chosen = detect_format(file, text, fmt)
     if chosen in ("yaml", "json"):
         sheet_fmt: SheetFormat = "json" if chosen == "json" else "yaml"
-        return [load_factsheet_text(text, index, file=file, fmt=sheet_fmt, shacl=shacl)]
+        return [load_factsheet_text(text, index, file=file, fmt=sheet_fmt)]
     return load_rdf_text(text, file=file, fmt=chosen, shacl=shacl)
 
 

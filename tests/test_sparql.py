@@ -21,6 +21,7 @@ from graph.errors import (
     StoreUnavailable,
     WriteRejected,
 )
+from graph.rdf import union
 from graph.rdf.sparql_check import CheckLimits, check_query
 from graph.rdf.sparql_service import GraphSparqlService, Negotiated, QueryForm
 from graph.rdf.store import OxigraphStore
@@ -56,6 +57,7 @@ def load_store() -> ox.Store:
     """An in-memory store with two article graphs."""
     store = ox.Store()
     store.load(TRIG.encode(), format=ox.RdfFormat.TRIG)
+    union.rebuild(store)  # the default graph as OxigraphStore keeps it: the union of the graphs
     return store
 
 
@@ -295,6 +297,7 @@ def big_store(size: int) -> ox.Store:
         ox.Quad(ox.NamedNode(f"{ID}x/{i}"), predicate, ox.Literal(str(i)), graph)
         for i in range(size)
     )
+    union.rebuild(store)
     return store
 
 

@@ -24,6 +24,8 @@ from sparql_attacks import ATTACKS, SERVICE_SPELLINGS, service_queries
 from test_sparql import A1, COUNTRIES, DG, ID, TRIG
 from test_sparql_http import build_app
 
+from graph.rdf import union
+
 TIMEOUT_S = 2.0
 MARGIN_S = 4.0
 
@@ -37,6 +39,7 @@ def attack_store() -> ox.Store:
         ox.Quad(ox.NamedNode(f"{ID}x/{i}"), predicate, ox.Literal(str(i)), graph)
         for i in range(3000)
     )
+    union.rebuild(store)  # the default graph as OxigraphStore keeps it: the union of the graphs
     return store
 
 

@@ -2,15 +2,13 @@
 
 Query services read the RDF store through :class:`SparqlReader`: an IRI becomes its string, a
 literal its lexical form, a blank node ``_:id``, an unbound variable None. GRAPH patterns range
-over the article graphs; the default graph is their union.
+over the article graphs; the default graph is their set union (each distinct triple once).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-
-import pyoxigraph
 
 from graph.errors import InvalidData, QueryError
 from graph.model import BNode, Lit, RDFStore, SelectResult, Term
@@ -30,16 +28,6 @@ def _text(term: Term | None) -> str | None:
     return term
 
 
-def _oxi_text(term: object) -> str | None:
-    """Plain string of a pyoxigraph term."""
-    if term is None:
-        return None
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"_:{term.value}"
-    value = getattr(term, "value", None)
-    return value if isinstance(value, str) else str(term)
-
-
 class SparqlReader:
     """Runs SELECT queries and returns rows of strings (see the module docstring)."""
 
@@ -57,19 +45,6 @@ class SparqlReader:
                 raise QueryError("expected a SELECT query")
             names = result.variables
             return [{n: _text(v) for n, v in zip(names, row, strict=True)} for row in result.rows]
-
-        return cls(run)
-
-    @classmethod
-    def of_oxigraph(cls, store: pyoxigraph.Store) -> SparqlReader:
-        """A reader straight over a pyoxigraph store (tests, tools)."""
-
-        def run(query: str) -> list[Row]:
-            solutions = store.query(query, use_default_graph_as_union=True)
-            if not isinstance(solutions, pyoxigraph.QuerySolutions):
-                raise QueryError("expected a SELECT query")
-            names = [v.value for v in solutions.variables]
-            return [{n: _oxi_text(s[n]) for n in names} for s in solutions]
 
         return cls(run)
 

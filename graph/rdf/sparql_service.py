@@ -19,8 +19,10 @@ Guarantees
   query) and replaced: :class:`~graph.errors.QueryTimeout`, and no CPU is spent on it after.
   At most ``max_concurrent`` queries run at once; a query that finds every worker busy waits
   within its own time limit, then gets :class:`~graph.errors.StoreUnavailable`.
-* **Dataset.** Without a dataset in the request, the default graph is the union of every article
-  graph and ``GRAPH ?g`` ranges over the articles. The query's own ``FROM``/``FROM NAMED`` replace
+* **Dataset.** Without a dataset in the request, the default graph is the set union of every
+  article graph (each distinct triple once: the store keeps it materialised, see
+  :mod:`graph.rdf.union`) and ``GRAPH ?g`` ranges over the articles, one per stating article.
+  The query's own ``FROM``/``FROM NAMED`` replace
   that, and the protocol's ``default-graph-uri``/``named-graph-uri`` replace both.
 * **Result cap.** At most ``result_cap`` solutions (or triples) are taken from the engine; one
   more and the query fails with :class:`~graph.errors.ResultTooLarge` (add a ``LIMIT``).
@@ -133,7 +135,8 @@ def _raise(outcome: Outcome) -> None:
 
 
 class GraphSparqlService:
-    """SPARQL 1.1 queries over a pyoxigraph ``Store`` whose named graphs are the articles.
+    """SPARQL 1.1 queries over a pyoxigraph ``Store`` whose named graphs are the articles and
+    whose default graph is their set union (as :class:`graph.rdf.store.OxigraphStore` keeps it).
 
     ``store`` is snapshotted for the workers whenever ``generation()`` changes: an on-disk store
     (``data_dir`` given) as a RocksDB checkpoint, an in-memory one as an N-Quads dump.

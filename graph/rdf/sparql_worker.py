@@ -197,7 +197,9 @@ class _Worker:
         """Run the query in the engine, take at most ``job.cap`` results, serialise them."""
         returns_graph = checked.form in ("CONSTRUCT", "DESCRIBE")
         media_type = _media_type(job, checked.form, returns_graph)
-        options = job.options or _default_dataset(checked)
+        # No dataset in the request: the store's own, whose default graph is the set union of
+        # the article graphs (graph.rdf.union; the query's FROM clauses replace it if any).
+        options = job.options
         store = self._open(job.snapshot)
         try:
             results = store.query(job.text, **_dataset(options))
@@ -233,11 +235,6 @@ def _media_type(job: Job, form: str, returns_graph: bool) -> str | None:
             + ", ".join(offered)
         )
     return chosen
-
-
-def _default_dataset(checked: CheckedQuery) -> dict[str, Any]:
-    """Without a protocol dataset: the query's FROM clauses, else the union of the graphs."""
-    return {} if checked.has_dataset_clause else {"use_default_graph_as_union": True}
 
 
 def _dataset(options: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """The RDF store of record on embedded Oxigraph (pyoxigraph): one named graph per article.
 
+The default graph holds the set union of the article graphs, each distinct triple once, kept
+exact by every write in the same transaction (:mod:`graph.rdf.union`); SPARQL queries read it
+as their default graph.
+
 Replacing graphs is all or nothing, even if the process is killed (SIGKILL) at any moment:
 
 * up to ``BULK_THRESHOLD`` triples, the former versions are dropped and the new triples
@@ -62,12 +66,13 @@ from graph.model import (
     StoredEntity,
     Term,
 )
-from graph.rdf import catalog, lookups
+from graph.rdf import catalog, lookups, union
 from graph.rdf.evaluate import evaluate
 from graph.rdf.terms import (
     bulk_load,
     insert_data,
     iri_node,
+    nquad_lines,
     quad_row,
     snapshot_subjects,
     to_term,
@@ -81,6 +86,9 @@ BULK_THRESHOLD = 20_000
 made atomic by the undo journal."""
 BULK_PART = 400_000
 """A bulk load is split in 2 to 4 parts, about one per this many triples."""
+
+
+_QUADS_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @contextmanager
@@ -133,6 +141,7 @@ class OxigraphStore:
                 ) from error
         self._journal = UndoJournal(self.path)
         self._recover()
+        self._migrate()
 
     def _recover(self) -> None:
         """Undo a bulk load that a crash interrupted (its journal is still there)."""
@@ -148,9 +157,23 @@ class OxigraphStore:
         )
         started = time.monotonic()
         self._put_back(snapshot)
+        with _store_errors("rebuilding the default graph"):
+            union.rebuild(self._store)  # the bulk load may have reached it in part
         self.flush()
         self._journal.clear()
         log.warning("recovered in %.2f s", time.monotonic() - started)
+
+    def _migrate(self) -> None:
+        """Fill the default graph of a data directory written before it held the union of
+        the article graphs (once: the marker file is written after the flush)."""
+        assert self.path is not None
+        if union.marked(self.path):
+            return
+        with _store_errors("building the default graph"):
+            union.rebuild(self._store)
+        self.flush()
+        with _store_errors("marking the default graph"):
+            union.mark(self.path)
 
     @property
     def generation(self) -> int:
@@ -230,7 +253,9 @@ class OxigraphStore:
         snapshot = self.snapshot(graphs)
         total = sum(len(g) for g in graphs.values())
         if total <= BULK_THRESHOLD:
-            self._update(insert_data(graphs), "replacing article graphs")
+            before, after = union.orphan_removal(graphs)
+            operations = [before, *insert_data(graphs), after, union.insert_from(graphs)]
+            self._update(operations, "replacing article graphs")
             return snapshot
         if self._journal is not None:
             with _store_errors("writing the undo journal"):
@@ -238,14 +263,21 @@ class OxigraphStore:
         existing = [iri for iri, old in snapshot.graphs.items() if old is not None]
         mirror: ox.Store | None = None
         try:
-            self._update([f"DROP SILENT GRAPH <{iri}>" for iri in existing], "dropping graphs")
+            drops = [f"DROP SILENT GRAPH <{iri}>" for iri in existing]
+            before, after = union.orphan_removal(existing)
+            self._update([before, *drops], "dropping graphs")
             with _store_errors("adding article graphs"):
                 mirror = ox.Store() if self._mirrored() else None
                 targets = [self._store] if mirror is None else [self._store, mirror]
-                bulk_load(targets, graphs, total, max(2, min(4, total // BULK_PART)))
-                self.flush()  # durable before the journal goes: the commit point
+                parts = max(2, min(4, total // BULK_PART))
+                bulk_load(targets, graphs, total, parts, default=self._store)
+            self._update([after], "removing what no article states any more")
+            self.flush()  # durable before the journal goes: the commit point
         except BaseException:
             self.restore(snapshot)
+            with _store_errors("rebuilding the default graph"):
+                union.rebuild(self._store)  # the default graph's load may have run ahead
+            self.flush()
             self._forget_journal()
             raise
         finally:
@@ -276,9 +308,9 @@ class OxigraphStore:
         """Drop these named graphs in one transaction; returns their old content."""
         iris = list(dict.fromkeys(iris))
         snapshot = self.snapshot(iris)
-        self._update(
-            [f"DROP SILENT GRAPH <{iri_node(iri).value}>" for iri in iris], "dropping graphs"
-        )
+        drops = [f"DROP SILENT GRAPH <{iri_node(iri).value}>" for iri in iris]
+        before, after = union.orphan_removal(iris)
+        self._update([before, *drops, after], "dropping graphs")
         return snapshot
 
     def snapshot(self, iris: Iterable[str]) -> GraphSnapshot:
@@ -300,7 +332,8 @@ class OxigraphStore:
 
         Blank nodes come back with fresh ids (the loaders mint IRIs, so there are none).
         """
-        operations: list[str] = []
+        before, after = union.orphan_removal(snapshot.graphs)
+        operations = [before]
         for iri, data in snapshot.graphs.items():
             operations.append(f"DROP SILENT GRAPH <{iri_node(iri).value}>")
             if data is not None:
@@ -308,10 +341,12 @@ class OxigraphStore:
                 if data.strip():
                     text = data.decode("utf-8")
                     operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{text}\n}} }}")
+        operations += [after, union.insert_from(snapshot.graphs)]
         self._update(operations, "restoring graphs")
 
     def _update(self, operations: list[str], action: str) -> None:
-        """Run SPARQL update operations as one transaction."""
+        """Run SPARQL update operations as one transaction (empty ones are left out)."""
+        operations = [operation for operation in operations if operation]
         if operations:
             try:
                 with _store_errors(action):
@@ -411,14 +446,23 @@ class OxigraphStore:
         return catalog.entity_records(self._select)
 
     def counts(self) -> StoreCounts:
-        """Number of quads and of named graphs."""
+        """Number of quads in the article graphs and of article graphs."""
         with _store_errors("counting"):
-            return StoreCounts(triples=len(self._store), articles=len(self._named_graphs()))
+            found = self._select(_QUADS_QUERY).rows[0][0]
+            triples = int(found.value) if isinstance(found, Lit) else 0
+            return StoreCounts(triples=triples, articles=len(self._named_graphs()))
 
     def dump(self) -> bytes:
-        """Every quad as N-Quads."""
+        """Every quad of the article graphs as N-Quads (not the default graph: their union)."""
         with _store_errors("dumping the store"):
-            return self._store.dump(format=ox.RdfFormat.N_QUADS) or b""
+            return nquad_lines(self._store, self._named_graphs())
+
+    def default_graph_dump(self) -> bytes:
+        """The default graph (the union of the article graphs) as N-Triples."""
+        with _store_errors("dumping the default graph"):
+            return (
+                self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+            )
 
     def flush(self) -> None:
         """Write buffered data to disk (no-op in memory)."""
