@@ -36,3 +36,13 @@ def chosen(values: Mapping[V, Collection[str]], lexical: Callable[[V], str] = st
         if finest is not None:
             return forms[finest]
     return most_stated(values, lexical)
+
+
+def preferred_name(values: Mapping[str, Collection[str]]) -> str | None:
+    """The name of an entity that articles name differently: the one most articles give; on a
+    tie the fuller one (more words, then longer: "Saïd Chanegriha" rather than "Chengriha"),
+    then the smallest. The same rule picks the slug of a merged entity's IRI
+    (:mod:`loaders.identity`)."""
+    if not values:
+        return None
+    return min(values, key=lambda v: (-len(values[v]), -len(v.split()), -len(v), v))

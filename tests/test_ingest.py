@@ -116,11 +116,13 @@ def test_articles_sharing_entities_give_one_node_per_entity(
         ("Saïd Chanegriha", 2),
         ("United States", 2),
     ]
-    # The spellings of the second article became aliases of the one entity.
+    # The second article's spelling ("Chengriha") is the same entity, which keeps that article's
+    # own id for it as a former id.
     chanegriha = clean_neo4j.execute_query(
-        "MATCH (n:Person {name: 'Saïd Chanegriha'}) RETURN n.alias AS alias"
-    ).records[0]["alias"]
-    assert "Chengriha" in chanegriha
+        "MATCH (n:Person {name: 'Saïd Chanegriha'}) RETURN n.uri AS uri, n.localIri AS former"
+    ).records[0]
+    assert chanegriha["uri"].endswith("person/said-chanegriha")
+    assert [f.rsplit("/", 1)[1] for f in chanegriha["former"]] == ["chengriha"]
 
 
 @pytest.mark.neo4j

@@ -1,7 +1,7 @@
 """Entities (actors and regions) read from the RDF store by SPARQL, for the networkx backend.
 
 The same records the Neo4j backend reads from its projection (``graph.neo4j.source``): names
-chosen by :func:`ontology.choice.most_stated`, types filtered to the entity classes.
+chosen by :func:`ontology.choice.preferred_name`, types filtered to the entity classes.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from graph.model import Lit, QuadRow, Term
 from graph.queries.entities import EntityInfo, make_entity
 from graph.rdf.reader import SparqlReader
-from ontology.choice import most_stated
+from ontology.choice import preferred_name
 from ontology.classes import DG_NS, ENTITY_CLASS_IRIS
 from ontology.namespace import DG
 
@@ -53,7 +53,7 @@ def read_entities(reader: SparqlReader) -> dict[str, EntityInfo]:
         else:
             aliases[subject].add(value)
     return {
-        u: make_entity(u, types[u], most_stated(names.get(u, {})), aliases.get(u, set()))
+        u: make_entity(u, types[u], preferred_name(names.get(u, {})), aliases.get(u, set()))
         for u in sorted(types)
     }
 
@@ -75,7 +75,7 @@ def entities_of_quads(rows: Iterable[QuadRow]) -> dict[str, EntityInfo]:
         elif predicate == _ALIAS:
             aliases[subject].add(_text(obj))
     return {
-        u: make_entity(u, kinds, most_stated(names.get(u, {})), aliases.get(u, set()))
+        u: make_entity(u, kinds, preferred_name(names.get(u, {})), aliases.get(u, set()))
         for u, kinds in sorted(types.items())
         if not ENTITY_CLASS_IRIS.isdisjoint(kinds)
     }

@@ -21,11 +21,11 @@ ENTITY_PAGE = PagePlan(
         "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY", "ON_BEHALF_OF",
         "PARTY", "POST", "SIGNATORY",
     ),
-    follow=("AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST"),
+    follow=("AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN"),
     then=("POST_IN",),
 )  # fmt: skip
-"""Entity detail: tenures (their posts and where), agreement roles (signatures' agreements),
-influences (both ends)."""
+"""Entity detail: tenures (their posts and where; a post's holders), agreement roles
+(signatures' agreements), influences (both ends)."""
 
 AGREEMENT_PAGE = PagePlan(
     referrers=("AGREEMENT", "CONCERNS"),
@@ -164,11 +164,16 @@ def compose_page(source: GraphSource, uri: str, plan: PagePlan) -> PageRecords:
             uris = [u for u in _targets(described, uris, types) if u not in looked_up]
             found = source.entity_infos(uris)
             entities.update(found)
-            described.update(source.describe([u for u in uris if u not in found]))
+            # posts (entities too) are described for the ``then`` step; actors are not
+            described.update(source.describe([u for u in uris if not _is_actor(found.get(u))]))
             looked_up.update(uris)
     else:
         entities.update(source.entity_infos([uri]))
     return PageRecords(uri, plan, described, tuple(referrers), entities, frozenset(looked_up))
+
+
+def _is_actor(info: EntityInfo | None) -> bool:
+    return info is not None and info.is_actor
 
 
 def _targets(

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from rdflib.namespace import RDF
 
 from graph.rules.records import evidence_entries
-from ontology.choice import most_stated
+from ontology.choice import most_stated, preferred_name
 from ontology.classes import ACTOR_CLASS_IRIS
 from ontology.namespace import DG
+
+_NAME = str(DG.name)
 
 Quad = tuple[str, str, str, str]
 """(subject, predicate, object, graph); object is an IRI or a literal's lexical form."""
@@ -59,10 +61,14 @@ class FactIndex:
     def one(self, subject: str, predicate: str) -> str | None:
         """The object of ``subject predicate`` that wins when articles disagree, or None.
 
-        Chosen by :func:`ontology.choice.most_stated`, as the projection chooses it.
+        Chosen by :func:`ontology.choice.most_stated` (a ``dg:name`` by
+        :func:`ontology.choice.preferred_name`), as the projection chooses it.
         """
         found = self._values.get(subject)
-        return most_stated(found.get(predicate, {})) if found else None
+        if not found:
+            return None
+        values = found.get(predicate, {})
+        return preferred_name(values) if predicate == _NAME else most_stated(values)
 
     def graphs(self, subject: str, predicate: str, obj: str) -> set[str]:
         """The graphs (articles) stating one triple."""

@@ -30,7 +30,7 @@ from graph.rules.naming import (
     local_name,
     relationship_type,
 )
-from ontology.choice import chosen, most_stated
+from ontology.choice import chosen, most_stated, preferred_name
 from ontology.namespace import DG
 
 FALLBACK_RELATION_TYPE = "RELATED_TO"
@@ -115,8 +115,15 @@ def gather(subjects: Iterable[str], fetch: Fetch) -> list[QuadRow]:
 # ---------------------------------------------------------------------- values
 
 
-def _choose(values: dict[Scalar, set[str]], lexical: dict[Scalar, str]) -> Scalar:
-    """:func:`ontology.choice.chosen` of literal values, compared by their lexical forms."""
+def _choose(
+    values: dict[Scalar, set[str]], lexical: dict[Scalar, str], *, name: bool = False
+) -> Scalar:
+    """:func:`ontology.choice.chosen` of literal values, compared by their lexical forms
+    (:func:`ontology.choice.preferred_name` for a ``dg:name``)."""
+    if name:
+        by_text = {lexical[v]: graphs for v, graphs in values.items()}
+        text = preferred_name(by_text)
+        return next(v for v in values if lexical[v] == text)
     value = chosen(values, lexical.__getitem__)
     assert value is not None  # callers pass at least one value
     return value
@@ -163,7 +170,7 @@ class _Subject:
     def one_literal(self, predicate: str) -> Scalar | None:
         """The literal value of ``predicate`` by :func:`_choose`, None if there is none."""
         values = self.literals.get(predicate)
-        return _choose(values, self.lexical) if values else None
+        return _choose(values, self.lexical, name=predicate == _NAME) if values else None
 
     def literal_properties(self) -> dict[str, PropertyValue]:
         """camelCase properties from the literal predicates (lists for :data:`MULTI_VALUED`)."""
@@ -178,7 +185,9 @@ class _Subject:
             for value, graphs in values.items():
                 grouped[key][value] |= graphs
         return {
-            key: _as_list(values, self.lexical) if key in multi else _choose(values, self.lexical)
+            key: _as_list(values, self.lexical)
+            if key in multi
+            else _choose(values, self.lexical, name=key == "name")
             for key, values in grouped.items()
         }
 

@@ -31,6 +31,7 @@ from rdflib.namespace import OWL, RDF
 from loaders.identity.cluster import Clusters
 from loaders.identity.statements import Props, Statements
 from loaders.names import normalize_name, slugify
+from ontology.choice import preferred_name
 from ontology.namespace import DG, ID
 
 Node = tuple[str, str]
@@ -341,9 +342,9 @@ class _EntityPhase:
                 keys[normalize_name(name, person=person)].add(article)
         if not keys:
             return locals_[0]
-        # the name most articles give (honorifics, case and accents aside); the fuller on ties
-        key = min(keys, key=lambda k: (-len(keys[k]), -len(k.split()), -len(k), k))
-        return f"{ID}{profile.group}/{slugify(key)}"
+        # the name most articles give (honorifics, case and accents aside), as names are chosen
+        key = preferred_name(keys)
+        return f"{ID}{profile.group}/{slugify(key)}" if key else locals_[0]
 
 
 def _unclash(wanted: dict[Node, str], profiles: Mapping[Node, _Profile]) -> dict[Node, str]:
