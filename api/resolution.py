@@ -25,7 +25,9 @@ from loaders.identity import (
     Judged,
     canonicalise,
     rewrite_article,
+    rewrite_statements,
     statements_of_graph,
+    unchanged,
 )
 from loaders.identity.canon import Merge
 from loaders.identity.statements import Props, Statements, add_rows, new_statements
@@ -136,10 +138,13 @@ def plan_identity(
     rewritten = sorted(canon.changed() - skipped)
     graphs: dict[str, Graph] = {}
     for article in [*new, *rewritten]:
-        source = new.get(article) or stored_graph(store.rdf.graph_quads(article), article)
         iris, locals_ = canon.of_article(article), canon.local_ids_of_article(article)
+        if article in new and unchanged(iris, locals_):
+            graphs[article] = new[article]  # already what the article alone gives: as it is
+            continue
+        source = new.get(article) or stored_graph(store.rdf.graph_quads(article), article)
         graphs[article] = rewrite_article(source, iris, locals_, Graph(identifier=URIRef(article)))
-        statements[article] = statements_of_graph(article, graphs[article])
+        statements[article] = rewrite_statements(statements[article], iris, locals_)
     return IdentityPlan(graphs, canon, tuple(rewritten), statements)
 
 

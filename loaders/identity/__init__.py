@@ -8,7 +8,7 @@ articles were loaded. :func:`rewrite_article` puts one article graph into canoni
 """
 
 from loaders.identity.canon import Canon, Judged, NoJudgements, canonicalise
-from loaders.identity.rewrite import rewrite_article
+from loaders.identity.rewrite import rewrite_article, rewrite_statements, unchanged
 from loaders.identity.statements import IDENTITY_PREDICATES, Statements, statements_of_graph
 
 __all__ = [
@@ -19,5 +19,7 @@ __all__ = [
     "Statements",
     "canonicalise",
     "rewrite_article",
+    "rewrite_statements",
     "statements_of_graph",
+    "unchanged",
 ]

@@ -8,8 +8,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
+from loaders.identity.statements import Props
 from loaders.iris import fact_iri
 from ontology.namespace import DG
+
+_LOCAL = str(DG.localIri)
 
 
 def rewrite_article(
@@ -38,3 +41,31 @@ def rewrite_article(
         if canonical != local:
             into.add((URIRef(canonical), DG.localIri, Literal(local)))
     return into
+
+
+def unchanged(iris: Mapping[str, str], local_ids: Mapping[str, str]) -> bool:
+    """Whether rewriting with ``iris`` and ``local_ids`` would give the graph back as it is (a
+    graph that already states these local ids, or needs none)."""
+    return all(k == v for k, v in iris.items()) and all(
+        iris.get(stored, stored) == local for stored, local in local_ids.items()
+    )
+
+
+def rewrite_statements(
+    statements: Mapping[str, Props], iris: Mapping[str, str], local_ids: Mapping[str, str]
+) -> dict[str, Props]:
+    """The identifying statements of an article after :func:`rewrite_article` (the same
+    mapping, without reading the rewritten graph again)."""
+    out: dict[str, Props] = {}
+    for subject, props in statements.items():
+        mapped: Props = {
+            p: [iris.get(o, o) for o in objects] for p, objects in props.items() if p != _LOCAL
+        }
+        canonical = iris.get(subject, subject)
+        local = local_ids.get(subject)
+        if local is not None and local != canonical:
+            mapped[_LOCAL] = [local]
+        merged = out.setdefault(canonical, {})
+        for p, objects in mapped.items():
+            merged.setdefault(p, []).extend(objects)
+    return out
