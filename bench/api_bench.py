@@ -72,6 +72,7 @@ from typing import Any
 
 import httpx
 import networkx as nx
+from serving import wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -308,16 +309,7 @@ def server(env: dict[str, str], nx_fix: bool, log: Path, role: str = "--serve") 
         child = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and child.poll() is None:
-                try:
-                    if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.2)
-            else:
-                raise RuntimeError(f"the server did not start; see {log}")
+            wait_ready(child, url, log, 120, poll=0.2)
             yield url
         finally:
             child.terminate()

@@ -34,7 +34,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +45,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
+from serving import wait_ready
 
 HERE = Path(__file__).resolve().parent
 HUBS = ("country/USA", "country/CHN", "country/RUS", "country/FRA", "country/DZA")
@@ -88,16 +88,7 @@ def server(data_dir: Path, log: Path) -> Iterator[str]:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline and child.poll() is None:
-                try:
-                    if httpx.get(f"{url}/ready", timeout=5).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.5)
-            else:
-                raise RuntimeError(f"the server did not start; see {log}")
+            wait_ready(child, url, log, 600, poll=0.5)
             yield url
         finally:
             child.terminate()

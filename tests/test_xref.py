@@ -5,13 +5,11 @@ differently), in a real Oxigraph store, and through the command line."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from test_cli import run
 
 from api.identity import candidates
 from api.ingest import ingest_paths
@@ -148,21 +146,6 @@ def test_blocking_keeps_xref_far_from_quadratic() -> None:
     started = time.perf_counter()
     find_candidates(records)
     assert time.perf_counter() - started < 20
-
-
-def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIPLOGRAPH_")}
-    env["DIPLOGRAPH_DATA_DIR"] = str(data_dir)
-    env["DIPLOGRAPH_CACHE_DIR"] = str(data_dir / "cache")
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli.main", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_the_command_line_lists_candidates_records_and_refuses(tmp_path: Path) -> None:
