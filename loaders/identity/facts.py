@@ -214,12 +214,30 @@ class _Phase:
         for node in self.nodes:
             buckets[self.key(node)].append(node)
         for key in sorted(buckets):
-            roots: list[Node] = []
-            for node in sorted(buckets[key], key=lambda n: (self.precision(n), n)):
-                if not clusters.join_first(node, roots, "same key"):
-                    roots.append(node)
-                roots = list(dict.fromkeys(clusters.find(r) for r in roots))
+            self._join_bucket(clusters, sorted(buckets[key], key=lambda n: (self.precision(n), n)))
         self._name(clusters.groups())
+
+    def _join_bucket(self, clusters: Clusters[Node, _Profile], nodes: list[Node]) -> None:
+        """Join each node to the first earlier cluster of its bucket that accepts it. Only the
+        clusters sharing a member (party, participant) can: one set must lie within the other,
+        so they are looked up by member rather than tried one by one (a bucket holds every
+        agreement of a kind)."""
+        seeds: list[Node] = []
+        by_member: dict[str, list[int]] = defaultdict(list)
+        for node in nodes:
+            members = self.values(node, self.spec.members) if self.spec.members else ()
+            if members:
+                found = {i for m in members for i in by_member.get(m, ())}
+                found.update(by_member.get("", ()))  # clusters without members fit any
+                indexes = sorted(found)
+            else:
+                indexes = list(range(len(seeds)))
+            joined = next((i for i in indexes if clusters.union(seeds[i], node, "same key")), None)
+            if joined is None:
+                seeds.append(node)
+                joined = len(seeds) - 1
+            for member in members or ("",):
+                by_member[member].append(joined)
 
     def _explicit(self, clusters: Clusters[Node, _Profile]) -> None:
         by_iri: dict[str, list[Node]] = defaultdict(list)
