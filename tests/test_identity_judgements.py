@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from neo4j import Driver
 
 from api.identity import Resolved, check_pair, judge, split, undo
-from api.ingest import ingest_paths
+from api.ingest import ingest_paths, reresolve, retract
+from graph.backends import open_backends
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
 from loaders.identity.judgements import (
@@ -24,7 +26,7 @@ from loaders.identity.judgements import (
     NoJudgement,
     parse_judgements,
 )
-from tests.conftest import fuzz_examples, fuzz_profile
+from tests.conftest import Neo4jConnection, fuzz_examples, fuzz_profile, neo4j_backend_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "identity"
@@ -328,3 +330,27 @@ def _people(store: GraphStore) -> set[str]:
         "{ ?p a <https://w3id.org/diplograph/ontology#Person> } }"
     )
     return {str(row[0]) for row in result.rows}  # type: ignore[union-attr]
+
+
+@pytest.mark.neo4j
+def test_a_judgement_survives_retraction_and_sync_in_both_stores(
+    neo4j_connection: Neo4jConnection, clean_neo4j: Driver, neo4j_database: str, tmp_path: Path
+) -> None:
+    log = JudgementLog.for_data_dir(tmp_path)
+    backends = open_backends(neo4j_backend_config(neo4j_connection, neo4j_database))
+    try:
+        ingest_paths(backends.store, [CORPUS], judged=log)
+        judge(backends.store, log, "same", A, B)
+        retract(backends.store, "map-2024-12-morocco-diplomacy", log)  # names neither of them
+        reresolve(backends.store, log)  # what `diplograph sync` does before the rebuild
+        backends.store.sync()
+        rows = clean_neo4j.execute_query(
+            "MATCH (n:Person) WHERE n.uri IN [$a, $b] RETURN n.uri AS uri, n.localIri AS former",
+            a=A,
+            b=B,
+            database_=neo4j_database,
+        ).records
+        assert [(r["uri"], A in (r["former"] or [])) for r in rows] == [(B, True)]
+        assert backends.store.rdf.merged_into(A) == [B]
+    finally:
+        backends.close()
