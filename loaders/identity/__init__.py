@@ -7,7 +7,8 @@ tenure, deterministically from that set: the graph does not depend on the order 
 articles were loaded. :func:`rewrite_article` puts one article graph into canonical IRIs.
 """
 
-from loaders.identity.canon import Canon, Judged, NoJudgements, canonicalise
+from loaders.identity.canon import Canon, Judged, NoJudgements
+from loaders.identity.facts import canonicalise
 from loaders.identity.rewrite import rewrite_article, rewrite_statements, unchanged
 from loaders.identity.statements import IDENTITY_PREDICATES, Statements, statements_of_graph
 

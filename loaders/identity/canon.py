@@ -38,6 +38,7 @@ Node = tuple[str, str]
 """``(article IRI, subject IRI as stored in that article's graph)``."""
 
 _TYPE, _LOCAL, _SAME = str(RDF.type), str(DG.localIri), str(OWL.sameAs)
+_ISO, _WIKIDATA = str(DG.isoCode), str(DG.wikidata)
 _GROUPS = {
     str(DG.Country): "country",
     str(DG.Organization): "organization",
@@ -138,7 +139,7 @@ def _combine(a: _Profile, b: _Profile) -> _Profile:
     )
 
 
-def _allowed_by(negatives: set[frozenset[str]]):  # type: ignore[no-untyped-def]
+def _allowed_by(negatives: set[frozenset[str]]) -> Callable[[_Profile, _Profile], bool]:
     def allowed(a: _Profile, b: _Profile) -> bool:
         if a.group != b.group or a.articles & b.articles:
             return False
@@ -169,10 +170,9 @@ def local_id(node: Node, props: Props) -> str:
     return min(props.get(_LOCAL, ()), default=node[1])
 
 
-def canonicalise(statements: Statements, judged: Judged) -> Canon:
-    """Canonical IRIs of the entities and posts, then of the facts (:mod:`.facts`)."""
-    from loaders.identity.facts import canonical_facts  # facts build on entity IRIs
-
+def canonical_entities(statements: Statements, judged: Judged) -> Canon:
+    """Canonical IRIs of the entities, then of the posts (which depend on their organisation's);
+    the facts are placed on these by :func:`loaders.identity.facts.canonicalise`."""
     canon = Canon()
     as_locals = _local_ids_by_iri(statements)
     negatives = {
@@ -196,7 +196,6 @@ def canonicalise(statements: Statements, judged: Judged) -> Canon:
             if group_of(props) in phase
         }
         _EntityPhase(nodes, canon, negatives, same).run()
-    canonical_facts(statements, canon)
     return canon
 
 
@@ -277,8 +276,8 @@ class _EntityPhase:
             for x in by_local.get(a, ()):
                 for y in by_local.get(b, ()):
                     self.clusters.union(x, y, f"judged the same: {a} = {b}")
-        for predicate, reason in ((DG.isoCode, "ISO code"), (DG.wikidata, "Wikidata id")):
-            self._chain(self._bucket(lambda p, pr=str(predicate): p.get(pr, ())), reason)
+        for predicate, reason in ((_ISO, "ISO code"), (_WIKIDATA, "Wikidata id")):
+            self._chain(self._bucket(_values_of(predicate)), reason)
         external = self._bucket(lambda p: [o for o in p.get(_SAME, ()) if not o.startswith(ID)])
         self._chain(external, "same as")
         for node in sorted(self.nodes):
@@ -286,10 +285,10 @@ class _EntityPhase:
                 for other in by_local.get(target, ()):
                     self.clusters.union(other, node, f"same as {target}")
 
-    def _bucket(self, values: object) -> dict[str, list[Node]]:
+    def _bucket(self, values: Callable[[Props], Iterable[str]]) -> dict[str, list[Node]]:
         found: dict[str, list[Node]] = defaultdict(list)
         for node, props in self.nodes.items():
-            for value in values(props):  # type: ignore[operator]
+            for value in values(props):
                 found[value].append(node)
         return found
 
@@ -345,6 +344,13 @@ class _EntityPhase:
         # the name most articles give (honorifics, case and accents aside), as names are chosen
         key = preferred_name(keys)
         return f"{ID}{profile.group}/{slugify(key)}" if key else locals_[0]
+
+
+def _values_of(predicate: str) -> Callable[[Props], Iterable[str]]:
+    def values(props: Props) -> Iterable[str]:
+        return props.get(predicate, ())
+
+    return values
 
 
 def _unclash(wanted: dict[Node, str], profiles: Mapping[Node, _Profile]) -> dict[Node, str]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rdflib.namespace import OWL, RDF
 
-from loaders.identity.canon import Canon, Node
+from loaders.identity.canon import Canon, Judged, Node, canonical_entities
 from loaders.identity.cluster import Clusters
 from loaders.identity.statements import Props, Statements
 from loaders.iris import KeyField, fact_iri
@@ -333,8 +333,11 @@ class _Phase:
         return hashlib.sha1("\x1f".join(sorted(texts)).encode()).hexdigest()[:16]
 
 
-def canonical_facts(statements: Statements, canon: Canon) -> None:
-    """Add the canonical IRI of every fact of ``statements`` to ``canon``, phase by phase."""
+def canonicalise(statements: Statements, judged: Judged) -> Canon:
+    """The canonical IRI of every entity, post and fact of ``statements`` (every stored article
+    and the new ones) under the judgements: entities first, then the facts phase by phase."""
+    canon = canonical_entities(statements, judged)
     for phase in SPECS:
         for spec in phase:
             _Phase(spec, statements, canon).run()
+    return canon
