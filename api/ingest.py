@@ -14,17 +14,15 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from api.resolution import plan_identity, remember
+from api.resolution import country_records, plan_identity, remember
 from graph.errors import NotFound, QueryError
-from graph.model import StoredEntity
 from graph.writer import GraphStore, WriteResult
 from loaders.article import ArticleGraph
 from loaders.batch import expand_paths, load_document, load_paths
 from loaders.errors import LoadError, Problem
 from loaders.identity import Judged, NoJudgements
 from loaders.identity.canon import Merge
-from loaders.index import EntityIndex, IndexEntry
-from ontology.classes import entity_kind
+from loaders.index import EntityIndex
 from ontology.identifiers import reference_problem
 from ontology.namespace import ID
 
@@ -52,26 +50,12 @@ class IngestReport:
         return self.write.triples if self.write else 0
 
 
-def _index_record(stored: StoredEntity) -> IndexEntry | None:
-    kind = entity_kind(stored.types)
-    if kind is None:
-        return None  # posts and other described resources are not resolved by name
-    return IndexEntry(
-        iri=stored.iri,
-        type=kind,
-        names=stored.names,
-        aliases=stored.aliases,
-        iso=stored.iso_code,
-        wikidata=stored.wikidata,
-        same_as=stored.same_as,
-    )
-
-
 def entity_index(store: GraphStore) -> EntityIndex:
-    """The loaders' entity index filled from every entity the RDF store knows."""
-    index = EntityIndex()
-    index.add_all(r for r in map(_index_record, store.rdf.entity_records()) if r is not None)
-    return index
+    """The loaders' index of the stored countries: all a fact sheet is resolved against on its
+    own (a country named by a name or alias another article gave it, such as "Algiers"), from
+    the identifying statements identity resolution keeps
+    (:func:`api.resolution.country_records`)."""
+    return EntityIndex(country_records(store))
 
 
 def _store(

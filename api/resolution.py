@@ -29,8 +29,9 @@ from loaders.identity import (
     statements_of_graph,
     unchanged,
 )
-from loaders.identity.canon import Merge
+from loaders.identity.canon import Merge, group_of
 from loaders.identity.statements import Props, Statements, add_rows, new_statements
+from loaders.index import IndexEntry
 from ontology.namespace import DG
 
 
@@ -112,10 +113,34 @@ identifying statements once, not on every load. Writes hold ``GraphStore.exclusi
 
 
 def _stored(store: GraphStore) -> dict[str, dict[str, Props]]:
+    """The stored articles' identifying statements: kept from the last write or read, else read
+    (and kept: a load reads them for the country index, then for identity resolution)."""
+    generation = store.rdf.generation  # before the read: a write meanwhile makes it stale
     known = _KNOWN.get(store)
-    if known is not None and known.generation == store.rdf.generation:
+    if known is not None and known.generation == generation:
         return known.statements
-    return dict(stored_statements(store))
+    statements = dict(stored_statements(store))
+    _KNOWN[store] = _Known(generation, statements)
+    return statements
+
+
+def country_records(store: GraphStore) -> list[IndexEntry]:
+    """Every stored country description (ISO code, names, aliases), for the loaders' index."""
+    iso, name, alias = str(DG.isoCode), str(DG.name), str(DG.alias)
+    records = []
+    for subjects in _stored(store).values():
+        for subject, props in subjects.items():
+            if group_of(props) == "country":
+                records.append(
+                    IndexEntry(
+                        iri=subject,
+                        type="country",
+                        names=tuple(props.get(name, ())),
+                        aliases=tuple(props.get(alias, ())),
+                        iso=min(props.get(iso, ()), default=None),
+                    )
+                )
+    return records
 
 
 def remember(store: GraphStore, plan: IdentityPlan) -> None:
