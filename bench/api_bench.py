@@ -60,7 +60,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -72,7 +71,7 @@ from typing import Any
 
 import httpx
 import networkx as nx
-from serving import wait_ready
+from serving import free_port, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -289,14 +288,6 @@ def baseline_row(edges: list[tuple[str, str]], pairs: list[Any], cap: int, repea
 
 
 # --------------------------------------------------------------------------------- HTTP
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

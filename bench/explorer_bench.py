@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
-from serving import wait_ready
+from serving import free_port, wait_ready
 
 HERE = Path(__file__).resolve().parent
 HUBS = ("country/USA", "country/CHN", "country/RUS", "country/FRA", "country/DZA")
@@ -62,14 +61,6 @@ return {ready: mark ? mark.startTime : null, api, start: at('explorer:start'),
         edges: window.explorer.graph ? window.explorer.graph.edges().length : 0,
         state: document.body.dataset.state};
 """
-
-
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextmanager

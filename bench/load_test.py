@@ -33,7 +33,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from serving import free_port
 
 API_KEY = "load-test-key-0123456789"
 ACTORS = ["country/DZA", "country/RUS", "country/USA", "country/FRA", "country/MAR", "country/MLI"]
@@ -181,12 +181,6 @@ async def load(base_url: str, args: argparse.Namespace, sheets: list[Path]) -> R
 
 
 # ------------------------------------------------------------------ the server
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -1,12 +1,22 @@
-"""Waiting for a benchmark's ``diplograph serve`` child to be ready (shared by the benches)."""
+"""A benchmark's ``diplograph serve`` child: a free port, and waiting for it to be ready
+(shared by the benches)."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import time
 from pathlib import Path
 
 import httpx
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def wait_ready(

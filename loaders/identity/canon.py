@@ -374,8 +374,3 @@ def _unclash(wanted: dict[Node, str], profiles: Mapping[Node, _Profile]) -> dict
             assigned.add(choice)
             final[root] = choice
     return final
-
-
-def local_ids_of(canon: Canon, nodes: Iterable[Node]) -> set[str]:
-    """The local ids of ``nodes``."""
-    return {canon.local_ids[n] for n in nodes if n in canon.local_ids}
