@@ -91,6 +91,11 @@ Frequency = Annotated[
 ]
 
 
+FORMAT_2: dict[str, Any] = {"x-format": 2}
+"""``json_schema_extra`` of a key new in format 2: a sheet using it must declare ``format: 2``
+(checked in :mod:`loaders.checks`; ``diplograph migrate`` rewrites a format 1 sheet)."""
+
+
 class Model(BaseModel):
     """Base of every fact-sheet model: unknown keys are errors, types are strict."""
 
@@ -307,6 +312,9 @@ class FactSheet(Model):
     )
 
     schema_: str | None = Field(default=None, alias="$schema")
+    format: Literal[1, 2] = Field(
+        default=1, description="The format version the sheet follows; absent means 1."
+    )
     article: Article
     entities: list[Entity] = []
     posts: list[Post] = []
