@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
-
 from api.resolution import country_records, plan_identity, remember
 from graph.errors import NotFound, QueryError
 from graph.writer import GraphStore, WriteResult
@@ -25,6 +23,7 @@ from loaders.identity.canon import Merge
 from loaders.index import EntityIndex
 from ontology.identifiers import reference_problem
 from ontology.namespace import ID
+from ontology.triples import Triples
 
 FileProgress = Callable[[str, int, int], None]
 """Called as ``on_file(path, done, total)`` after each file is read."""
@@ -67,7 +66,7 @@ def _store(
 ) -> None:
     """Resolve identity over the stored articles and these, then write everything it changes
     in one transaction of each store."""
-    graphs: dict[str, Graph] = {str(a.iri): a.graph for a in articles}
+    graphs: dict[str, Triples] = {str(a.iri): a.content for a in articles}
     with store.exclusive():  # what is decided from the stored articles is written before others
         plan = plan_identity(store, graphs, judged, drop)
         report.write = store.replace_articles(plan.graphs, sorted(set(drop)))

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from graph.model import RDF_LANG_STRING, XSD_STRING, Lit, QuadRow
 from graph.model import BNode as StoredBNode
@@ -33,13 +33,14 @@ from loaders.identity.canon import Merge, group_of
 from loaders.identity.statements import Props, Statements, add_rows, new_statements
 from loaders.index import IndexEntry
 from ontology.namespace import DG
+from ontology.triples import Triple, Triples
 
 
 @dataclass
 class IdentityPlan:
     """Article graphs to write (new and rewritten), and what identity resolution decided."""
 
-    graphs: dict[str, Graph]
+    graphs: dict[str, Triples]
     canon: Canon
     rewritten: tuple[str, ...]
     """Stored articles whose IRIs changed (besides the ones being loaded)."""
@@ -91,12 +92,9 @@ def _rdflib(term: object) -> URIRef | Literal | BNode:
     return Literal(term.value, datatype=URIRef(term.datatype))
 
 
-def stored_graph(rows: Iterable[QuadRow], article: str) -> Graph:
+def stored_triples(rows: Iterable[QuadRow]) -> tuple[Triple, ...]:
     """An article graph read back from the store, as rdflib terms."""
-    graph = Graph(identifier=URIRef(article))
-    for s, p, o, _ in rows:
-        graph.add((_rdflib(s), URIRef(p), _rdflib(o)))
-    return graph
+    return tuple((_rdflib(s), URIRef(p), _rdflib(o)) for s, p, o, _ in rows)
 
 
 @dataclass
@@ -150,7 +148,7 @@ def remember(store: GraphStore, plan: IdentityPlan) -> None:
 
 def plan_identity(
     store: GraphStore,
-    new: Mapping[str, Graph],
+    new: Mapping[str, Triples],
     judged: Judged,
     drop: Iterable[str] = (),
 ) -> IdentityPlan:
@@ -161,14 +159,14 @@ def plan_identity(
         statements[iri] = statements_of_graph(iri, graph)
     canon = canonicalise(statements, judged)
     rewritten = sorted(canon.changed() - skipped)
-    graphs: dict[str, Graph] = {}
+    graphs: dict[str, Triples] = {}
     for article in [*new, *rewritten]:
         iris, locals_ = canon.of_article(article), canon.local_ids_of_article(article)
         if article in new and unchanged(iris, locals_):
             graphs[article] = new[article]  # already what the article alone gives: as it is
             continue
-        source = new.get(article) or stored_graph(store.rdf.graph_quads(article), article)
-        graphs[article] = rewrite_article(source, iris, locals_, Graph(identifier=URIRef(article)))
+        source = new.get(article) or stored_triples(store.rdf.graph_quads(article))
+        graphs[article] = rewrite_article(article, source, iris, locals_)
         statements[article] = rewrite_statements(statements[article], iris, locals_)
     return IdentityPlan(graphs, canon, tuple(rewritten), statements)
 

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
-from rdflib import Graph
+from ontology.triples import Triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -166,7 +166,7 @@ Progress = Callable[[int, int], None]
 class RDFStore(Protocol):
     """The RDF quad store, system of record: one named graph per article."""
 
-    def replace_graphs(self, graphs: Mapping[str, Graph]) -> GraphSnapshot:
+    def replace_graphs(self, graphs: Mapping[str, Triples]) -> GraphSnapshot:
         """Replace (or create) the named graphs, all at once; returns what they held before."""
         ...
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rdflib import BNode as RdfBNode
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from graph.errors import GraphError, InvalidData, NotFound
@@ -51,6 +51,7 @@ from graph.rules.records import (
     Projected,
     project_subjects,
 )
+from ontology.triples import Triples
 
 _RdfChange = Callable[[], GraphSnapshot]
 """A change to the RDF store that returns the snapshot undoing it."""
@@ -116,17 +117,21 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def graph_touched(graph: Graph) -> set[str]:
+def graph_touched(graph: Triples) -> set[str]:
     """:func:`graph.rules.records.touched_subjects` of an rdflib graph about to be stored.
 
     The same set as reading the graph back from the store once written, without the read.
     """
-    touched = {str(s) for s, _p, _o in graph if isinstance(s, URIRef)}
-    touched.update(str(o) for o in graph.objects(None, _REL_SUBJECT) if isinstance(o, URIRef))
+    touched: set[str] = set()
+    for s, p, o in graph:
+        if isinstance(s, URIRef):
+            touched.add(str(s))
+        if p == _REL_SUBJECT and isinstance(o, URIRef):
+            touched.add(str(o))
     return touched
 
 
-def _graphs_touched(graphs: Iterable[Graph]) -> set[str]:
+def _graphs_touched(graphs: Iterable[Triples]) -> set[str]:
     """:func:`graph_touched` of several graphs."""
     touched: set[str] = set()
     for graph in graphs:
@@ -134,9 +139,9 @@ def _graphs_touched(graphs: Iterable[Graph]) -> set[str]:
     return touched
 
 
-def article_graphs(dataset: Dataset) -> dict[str, Graph]:
+def article_graphs(dataset: Dataset) -> dict[str, Triples]:
     """The non-empty named graphs of ``dataset`` by IRI; triples outside them are refused."""
-    graphs: dict[str, Graph] = {}
+    graphs: dict[str, Triples] = {}
     for graph in dataset.graphs():
         identifier = graph.identifier
         if identifier == DATASET_DEFAULT_GRAPH_ID:
@@ -214,7 +219,7 @@ class GraphStore:
             return WriteResult((), 0, 0, 0, 0)
         return self.load_graphs(graphs)
 
-    def load_graphs(self, graphs: Mapping[str, Graph]) -> WriteResult:
+    def load_graphs(self, graphs: Mapping[str, Triples]) -> WriteResult:
         """Load article graphs given by IRI (the same as :meth:`load_articles`)."""
         non_empty = {iri: g for iri, g in graphs.items() if len(g)}
         triples = sum(len(g) for g in non_empty.values())
@@ -223,7 +228,7 @@ class GraphStore:
         )
 
     def replace_articles(
-        self, graphs: Mapping[str, Graph], drop: Sequence[str] = ()
+        self, graphs: Mapping[str, Triples], drop: Sequence[str] = ()
     ) -> WriteResult:
         """Replace article graphs and drop others in one transaction of each store (a load
         that re-points other articles' facts, a retraction that splits an entity).
@@ -234,7 +239,7 @@ class GraphStore:
         if missing:
             raise NotFound(f"no article graph <{missing[0]}>")
         non_empty = {iri: g for iri, g in graphs.items() if len(g)}
-        change: dict[str, Graph] = {**{iri: Graph() for iri in drop}, **non_empty}
+        change: dict[str, Triples] = {**{iri: () for iri in drop}, **non_empty}
         if not change:
             return WriteResult((), 0, 0, 0, 0)
         triples = sum(len(g) for g in non_empty.values())
@@ -261,7 +266,7 @@ class GraphStore:
         iris: list[str],
         change_rdf: _RdfChange,
         triples: int,
-        new: Mapping[str, Graph] | None = None,
+        new: Mapping[str, Triples] | None = None,
     ) -> WriteResult:
         """Change the RDF store, then the projection; undo the RDF change if the latter fails.
 

@@ -10,6 +10,7 @@ from loaders.errors import Problem
 from loaders.index import IndexEntry
 from ontology.identifiers import iri_problem, name_problem
 from ontology.namespace import ID, PREFIXES
+from ontology.triples import Triple, Triples
 
 
 def new_dataset() -> Dataset:
@@ -27,19 +28,41 @@ class ArticleGraph:
     ``entities`` are the index records the article contributes (add them to an
     :class:`~loaders.index.EntityIndex` once stored); ``origins`` maps minted nodes to the
     ``(path, line)`` of the sheet entry they come from, so SHACL problems can point at the sheet.
+
+    Once checked, a batch freezes each article (:meth:`freeze`): its triples become a tuple and the
+    indexed ``Dataset`` goes (a batch of 10,000 articles would otherwise hold gigabytes of
+    rdflib indexes nobody reads again). :attr:`content` is what the stores take, either way.
     """
 
     iri: URIRef
-    dataset: Dataset
+    dataset: Dataset | None
+    """None once frozen."""
     source: str
     warnings: list[Problem] = field(default_factory=list)
     entities: list[IndexEntry] = field(default_factory=list)
     origins: dict[URIRef, tuple[str, int | None]] = field(default_factory=dict)
+    frozen: tuple[Triple, ...] | None = None
 
     @property
     def graph(self) -> Graph:
-        """The article's named graph."""
-        return self.dataset.graph(self.iri)
+        """The article's named graph (built again from the frozen triples if frozen)."""
+        if self.dataset is not None:
+            return self.dataset.graph(self.iri)
+        graph = Graph(identifier=self.iri)
+        for triple in self.frozen or ():
+            graph.add(triple)
+        return graph
+
+    @property
+    def content(self) -> Triples:
+        """The article's triples, as the stores and identity resolution read them."""
+        return self.frozen if self.frozen is not None else self.graph
+
+    def freeze(self) -> None:
+        """Keep the triples only (see the class docstring); :attr:`graph` still works."""
+        if self.dataset is not None:
+            self.frozen = tuple(self.dataset.graph(self.iri))
+            self.dataset = None
 
     @property
     def article_id(self) -> str:
@@ -49,7 +72,7 @@ class ArticleGraph:
         return text.removeprefix(prefix)
 
     def __len__(self) -> int:
-        return len(self.graph)
+        return len(self.content)
 
 
 NAME_KEYS = frozenset({"name", "alias", "isocode", "wikidata", "label", "preflabel"})

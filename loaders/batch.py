@@ -151,6 +151,7 @@ def _load_into(result: BatchResult, path: Path, seen: dict[str, str], shacl: boo
     for article in articles:
         seen[str(article.iri)] = file
         result.index.add_all(article.entities)
+        article.freeze()  # checked: from here on only its triples are read
     result.articles += articles
 
 

@@ -47,7 +47,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from graph.errors import (
     GraphError,
@@ -78,14 +77,17 @@ from graph.rdf.terms import (
     to_term,
 )
 from ontology.namespace import DG
+from ontology.triples import Triples
 
 log = logging.getLogger("diplograph.rdf")
 
 BULK_THRESHOLD = 20_000
 """Triples above which a load uses Oxigraph's (non-transactional, much faster) bulk loader,
 made atomic by the undo journal."""
-BULK_PART = 400_000
-"""A bulk load is split in 2 to 4 parts, about one per this many triples."""
+BULK_PART = 100_000
+"""A bulk load is split in parts of at most about this many triples (at least 2: one is
+written while the other loads). Each part's N-Quads are held in memory as text and bytes, so
+the part size, not the batch size, bounds what a large load adds to the process."""
 
 
 _QUADS_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -238,11 +240,11 @@ class OxigraphStore:
             if quads:
                 self._store.bulk_load(b"".join(quads), format=ox.RdfFormat.N_QUADS)
 
-    def replace_graph(self, iri: str, graph: Graph) -> GraphSnapshot:
+    def replace_graph(self, iri: str, graph: Triples) -> GraphSnapshot:
         """Replace (or create) one article graph; returns what it held before."""
         return self.replace_graphs({iri: graph})
 
-    def replace_graphs(self, graphs: Mapping[str, Graph]) -> GraphSnapshot:
+    def replace_graphs(self, graphs: Mapping[str, Triples]) -> GraphSnapshot:
         """Replace (or create) these named graphs, all or nothing; returns the old content.
 
         Up to ``BULK_THRESHOLD`` triples: one SPARQL update (one transaction). Above: the undo
@@ -269,7 +271,7 @@ class OxigraphStore:
             with _store_errors("adding article graphs"):
                 mirror = ox.Store() if self._mirrored() else None
                 targets = [self._store] if mirror is None else [self._store, mirror]
-                parts = max(2, min(4, total // BULK_PART))
+                parts = max(2, -(-total // BULK_PART))
                 bulk_load(targets, graphs, total, parts, default=self._store)
             self._update([after], "removing what no article states any more")
             self.flush()  # durable before the journal goes: the commit point

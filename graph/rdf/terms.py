@@ -11,12 +11,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 from rdflib import BNode as RdfBNode
 
 from graph.errors import InvalidData
 from graph.model import BNode, GraphSnapshot, Lit, QuadRow, Term
 from graph.rules.records import REL_SUBJECT
+from ontology.triples import Triples
 
 
 def to_term(term: Any) -> Term:
@@ -67,12 +68,12 @@ def nt_term(term: Any) -> str:
     raise InvalidData(f"cannot store the term {term!r}")
 
 
-def nquads(graphs: Mapping[str, Graph]) -> bytes:
+def nquads(graphs: Mapping[str, Triples]) -> bytes:
     """Every triple of ``graphs`` as N-Quads in its named graph."""
     return parts_data(graphs)[0]
 
 
-def parts_data(graphs: Mapping[str, Graph]) -> tuple[bytes, bytes]:
+def parts_data(graphs: Mapping[str, Triples]) -> tuple[bytes, bytes]:
     """Every triple of ``graphs`` as N-Quads in its named graph, and as N-Triples (the default
     graph's share of a bulk load: the bulk loader keeps a repeated triple once, in less time
     than removing the repeats here).
@@ -92,7 +93,7 @@ def parts_data(graphs: Mapping[str, Graph]) -> tuple[bytes, bytes]:
     return "".join(quads).encode("utf-8"), "".join(triples).encode("utf-8")
 
 
-def insert_data(graphs: Mapping[str, Graph]) -> list[str]:
+def insert_data(graphs: Mapping[str, Triples]) -> list[str]:
     """SPARQL update operations that replace ``graphs``: dropped, then inserted."""
     iris: dict[Any, str] = {}
     operations = [f"DROP SILENT GRAPH <{iri_node(iri).value}>" for iri in graphs]
@@ -103,7 +104,7 @@ def insert_data(graphs: Mapping[str, Graph]) -> list[str]:
     return operations
 
 
-def triple_lines(graph: Graph, end: str, iris: dict[Any, str], lines: list[str]) -> None:
+def triple_lines(graph: Triples, end: str, iris: dict[Any, str], lines: list[str]) -> None:
     """Append every triple of ``graph`` to ``lines`` in N-Triples syntax, each ending with
     ``end`` (its graph name for N-Quads).
 
@@ -133,9 +134,9 @@ def triple_lines(graph: Graph, end: str, iris: dict[Any, str], lines: list[str])
         append(f"{subject} {predicate} {obj}{end}")
 
 
-def bulk_parts(graphs: Mapping[str, Graph], total: int, count: int) -> list[dict[str, Graph]]:
+def bulk_parts(graphs: Mapping[str, Triples], total: int, count: int) -> list[dict[str, Triples]]:
     """``graphs`` in ``count`` parts of about the same number of triples (graph IRIs checked)."""
-    parts: list[dict[str, Graph]] = [{}]
+    parts: list[dict[str, Triples]] = [{}]
     size = 0
     for iri, graph in graphs.items():
         iri_node(iri)
@@ -156,7 +157,7 @@ def quad_row(quad: Any) -> QuadRow:
 
 def bulk_load(
     targets: Sequence[ox.Store],
-    graphs: Mapping[str, Graph],
+    graphs: Mapping[str, Triples],
     total: int,
     count: int,
     default: ox.Store | None = None,

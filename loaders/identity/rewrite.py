@@ -4,43 +4,52 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
 from loaders.identity.statements import Props
 from loaders.iris import fact_iri
 from ontology.namespace import DG
+from ontology.triples import Triple, Triples
 
 _LOCAL = str(DG.localIri)
 
 
 def rewrite_article(
-    graph: Graph, iris: Mapping[str, str], local_ids: Mapping[str, str], into: Graph
-) -> Graph:
-    """Add ``graph``'s triples to ``into`` with every IRI of ``iris`` (as stored → canonical)
-    replaced; each entity whose canonical IRI differs from its local id (``local_ids``, by
-    stored IRI) says so with ``dg:localIri``. Former ``dg:localIri`` triples are replaced."""
+    article: str, triples: Triples, iris: Mapping[str, str], local_ids: Mapping[str, str]
+) -> tuple[Triple, ...]:
+    """The triples of the article graph ``article`` with every IRI of ``iris`` (as stored →
+    canonical) replaced; each entity whose canonical IRI differs from its local id
+    (``local_ids``, by stored IRI) says so with ``dg:localIri``. Former ``dg:localIri`` triples
+    are replaced."""
     mapped: dict[Node, Node] = {URIRef(k): URIRef(v) for k, v in iris.items() if k != v}
-    article = str(into.identifier)
-    for fact, evidence in graph.subject_objects(DG.evidence):
-        quote = graph.value(evidence, DG.quote)
+    quotes: dict[Node, Node] = {}
+    supported: list[tuple[Node, Node]] = []
+    for s, p, o in triples:
+        if p == DG.quote:
+            quotes[s] = o
+        elif p == DG.evidence:
+            supported.append((s, o))
+    for fact, evidence in supported:
+        quote = quotes.get(evidence)
         if quote is not None:  # as loaders.mapping names it: article, fact, quote
             renamed = fact_iri("evidence", article, str(mapped.get(fact, fact)), str(quote))
             if renamed != evidence:
                 mapped[evidence] = renamed
-    for s, p, o in graph:
+    out: dict[Triple, None] = {}  # a set in a stable order (two stored IRIs may map to one)
+    for s, p, o in triples:
         if p == DG.localIri:
             continue
         s2, o2 = mapped.get(s, s), mapped.get(o, o)
         if p == OWL.sameAs and s2 == o2:
             continue
-        into.add((s2, p, o2))
+        out[(s2, p, o2)] = None
     for stored, local in local_ids.items():
         canonical = iris.get(stored, stored)
         if canonical != local:
-            into.add((URIRef(canonical), DG.localIri, Literal(local)))
-    return into
+            out[(URIRef(canonical), DG.localIri, Literal(local))] = None
+    return tuple(out)
 
 
 def unchanged(iris: Mapping[str, str], local_ids: Mapping[str, str]) -> bool:

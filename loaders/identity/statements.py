@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, URIRef
 from rdflib.namespace import OWL, RDF
 
 from ontology.namespace import DG
+from ontology.triples import Triples
 
 IDENTITY_PREDICATES: tuple[str, ...] = tuple(
     str(p)
@@ -82,7 +83,7 @@ def add_rows(statements: Statements, rows: Iterable[tuple[str, str, str, str]]) 
     return statements
 
 
-def statements_of_graph(article: str, graph: Graph) -> dict[str, Props]:
+def statements_of_graph(article: str, graph: Triples) -> dict[str, Props]:
     """The identifying statements of one article graph (blank-node subjects are not named)."""
     found = new_statements()
     add_rows(
