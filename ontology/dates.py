@@ -35,6 +35,7 @@ EDTF_PATTERN = (
 )
 """The shape of an EDTF level 0/1 value this project reads (for the JSON Schema; the calendar
 and the interval's order are checked by :func:`check_date`)."""
+_EDTF_SHAPE = re.compile(EDTF_PATTERN)
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -192,6 +193,17 @@ def is_plain(text: str) -> bool:
     """Whether a date is a plain partial date, written as ``xsd:gYear``/``gYearMonth``/``date``
     (anything else is a ``dg:edtf`` literal)."""
     return is_partial_date(text)
+
+
+def is_date(text: str) -> bool:
+    """Whether ``text`` is a date this project reads (a partial date or EDTF level 0/1)."""
+    if not _EDTF_SHAPE.fullmatch(text):  # cheap: most texts asked about are names
+        return False
+    try:
+        check_date(text)
+    except ValueError:
+        return False
+    return True
 
 
 def check_date(text: str) -> str:

@@ -16,6 +16,7 @@ from graph.queries.model import (
     Timeline,
     TimelineEntry,
 )
+from graph.queries.qualifiers import time_infos
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from graph.rules.steps import notation
@@ -53,6 +54,7 @@ def tenures_of(source: GraphSource, refs: Refs, uri: str) -> list[TenureInfo]:
     posts = source.describe(sorted({p for t in facts for p in t.all("POST")}))
     refs.load(p for post in posts.values() for p in post.all("POST_IN"))
     refs.load(h for t in facts for h in t.all("HOLDER"))
+    times = time_infos(source, facts)
     items = []
     for tenure in facts:
         post_uri = tenure.one("POST") or ""
@@ -68,6 +70,7 @@ def tenures_of(source: GraphSource, refs: Refs, uri: str) -> list[TenureInfo]:
                 start=tenure.text("startDate"),
                 end=tenure.text("endDate"),
                 sources=tenure.texts("sources"),
+                time=times[tenure.uri],
             )
         )
     return sorted(items, key=lambda t: date_key(t.start, t.uri))
@@ -96,6 +99,7 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
     """The influences among ``uris``, in IRI order."""
     facts = described(source, uris, "Influence")
     refs.load(u for f in facts for u in (*f.all("INFLUENCER"), *f.all("INFLUENCED")))
+    times = time_infos(source, facts)
     return [
         InfluenceInfo(
             uri=f.uri,
@@ -108,6 +112,7 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
             description=f.text("description"),
             evidence=attribution(f),
             sources=f.texts("sources"),
+            time=times[f.uri],
         )
         for f in facts
     ]
