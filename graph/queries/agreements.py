@@ -46,32 +46,15 @@ def _signed_by(source: GraphSource, signatory: str) -> set[str]:
     return {a for s in signatures for a in s.all("AGREEMENT")}
 
 
-def _period(agreement: Described) -> tuple[str | None, str | None]:
-    """What an agreement's dates say it covers: from its signing (or format 2 ``start``, or
-    ``when``: the earliest) to its format 2 ``end`` (else to the end of that first date)."""
-    firsts = [
-        d
-        for d in (
-            agreement.text("dateSigned"),
-            agreement.text("startDate"),
-            agreement.text("pointInTime"),
-        )
-        if d
-    ]
-    first = min(firsts, key=lambda d: first_day(d) or "") if firsts else None
-    return first, agreement.text("endDate") or first
-
-
-def _in_window(period: tuple[str | None, str | None], since: str | None, until: str | None) -> bool:
-    """Whether an agreement's period overlaps the window (bounds of EDTF dates widened; an
-    open end never excludes); an undated agreement fails any window."""
+def _in_window(date: str | None, since: str | None, until: str | None) -> bool:
+    """Whether a signing date may lie in the window (overlap: an EDTF date's widened bounds,
+    an open end never excludes); an unsigned agreement fails any window."""
     if since is None and until is None:
         return True
-    start, end = period
-    if start is None:
+    if date is None:
         return False
     low, high = first_day(since), last_day(until)
-    first, last = first_day(start), last_day(end)
+    first, last = first_day(date), last_day(date)
     return not ((high and first and first > high) or (low and last and last < low))
 
 
@@ -150,7 +133,7 @@ def list_agreements(
     kept = [
         a
         for a in _claimed_by(described(source, candidates, "Agreement"), claimed_by)
-        if _in_window(_period(a), since, until)
+        if _in_window(a.text("dateSigned"), since, until)
     ]
     kept.sort(key=lambda a: date_key(a.text("dateSigned"), a.uri))
     page = kept[offset : offset + limit]
