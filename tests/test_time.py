@@ -288,3 +288,16 @@ def test_gexf_spells_come_from_the_bounds(backend: tuple[httpx.Client, Driver | 
     assert '<spell start="2014-06-01" end="2015-03-31"/>' in gexf  # talks from 2014-07~
     assert '<spell start="2023-09-01"/>' in gexf  # rivalry from 2023-09/2023-12, ongoing
     assert '<spell start="2023-01-01" end="2025-12-31"/>' in gexf  # the meeting "when: 2024?"
+
+
+def test_a_fact_dated_only_by_when_is_dated_in_timelines(
+    backend: tuple[httpx.Client, Driver | None],
+) -> None:
+    client, _ = backend
+    body = get(client, f"/entities/{MLI}/timeline", include_undated=True)
+    dated = {(e["category"], e["date"], e["as_of_source"]) for e in body["entries"]}
+    assert ("event", "2024?", "article") in dated  # the meeting "when: 2024?"
+    assert ("event", "2014-07~", "article") in dated  # the talks
+    assert [e["category"] for e in body["undated"]] == ["influence"]
+    [meeting] = [e for e in body["entries"] if e["date"] == "2024?"]
+    assert (meeting["when"], meeting["as_of"]) == ("2024?", "2025-01-24")

@@ -241,6 +241,9 @@ class TimelineEntryOut(ApiModel):
     place: EntityOut | None = Field(
         description="where an event took place or an agreement was signed"
     )
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
@@ -256,6 +259,7 @@ class TimelineEntryOut(ApiModel):
             kind=ConceptOut.maybe(entry.kind),
             place=EntityOut.of(entry.place) if entry.place else None,
             sources=list(entry.sources),
+            **time_fields(entry.time),
         )
 
 

@@ -156,6 +156,7 @@ def _counterparts(source: GraphSource, actor: str) -> dict[str, set[str]]:
 
 
 def _entries(
+    source: GraphSource,
     refs: Refs,
     facts: Sequence[Described],
     category: str,
@@ -164,8 +165,11 @@ def _entries(
 ) -> list[TimelineEntry]:
     """Timeline entries of some described facts."""
     entries = []
+    times = time_infos(source, facts)
     for fact in facts:
-        date = fact.text("dateSigned") if category == "agreement" else fact.text("startDate")
+        signed = fact.text("dateSigned") if category == "agreement" else None
+        # format 2: a fact with no start is dated by its point in time
+        date = signed or fact.text("startDate") or fact.text("pointInTime")
         label = fact.text("title") or fact.text("description")
         place = fact.one("LOCATION") or fact.one("PLACE_SIGNED")
         entries.append(
@@ -180,6 +184,7 @@ def _entries(
                 sources=fact.texts("sources"),
                 kind=concept(fact.one("EVENT_KIND") or fact.one("INFLUENCE_KIND")),
                 place=refs.ref(place) if place else None,
+                time=times[fact.uri],
             )
         )
     return entries
@@ -197,6 +202,7 @@ def _tenure_entries(source: GraphSource, refs: Refs, actor: str) -> list[Timelin
             ("holder",),
             (t.post_in,) if t.post_in else (),
             t.sources,
+            time=t.time,
         )
         for t in tenures_of(source, refs, actor)
     ]
@@ -228,11 +234,11 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
         influence.setdefault(fact.uri, {"influenced-via-region"})
     relations = pick(others, "Relation")
     entries = [
-        *_entries(refs, pick(agreement, "Agreement"), "agreement", agreement, others),
+        *_entries(source, refs, pick(agreement, "Agreement"), "agreement", agreement, others),
         *_tenure_entries(source, refs, actor),
-        *_entries(refs, pick(events, "Event"), "event", events, others),
-        *_entries(refs, pick(influence, "Influence"), "influence", influence, others),
-        *_entries(refs, relations, "relation", _relation_roles(actor, relations), others),
+        *_entries(source, refs, pick(events, "Event"), "event", events, others),
+        *_entries(source, refs, pick(influence, "Influence"), "influence", influence, others),
+        *_entries(source, refs, relations, "relation", _relation_roles(actor, relations), others),
     ]
     dated = sorted(
         (e for e in entries if e.date), key=lambda e: (first_day(e.date) or "", e.category, e.fact)

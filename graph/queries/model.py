@@ -304,6 +304,7 @@ class TimelineEntry:
     """The event or influence kind (None for other facts)."""
     place: EntityRef | None = None
     """Where an event took place or an agreement was signed."""
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)
