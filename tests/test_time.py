@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from neo4j import Driver
 from rdflib import Literal, URIRef
 from rdflib import namespace as ns
@@ -25,6 +27,7 @@ from loaders import EntityIndex, InvalidInputError, load_path
 from loaders.dates import date_literal
 from ontology.dates import Bounds, bounds, check_date, compatible, most_precise, refines
 from ontology.namespace import DG
+from tests.conftest import fuzz_examples, fuzz_profile
 from tests.live_server import live_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -83,6 +86,24 @@ def test_what_is_not_read_says_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=None) as caught:
         check_date(text)
     assert reason in str(caught.value)
+
+
+EDTF_LIKE = st.text(alphabet="0123456789-X~?%/.Y ", max_size=24) | st.from_regex(
+    r"[0-9]{4}(-[0-9X]{2}(-[0-9X]{2})?)?[~?%]?(/[0-9.]{0,4}(-[0-9]{2})?[~?%]?)?", fullmatch=True
+)
+
+
+@fuzz_profile(fuzz_examples(100))
+@given(text=EDTF_LIKE)
+def test_any_text_is_a_date_with_ordered_bounds_or_a_value_error(text: str) -> None:
+    try:
+        found = bounds(text)
+    except ValueError as exc:
+        assert str(exc)  # never another exception (the parser raises others on some inputs)
+        return
+    if found.earliest and found.latest:
+        assert found.earliest <= found.latest
+    assert refines(text, text) and compatible(text, text)
 
 
 def test_identity_compares_bounds() -> None:
