@@ -22,7 +22,10 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
 from api.app import create_app
+from api.ingest import ingest_paths
 from api.settings import Settings
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
 from loaders import EntityIndex, InvalidInputError, load_path
 from loaders.dates import date_literal
 from ontology.dates import Bounds, bounds, check_date, compatible, most_precise, refines
@@ -322,3 +325,33 @@ def test_a_fact_dated_only_by_when_is_dated_in_timelines(
     assert [e["category"] for e in body["undated"]] == ["influence"]
     [meeting] = [e for e in body["entries"] if e["date"] == "2024?"]
     assert (meeting["when"], meeting["as_of"]) == ("2024?", "2025-01-24")
+
+
+# ---------------------------------------------------------------------- identity
+
+
+def talks_sheet(article: str, start: str, fmt: int) -> str:
+    return f"""format: {fmt}
+article: {{id: {article}, published: 2015-06-01}}
+entities:
+  - {{id: mli, type: country, name: Mali, iso: MLI}}
+  - {{id: dza, type: country, name: Algeria, iso: DZA}}
+events:
+  - kind: negotiation
+    participants: [mli, dza]
+    start: "{start}"
+    evidence: {{quote: "talks began"}}
+"""
+
+
+@pytest.mark.parametrize(("start", "events"), [("2014-07-15", 1), ("2014-10-15", 2)])
+def test_an_approximate_date_merges_with_the_precise_days_it_may_mean(
+    tmp_path: Path, start: str, events: int
+) -> None:
+    (tmp_path / "a.yaml").write_text(talks_sheet("talks-a", "2014-07~", 2))
+    (tmp_path / "b.yaml").write_text(talks_sheet("talks-b", start, 1))
+    rdf = OxigraphStore(None)
+    report = ingest_paths(GraphStore(rdf), [tmp_path])
+    assert len(report.articles) == 2 and not report.failed
+    query = "SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e a <" + str(DG.Event) + "> } }"
+    assert len(list(rdf.pyoxigraph_store.query(query))) == events
