@@ -6,8 +6,8 @@ dates. A partial date covers a period: ``2025`` is 1 January to 31 December 2025
 ``2025-02-30`` are not); :func:`first_day` and :func:`last_day` give the period's bounds as
 ``YYYY-MM-DD`` keys that compare as text; :func:`overlaps` is the window rule of every filter.
 
-Format 2 sheets also take EDTF level 0/1 values (:mod:`ontology.edtf`: ``2025~``, ``2025-01?``,
-``2020-09/2021-09``, ``2021-09/..``); :func:`first_day` and :func:`last_day` then give the
+Format 2 sheets also take EDTF level 0/1 values, read with the ``edtf`` package (``2025~``,
+``2025-01?``, ``2020-09/2021-09``, ``2021-09/..``); :func:`first_day` and :func:`last_day` give the
 earliest and latest day the value may cover (approximate and uncertain values widened), None for
 an open or unknown end, and :func:`refines`/:func:`compatible`/:func:`most_precise` compare
 bounds. Plain partial dates keep their exact meaning, so format 1 graphs read as before.
@@ -68,7 +68,7 @@ def first_day(date: str | None) -> str | None:
     if not date:
         return None
     if _is_edtf_form(date):
-        return bounds(date).earliest
+        return _read(date).earliest
     text = date[:10]
     if len(text) == 4:
         return f"{text}-01-01"
@@ -83,7 +83,7 @@ def last_day(date: str | None) -> str | None:
     if not date:
         return None
     if _is_edtf_form(date):
-        return bounds(date).latest
+        return _read(date).latest
     text = date[:10]
     if len(text) == 4:
         return f"{text}-12-31"
@@ -172,7 +172,6 @@ EDTF_HELP = (
 """How to write a date, for error messages."""
 _EDTF_MARK = re.compile(r"[~?%/X.]")
 _PARTS = re.compile(r"[0-9X]{4}(-[0-9X]{2}(-[0-9X]{2})?)?")
-_QUALIFIED = re.compile(r"^(?P<date>[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)(?P<q>[~?%])$")
 
 
 @dataclass(frozen=True)
@@ -182,6 +181,15 @@ class Bounds:
 
     earliest: str | None
     latest: str | None
+
+
+def _read(text: str) -> Bounds:
+    """The bounds of a stored value, unknown when it is no date (reads never fail on one: the
+    loaders and the shapes refuse them on the way in)."""
+    try:
+        return bounds(text)
+    except ValueError:
+        return Bounds(None, None)
 
 
 def _is_edtf_form(text: str) -> bool:
