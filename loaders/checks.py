@@ -6,23 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from loaders.errors import Problem
 from loaders.model import (
     Agreement,
-    Event,
     Evidence,
     FactSheet,
-    Influence,
     OrganizationEntity,
     PersonEntity,
     RegionEntity,
-    Relation,
-    Tenure,
 )
 from loaders.names import did_you_mean, known_list
 from loaders.source import Document, Path
 from loaders.vocab import VocabularyError, resolve_concept
+from ontology.dates import first_day, is_plain, last_day
 
 ACTOR = frozenset({"country", "organization", "person", "official"})
 PERSON = frozenset({"person", "official"})
@@ -80,6 +78,7 @@ def check_sheet(sheet: FactSheet, doc: Document) -> list[Problem]:
             problems.append(doc.problem(ref.path, message))
     problems += _check_vocabularies(sheet, doc)
     problems += _check_periods(sheet, doc)
+    problems += _check_edtf_format(sheet, doc)
     problems += _check_signatories(sheet, doc)
     return problems
 
@@ -239,7 +238,55 @@ def _check_vocabularies(sheet: FactSheet, doc: Document) -> list[Problem]:
 
 
 def _periods(sheet: FactSheet) -> Iterator[tuple[Path, str | None, str | None]]:
-    sections: list[tuple[str, Sequence[Tenure | Influence | Event | Relation]]] = [
+    for section, i, item, _ in _facts(sheet):
+        yield (*section, i, "end"), item.start, item.end
+
+
+def _check_periods(sheet: FactSheet, doc: Document) -> list[Problem]:
+    """A period must not end before it starts: the latest day its end may mean before the
+    earliest day its start may mean (so ``2020~`` may end a period starting in 2021)."""
+    problems = []
+    for path, start, end in _periods(sheet):
+        if start and end:
+            earliest, latest = first_day(start), last_day(end)
+            if earliest and latest and latest < earliest:
+                problems.append(doc.problem(path, f"ends ({end}) before it starts ({start})"))
+    return problems
+
+
+def dates(sheet: FactSheet) -> Iterator[tuple[Path, str, bool]]:
+    """Every date of the sheet: ``(path, text, whether the key exists in format 1)``."""
+    if sheet.article.published:
+        yield ("article", "published"), sheet.article.published, True
+    for section, i, item, old in _facts(sheet):
+        keys = (("start", item.start), ("end", item.end), ("when", item.when))
+        for key, value in (*keys, ("as_of", item.as_of)):
+            if value:
+                yield (*section, i, key), value, old and key in ("start", "end")
+    for i, agreement in enumerate(sheet.agreements):
+        path: Path = ("agreements", i)
+        if agreement.signed and agreement.signed.date:
+            yield (*path, "signed", "date"), agreement.signed.date, True
+        for j, body in enumerate(agreement.establishes):
+            if body.first_meeting:
+                yield (*path, "establishes", j, "first_meeting"), body.first_meeting, True
+        for j, c in enumerate(agreement.commitments):
+            if c.due:
+                yield (*path, "commitments", j, "due"), c.due, True
+
+
+class _Dated(Protocol):
+    """What every fact has in format 2: a period and the time qualifiers."""
+
+    start: str | None
+    end: str | None
+    when: str | None
+    as_of: str | None
+
+
+def _facts(sheet: FactSheet) -> Iterator[tuple[Path, int, _Dated, bool]]:
+    """Every fact with its section path, index, and whether it had start/end in format 1."""
+    sections: list[tuple[str, Sequence[_Dated]]] = [
         ("tenures", sheet.tenures),
         ("influences", sheet.influences),
         ("events", sheet.events),
@@ -247,17 +294,29 @@ def _periods(sheet: FactSheet) -> Iterator[tuple[Path, str | None, str | None]]:
     ]
     for name, items in sections:
         for i, item in enumerate(items):
-            yield (name, i, "end"), item.start, item.end
+            yield (name,), i, item, True
+    for i, agreement in enumerate(sheet.agreements):
+        yield ("agreements",), i, agreement, False
+        for j, sig in enumerate(agreement.signatories):
+            yield ("agreements", i, "signatories"), j, sig, False
+        for j, c in enumerate(agreement.commitments):
+            yield ("agreements", i, "commitments"), j, c, False
 
 
-def _check_periods(sheet: FactSheet, doc: Document) -> list[Problem]:
-    problems = []
-    for path, start, end in _periods(sheet):
-        if start and end:
-            common = min(len(start), len(end))
-            if end[:common] < start[:common]:
-                problems.append(doc.problem(path, f"ends ({end}) before it starts ({start})"))
-    return problems
+def _check_edtf_format(sheet: FactSheet, doc: Document) -> list[Problem]:
+    """EDTF values beyond plain partial dates are format 2 (a format 1 reader cannot read
+    them); format 2 keys are refused by the format check, so only format 1 keys are looked at."""
+    if sheet.format == 2:
+        return []
+    return [
+        doc.problem(
+            path,
+            f"'{text}' is an EDTF date of format 2: add `format: 2` at the top of the sheet "
+            "(or run `diplograph migrate FILE`)",
+        )
+        for path, text, old in dates(sheet)
+        if old and not is_plain(text)
+    ]
 
 
 def _check_signatories(sheet: FactSheet, doc: Document) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""Partial dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) and meeting frequencies as RDF literals."""
+"""Dates (partial ISO dates and EDTF) and meeting frequencies as RDF literals."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ import re
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from ontology.dates import DATE_PATTERN, check_partial_date
+from ontology.dates import DATE_PATTERN, EDTF_PATTERN, check_date, check_partial_date, is_plain
+from ontology.namespace import DG
 
 __all__ = [
     "DATE_PATTERN",
+    "EDTF_PATTERN",
     "MEETING_WORDS",
+    "check_date",
     "check_partial_date",
     "date_literal",
     "duration_literal",
@@ -32,8 +35,11 @@ _DURATION = re.compile(
 
 
 def date_literal(text: str) -> Literal:
-    """``2025`` → ``xsd:gYear``, ``2025-01`` → ``xsd:gYearMonth``, ``2025-01-22`` → ``xsd:date``."""
-    check_partial_date(text)
+    """``2025`` → ``xsd:gYear``, ``2025-01`` → ``xsd:gYearMonth``, ``2025-01-22`` → ``xsd:date``;
+    any other EDTF value (``2025~``, ``2020-09/2021-09``) → ``dg:edtf``."""
+    check_date(text)
+    if not is_plain(text):
+        return Literal(text, datatype=DG.edtf)
     datatype = {1: XSD.gYear, 2: XSD.gYearMonth, 3: XSD.date}[text.count("-") + 1]
     return Literal(text, datatype=datatype)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -19,7 +19,9 @@ from loaders.model import (
     FactSheet,
     OrganizationEntity,
     PersonEntity,
+    Qualified,
     RegionEntity,
+    Spanned,
 )
 from loaders.resolve import Resolution, Resolved
 from loaders.source import Document, Path
@@ -167,6 +169,7 @@ class _Builder:
         self.influences()
         self.events()
         self.relations()
+        self.time_qualifiers()
 
     def article_node(self) -> None:
         meta, node = self.sheet.article, self.article
@@ -343,3 +346,51 @@ class _Builder:
             self.date(node, DG.endDate, item.end)
             self.text(node, DG.description, item.description)
             self.evidence(node, item.evidence, path)
+
+    # ------------------------------------------------------------------ format 2: time
+
+    def qualifiers(self, node: URIRef, item: Qualified) -> None:
+        """A fact's format 2 time qualifiers: ``when`` (``dg:pointInTime``) and ``as_of``
+        (``dg:asOf``). The article's date is not written here: reads derive it."""
+        self.date(node, DG.pointInTime, item.when)
+        self.date(node, DG.asOf, item.as_of)
+
+    def time_qualifiers(self) -> None:
+        """Qualifiers of every fact, found by the path its node was minted from; the
+        ``start``/``end`` format 2 adds to agreements, signatories and commitments."""
+        nodes = {where: node for node, (where, _) in self.origins.items()}
+        for path, item in _qualified(self.sheet):
+            node = nodes.get(render_path(path))
+            if node is not None:
+                self.qualifiers(node, item)
+        for path, spanned in _spanned(self.sheet):
+            node = nodes.get(render_path(path))
+            if node is not None:
+                self.date(node, DG.startDate, spanned.start)
+                self.date(node, DG.endDate, spanned.end)
+
+
+def _qualified(sheet: FactSheet) -> Iterator[tuple[Path, Qualified]]:
+    """Every fact of ``sheet`` with its path."""
+    for i, tenure in enumerate(sheet.tenures):
+        yield ("tenures", i), tenure
+    yield from _spanned(sheet)
+    sections: list[tuple[str, Sequence[Qualified]]] = [
+        ("influences", sheet.influences),
+        ("events", sheet.events),
+        ("relations", sheet.relations),
+    ]
+    for name, items in sections:
+        for i, item in enumerate(items):
+            yield (name, i), item
+
+
+def _spanned(sheet: FactSheet) -> Iterator[tuple[Path, Spanned]]:
+    """The facts whose ``start``/``end`` are new in format 2 (agreements, signatories,
+    commitments); the other facts map theirs in their own section."""
+    for i, agreement in enumerate(sheet.agreements):
+        yield ("agreements", i), agreement
+        for j, sig in enumerate(agreement.signatories):
+            yield ("agreements", i, "signatories", j), sig
+        for j, commitment in enumerate(agreement.commitments):
+            yield ("agreements", i, "commitments", j), commitment

@@ -20,7 +20,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from loaders.dates import DATE_PATTERN, MEETING_WORDS, check_partial_date, duration_text
+from loaders.dates import DATE_PATTERN, EDTF_PATTERN, MEETING_WORDS, check_date, duration_text
 from ontology.identifiers import MAX_ID_LENGTH, MAX_IRI_LENGTH, MAX_NAME_LENGTH, SLUG_PATTERN
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
@@ -58,15 +58,16 @@ FactRef = Annotated[
 
 
 def _date_before(value: Any) -> Any:
-    """Accept ``2025`` (a YAML integer) and dates as strings; check the calendar."""
+    """Accept ``2025`` (a YAML integer) and dates as strings (partial ISO dates, and EDTF
+    level 0/1 values: ``2025~``, ``2025-01?``, ``2020-09/2021-09``…); check the calendar."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"{value:04d}" if 0 <= value <= 9999 else str(value)
     if isinstance(value, str):
-        check_partial_date(value)
+        check_date(value)
     return value
 
 
-PartialDate = Annotated[
+EdtfDate = Annotated[
     str,
     BeforeValidator(_date_before),
     WithJsonSchema(
@@ -74,11 +75,18 @@ PartialDate = Annotated[
             "anyOf": [
                 {"type": "integer", "minimum": 0, "maximum": 9999},
                 {"type": "string", "pattern": DATE_PATTERN},
+                {"type": "string", "pattern": EDTF_PATTERN},
             ],
-            "description": "YYYY, YYYY-MM or YYYY-MM-DD",
+            "description": "YYYY, YYYY-MM or YYYY-MM-DD; in format 2 also EDTF level 0/1: "
+            "2025~ (approximate), 2025-01? (uncertain), 2025-01% (both), 2020-09/2021-09 "
+            "(interval), 2021-09/.. or ../2021 (open end), 2021/ (unknown end), 2020-XX",
         }
     ),
 ]
+"""A date of a fact sheet: a partial ISO date or (format 2) an EDTF level 0/1 value
+(:mod:`ontology.dates` gives its meaning)."""
+PartialDate = EdtfDate
+"""The name format 1 used; the same type."""
 
 
 Frequency = Annotated[
@@ -100,6 +108,23 @@ class Model(BaseModel):
     """Base of every fact-sheet model: unknown keys are errors, types are strict."""
 
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+
+class Qualified(Model):
+    """Time qualifiers every fact takes in format 2 (Wikidata-style): when it happened or held
+    (``when``, one date), and the date it is stated to hold at (``as_of``; reads fall back to
+    the article's ``published`` date, marked as such). ``start``/``end`` are on each fact."""
+
+    when: EdtfDate | None = Field(default=None, json_schema_extra=FORMAT_2)
+    as_of: EdtfDate | None = Field(default=None, json_schema_extra=FORMAT_2)
+
+
+class Spanned(Qualified):
+    """A fact that gets ``start``/``end`` in format 2 (agreements, signatories, commitments):
+    the period it covers or held over."""
+
+    start: EdtfDate | None = Field(default=None, json_schema_extra=FORMAT_2)
+    end: EdtfDate | None = Field(default=None, json_schema_extra=FORMAT_2)
 
 
 class Evidence(Model):
@@ -192,7 +217,7 @@ class Post(Model):
     in_: Ref | None = Field(default=None, alias="in")
 
 
-class Tenure(Model):
+class Tenure(Qualified):
     """A person holding a post over a period."""
 
     holder: Ref
@@ -209,7 +234,7 @@ class Signed(Model):
     place: Ref | None = None
 
 
-class Signatory(Model):
+class Signatory(Spanned):
     """Who signed, on whose behalf."""
 
     signatory: Ref
@@ -225,7 +250,7 @@ class Establishes(Model):
     first_meeting: PartialDate | None = None
 
 
-class Commitment(Model):
+class Commitment(Spanned):
     """One undertaking within an agreement."""
 
     kind: Notation
@@ -240,7 +265,7 @@ class Commitment(Model):
 AgreementKind = Literal["mou", "treaty", "declaration", "roadmap", "contract", "agreement"]
 
 
-class Agreement(Model):
+class Agreement(Spanned):
     """A commitment between actors."""
 
     id: Slug | None = None
@@ -260,7 +285,7 @@ class Agreement(Model):
     evidence: EvidenceList
 
 
-class Influence(Model):
+class Influence(Qualified):
     """A directed influence of one actor on another actor or a region."""
 
     influencer: Ref
@@ -273,7 +298,7 @@ class Influence(Model):
     evidence: EvidenceList
 
 
-class Event(Model):
+class Event(Qualified):
     """Something that happened at a time or over a period."""
 
     id: Slug | None = None
@@ -289,7 +314,7 @@ class Event(Model):
     evidence: EvidenceList
 
 
-class Relation(Model):
+class Relation(Qualified):
     """A direct relation between two actors (a statement node)."""
 
     subject: Ref

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import TypeVar
 
-from ontology.dates import is_partial_date, most_precise
+from ontology.dates import is_date, most_precise
 
 V = TypeVar("V")
 
@@ -27,11 +27,11 @@ def most_stated(values: Mapping[V, Collection[str]], lexical: Callable[[V], str]
 
 
 def chosen(values: Mapping[V, Collection[str]], lexical: Callable[[V], str] = str) -> V | None:
-    """The value of a single-valued fact: when every value is a partial date and they all fit
-    together (``2025-01`` and ``2025-01-22``: one article knew the month, another the day), the
-    most precise; otherwise :func:`most_stated`."""
+    """The value of a single-valued fact: when every value is a date and they all fit together
+    (``2025-01`` and ``2025-01-22``: one article knew the month, another the day; ``2025~`` and
+    ``2025-03``), the most precise; otherwise :func:`most_stated`."""
     forms = {lexical(v): v for v in values}
-    if len(forms) > 1 and all(is_partial_date(form) for form in forms):
+    if len(forms) > 1 and all(is_date(form) for form in forms):
         finest = most_precise(list(forms))
         if finest is not None:
             return forms[finest]

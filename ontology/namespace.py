@@ -58,10 +58,13 @@ class DG(DefinedNamespace):
     Signature: URIRef
     Tenure: URIRef
     Treaty: URIRef
+    # datatypes
+    edtf: URIRef
     # properties
     actor: URIRef
     agreement: URIRef
     alias: URIRef
+    asOf: URIRef
     anonymous: URIRef
     area: URIRef
     author: URIRef
@@ -107,6 +110,7 @@ class DG(DefinedNamespace):
     participant: URIRef
     party: URIRef
     placeSigned: URIRef
+    pointInTime: URIRef
     post: URIRef
     postIn: URIRef
     publisher: URIRef

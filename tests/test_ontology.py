@@ -14,7 +14,7 @@ from ontology.namespace import DG, ONTOLOGY_IRI, VOCAB, concept, ontology_path, 
 
 ROOT = Path(__file__).parent.parent
 CODE_DIRS = ("loaders", "graph", "api", "ontology")
-TERM_TYPES = {ns.OWL.Class, ns.OWL.ObjectProperty, ns.OWL.DatatypeProperty}
+TERM_TYPES = {ns.OWL.Class, ns.OWL.ObjectProperty, ns.OWL.DatatypeProperty, ns.RDFS.Datatype}
 SCHEMES_USED_BY_LOADERS = (
     "area",
     "influence-kind",

@@ -172,7 +172,8 @@ def test_evidence_of_a_fact_is_checked_even_if_untyped(base: Graph) -> None:
 )
 def test_dates_are_partial_date_literals(base: Graph, cls: URIRef, prop: URIRef) -> None:
     problems = broken(base, put(cls, prop, Literal("January 2025")))
-    assert_rejected(problems, f"dg:{prop.rsplit('#', 1)[1]}", "xsd:date, xsd:gYearMonth or")
+    name = f"dg:{prop.rsplit('#', 1)[1]}"
+    assert_rejected(problems, name, "xsd:date, xsd:gYearMonth, xsd:gYear or dg:edtf")
 
 
 def test_ill_typed_dates_are_rejected(base: Graph) -> None:
@@ -250,3 +251,14 @@ def test_problems_of_sheet_output_point_at_the_sheet() -> None:
     (problem,) = shacl_problems(article.graph, article.source, article.origins)
     assert problem.path.startswith("agreements[0].signatories[")
     assert problem.line is not None
+
+
+@pytest.mark.parametrize(
+    ("cls", "prop"), [(DG.Tenure, DG.startDate), (DG.Event, DG.pointInTime), (DG.MOU, DG.asOf)]
+)
+def test_edtf_dates_conform_and_edtf_typed_garbage_does_not(
+    base: Graph, cls: URIRef, prop: URIRef
+) -> None:
+    assert broken(base, put(cls, prop, Literal("2021-09~/..", datatype=DG.edtf))) == []
+    problems = broken(base, put(cls, prop, Literal("late 2020", datatype=DG.edtf)))
+    assert_rejected(problems, f"dg:{prop.rsplit('#', 1)[1]}", "or dg:edtf literal")

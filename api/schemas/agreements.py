@@ -3,16 +3,22 @@ influences."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from api.schemas.common import (
+    AS_OF,
+    AS_OF_SOURCE,
     MOU_ID,
     MOU_TITLE,
+    WHEN,
     ApiModel,
     AttributionOut,
     ConceptOut,
     EntityOut,
     PageOut,
+    time_fields,
 )
 from api.schemas.entities import InfluenceOut
 from graph.queries.agreement_model import (
@@ -92,6 +98,11 @@ class SignatureOut(ApiModel):
     on_behalf_of: list[EntityOut]
     date: str | None = Field(examples=["2025-01-22"])
     evidence: AttributionOut
+    start: str | None = Field(default=None, examples=[None])
+    end: str | None = Field(default=None, examples=[None])
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of(cls, item: Signatory) -> SignatureOut:
@@ -102,6 +113,9 @@ class SignatureOut(ApiModel):
             on_behalf_of=[EntityOut.of(o) for o in item.on_behalf_of],
             date=item.date,
             evidence=AttributionOut.of(item.evidence),
+            start=item.start,
+            end=item.end,
+            **time_fields(item.time),
         )
 
 
@@ -118,6 +132,11 @@ class CommitmentOut(ApiModel):
         examples=["The MOU instructs both sides to start meeting on foreign military sales."]
     )
     evidence: AttributionOut
+    start: str | None = Field(default=None, examples=[None])
+    end: str | None = Field(default=None, examples=[None])
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of(cls, item: CommitmentInfo) -> CommitmentOut:
@@ -131,6 +150,9 @@ class CommitmentOut(ApiModel):
             due_date=item.due_date,
             description=item.description,
             evidence=AttributionOut.of(item.evidence),
+            start=item.start,
+            end=item.end,
+            **time_fields(item.time),
         )
 
 
@@ -162,6 +184,9 @@ class AgreementEventOut(ApiModel):
     participants: list[EntityOut]
     description: str | None
     sources: list[str]
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of(cls, event: AgreementEvent) -> AgreementEventOut:
@@ -175,6 +200,7 @@ class AgreementEventOut(ApiModel):
             participants=[EntityOut.of(p) for p in event.participants],
             description=event.description,
             sources=list(event.sources),
+            **time_fields(event.time),
         )
 
 
@@ -193,6 +219,11 @@ class AgreementDetailOut(AgreementSummaryOut):
     events: list[AgreementEventOut] = Field(
         description="events about it (signing, meetings, termination), by start date"
     )
+    start: str | None = Field(default=None, examples=["2015-05-15"])
+    end: str | None = Field(default=None, examples=[None])
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -210,6 +241,9 @@ class AgreementDetailOut(AgreementSummaryOut):
             evidence=AttributionOut.of(detail.evidence),
             sources=list(detail.sources),
             events=[AgreementEventOut.of(e) for e in detail.events],
+            start=detail.start,
+            end=detail.end,
+            **time_fields(detail.time),
         )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.queries.model import Attribution, Concept, EntityRef, Evidence
+from graph.queries.model import Attribution, Concept, EntityRef, Evidence, TimeInfo
 from ontology.classes import primary_type as entity_primary_type
 
 __all__ = [
@@ -138,3 +138,29 @@ class PageOut(ApiModel):
             "offset": offset,
             "next": next_offset(offset, limit, total),
         }
+
+
+# ---------------------------------------------------------------------- format 2: time
+
+WHEN = Field(
+    default=None,
+    description="when the fact happened or held, one date (partial ISO or EDTF)",
+    examples=["2014-07~"],
+)
+AS_OF = Field(
+    default=None,
+    description="the date the fact is known to hold: as stated, else the latest publication "
+    "date of the articles stating it (see as_of_source)",
+    examples=["2025-01"],
+)
+AS_OF_SOURCE = Field(
+    default=None,
+    description='"sheet" when a fact sheet states as_of; "article" when it is the '
+    "article's date (derived, not stated); null when neither is known",
+    examples=["article"],
+)
+
+
+def time_fields(time: TimeInfo) -> dict[str, str | None]:
+    """The ``when``/``as_of``/``as_of_source`` fields of an answer from a fact's qualifiers."""
+    return {"when": time.when, "as_of": time.as_of, "as_of_source": time.as_of_source}

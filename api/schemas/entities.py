@@ -8,13 +8,17 @@ from pydantic import Field
 
 from api.resolution import EntityIdentity
 from api.schemas.common import (
+    AS_OF,
+    AS_OF_SOURCE,
     MOU_ID,
     MOU_TITLE,
+    WHEN,
     ApiModel,
     AttributionOut,
     ConceptOut,
     EntityOut,
     PageOut,
+    time_fields,
 )
 from graph.queries.model import (
     AgreementRole,
@@ -89,6 +93,9 @@ class TenureOut(ApiModel):
     start: str | None = Field(examples=["2019-12"])
     end: str | None = Field(examples=[None])
     sources: list[str]
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of(cls, tenure: TenureInfo) -> TenureOut:
@@ -102,6 +109,7 @@ class TenureOut(ApiModel):
             start=tenure.start,
             end=tenure.end,
             sources=list(tenure.sources),
+            **time_fields(tenure.time),
         )
 
 
@@ -140,6 +148,9 @@ class InfluenceOut(ApiModel):
     )
     evidence: AttributionOut
     sources: list[str]
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of(cls, info: InfluenceInfo) -> InfluenceOut:
@@ -155,6 +166,7 @@ class InfluenceOut(ApiModel):
             description=info.description,
             evidence=AttributionOut.of(info.evidence),
             sources=list(info.sources),
+            **time_fields(info.time),
         )
 
 
@@ -229,6 +241,9 @@ class TimelineEntryOut(ApiModel):
     place: EntityOut | None = Field(
         description="where an event took place or an agreement was signed"
     )
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
@@ -244,6 +259,7 @@ class TimelineEntryOut(ApiModel):
             kind=ConceptOut.maybe(entry.kind),
             place=EntityOut.of(entry.place) if entry.place else None,
             sources=list(entry.sources),
+            **time_fields(entry.time),
         )
 
 

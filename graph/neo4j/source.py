@@ -22,7 +22,7 @@ from graph.neo4j.errors import neo4j_errors
 from graph.neo4j.links import step_from_link
 from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
-from graph.queries.source import Described, Expansion, PagePlan, PageRecords
+from graph.queries.source import FACT_LABELS, Described, Expansion, PagePlan, PageRecords
 from graph.rules.steps import Step
 
 LABELS = (
@@ -108,11 +108,22 @@ CALL (level1, level2, level3) {
   WITH d, collect([type(o), m.uri]) AS out
   RETURN collect([d.uri, labels(d), properties(d), out]) AS nodes
 }
-RETURN refs, nodes
+CALL (level1, level2, level3) {
+  UNWIND level1 + level2 + level3 AS d
+  WITH DISTINCT d WHERE any(l IN labels(d) WHERE l IN $facts)
+  UNWIND coalesce(d.sources, []) AS s
+  WITH DISTINCT s
+  MATCH (a:Resource {uri: s})
+  OPTIONAL MATCH (a)-[o]->(m:Resource) WHERE o.uri IS NULL
+  WITH a, collect([type(o), m.uri]) AS out
+  RETURN collect([a.uri, labels(a), properties(a), out]) AS articles
+}
+RETURN refs, nodes, articles
 """
 """A page (``GraphSource.page``) in one read: the root, the subjects of its ``$referrers``, the
 targets of ``$follow`` out of those, of ``$then`` out of these, each described as
-:data:`DESCRIBE_NODES` describes a node."""
+:data:`DESCRIBE_NODES` describes a node; and the articles stating the facts among them
+(``$facts`` labels), described the same way."""
 EXPAND = f"""
 UNWIND $uris AS u
 MATCH (a:Resource {{uri: u}})
@@ -295,6 +306,7 @@ class Neo4jSource:
             referrers=list(plan.referrers),
             follow=list(plan.follow),
             then=list(plan.then),
+            facts=list(FACT_LABELS),
         )
         if not rows:
             return PageRecords(uri, plan, {}, (), {}, frozenset((uri,)))
@@ -308,7 +320,8 @@ class Neo4jSource:
                 entities[node_uri] = _entity(record | {k: props.get(k) for k in ("name", "alias")})
         referrers = tuple(sorted({(s, t) for s, t in refs}))
         looked_up = frozenset((uri, *described))
-        return PageRecords(uri, plan, described, referrers, entities, looked_up)
+        articles = {a[0]: _described(*a) for a in rows[0]["articles"]}
+        return PageRecords(uri, plan, described, referrers, entities, looked_up, articles)
 
     def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
         """Subjects pointing at ``uri`` through relationships of ``rel_types``."""

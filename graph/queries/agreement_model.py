@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.queries.model import Attribution, Concept, EntityRef, InfluenceInfo
+from graph.queries.model import NO_TIME, Attribution, Concept, EntityRef, InfluenceInfo, TimeInfo
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,9 @@ class Signatory:
     on_behalf_of: tuple[EntityRef, ...]
     date: str | None
     evidence: Attribution
+    start: str | None = None
+    end: str | None = None
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class CommitmentInfo:
     due_date: str | None
     description: str | None
     evidence: Attribution
+    start: str | None = None
+    end: str | None = None
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class AgreementEvent:
     participants: tuple[EntityRef, ...]
     description: str | None
     sources: tuple[str, ...]
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,9 @@ class AgreementDetail:
     sources: tuple[str, ...]
     events: tuple[AgreementEvent, ...] = ()
     """Events about the agreement, by start (undated last) then IRI."""
+    start: str | None = None
+    end: str | None = None
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from graph.queries.agreement_model import (
     Signatory,
 )
 from graph.queries.facts import attribution, date_key, described, influence_infos
+from graph.queries.model import TimeInfo
+from graph.queries.qualifiers import time_infos
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from ontology.dates import first_day, last_day
@@ -45,13 +47,15 @@ def _signed_by(source: GraphSource, signatory: str) -> set[str]:
 
 
 def _in_window(date: str | None, since: str | None, until: str | None) -> bool:
-    """Whether a (partial) date lies in the window; undated fails any window."""
+    """Whether a signing date may lie in the window (overlap: an EDTF date's widened bounds,
+    an open end never excludes); an unsigned agreement fails any window."""
     if since is None and until is None:
         return True
     if date is None:
         return False
     low, high = first_day(since), last_day(until)
-    return not ((high and (first_day(date) or "") > high) or (low and (last_day(date) or "") < low))
+    first, last = first_day(date), last_day(date)
+    return not ((high and first and first > high) or (low and last and last < low))
 
 
 def _parts(source: GraphSource, agreement: str) -> list[Described]:
@@ -137,7 +141,7 @@ def list_agreements(
     return AgreementPage(len(kept), limit, offset, items, refs.refs(included))
 
 
-def _signatory(refs: Refs, part: Described) -> Signatory:
+def _signatory(refs: Refs, part: Described, times: dict[str, TimeInfo]) -> Signatory:
     """A signature of an agreement."""
     return Signatory(
         uri=part.uri,
@@ -145,10 +149,13 @@ def _signatory(refs: Refs, part: Described) -> Signatory:
         on_behalf_of=refs.refs(part.all("ON_BEHALF_OF")),
         date=part.text("date"),
         evidence=attribution(part),
+        start=part.text("startDate"),
+        end=part.text("endDate"),
+        time=times[part.uri],
     )
 
 
-def _commitment(refs: Refs, part: Described) -> CommitmentInfo:
+def _commitment(refs: Refs, part: Described, times: dict[str, TimeInfo]) -> CommitmentInfo:
     """A commitment of an agreement."""
     return CommitmentInfo(
         uri=part.uri,
@@ -159,6 +166,9 @@ def _commitment(refs: Refs, part: Described) -> CommitmentInfo:
         due_date=part.text("dueDate"),
         description=part.text("description"),
         evidence=attribution(part),
+        start=part.text("startDate"),
+        end=part.text("endDate"),
+        time=times[part.uri],
     )
 
 
@@ -172,14 +182,15 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
     signatures = [p for p in parts if "Signature" in p.labels]
     place = agreement.one("PLACE_SIGNED")
     legally = agreement.props.get("legallyBinding")
+    times = time_infos(source, [agreement, *parts])
     return AgreementDetail(
         summary=_summary(refs, agreement, parts),
         place_signed=refs.ref(place) if place else None,
         legally_binding=legally if isinstance(legally, bool) else None,
         negotiated_by=refs.refs(agreement.all("NEGOTIATED_BY")),
         negotiation_period=agreement.text("negotiationPeriod"),
-        signatures=tuple(sorted((_signatory(refs, p) for p in signatures), key=_by_signer)),
-        commitments=tuple(_commitment(refs, p) for p in parts if "Commitment" in p.labels),
+        signatures=tuple(sorted((_signatory(refs, p, times) for p in signatures), key=_by_signer)),
+        commitments=tuple(_commitment(refs, p, times) for p in parts if "Commitment" in p.labels),
         bodies=tuple(
             Body(
                 refs.ref(b),
@@ -191,12 +202,16 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
         evidence=attribution(agreement),
         sources=agreement.texts("sources"),
         events=_events_about(source, refs, uri),
+        start=agreement.text("startDate"),
+        end=agreement.text("endDate"),
+        time=times[uri],
     )
 
 
 def _events_about(source: GraphSource, refs: Refs, agreement: str) -> tuple[AgreementEvent, ...]:
     """Events concerning an agreement, by start (undated last) then IRI."""
     events = described(source, _subjects(source, agreement, "CONCERNS"), "Event")
+    times = time_infos(source, events)
     items = [
         AgreementEvent(
             uri=e.uri,
@@ -207,6 +222,7 @@ def _events_about(source: GraphSource, refs: Refs, agreement: str) -> tuple[Agre
             participants=refs.refs(e.all("PARTICIPANT")),
             description=e.text("description"),
             sources=e.texts("sources"),
+            time=times[e.uri],
         )
         for e in events
     ]

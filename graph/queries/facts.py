@@ -16,6 +16,7 @@ from graph.queries.model import (
     Timeline,
     TimelineEntry,
 )
+from graph.queries.qualifiers import time_infos
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from graph.rules.steps import notation
@@ -53,6 +54,7 @@ def tenures_of(source: GraphSource, refs: Refs, uri: str) -> list[TenureInfo]:
     posts = source.describe(sorted({p for t in facts for p in t.all("POST")}))
     refs.load(p for post in posts.values() for p in post.all("POST_IN"))
     refs.load(h for t in facts for h in t.all("HOLDER"))
+    times = time_infos(source, facts)
     items = []
     for tenure in facts:
         post_uri = tenure.one("POST") or ""
@@ -68,6 +70,7 @@ def tenures_of(source: GraphSource, refs: Refs, uri: str) -> list[TenureInfo]:
                 start=tenure.text("startDate"),
                 end=tenure.text("endDate"),
                 sources=tenure.texts("sources"),
+                time=times[tenure.uri],
             )
         )
     return sorted(items, key=lambda t: date_key(t.start, t.uri))
@@ -96,6 +99,7 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
     """The influences among ``uris``, in IRI order."""
     facts = described(source, uris, "Influence")
     refs.load(u for f in facts for u in (*f.all("INFLUENCER"), *f.all("INFLUENCED")))
+    times = time_infos(source, facts)
     return [
         InfluenceInfo(
             uri=f.uri,
@@ -108,6 +112,7 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
             description=f.text("description"),
             evidence=attribution(f),
             sources=f.texts("sources"),
+            time=times[f.uri],
         )
         for f in facts
     ]
@@ -151,6 +156,7 @@ def _counterparts(source: GraphSource, actor: str) -> dict[str, set[str]]:
 
 
 def _entries(
+    source: GraphSource,
     refs: Refs,
     facts: Sequence[Described],
     category: str,
@@ -159,8 +165,11 @@ def _entries(
 ) -> list[TimelineEntry]:
     """Timeline entries of some described facts."""
     entries = []
+    times = time_infos(source, facts)
     for fact in facts:
-        date = fact.text("dateSigned") if category == "agreement" else fact.text("startDate")
+        signed = fact.text("dateSigned") if category == "agreement" else None
+        # format 2: a fact with no start is dated by its point in time
+        date = signed or fact.text("startDate") or fact.text("pointInTime")
         label = fact.text("title") or fact.text("description")
         place = fact.one("LOCATION") or fact.one("PLACE_SIGNED")
         entries.append(
@@ -175,6 +184,7 @@ def _entries(
                 sources=fact.texts("sources"),
                 kind=concept(fact.one("EVENT_KIND") or fact.one("INFLUENCE_KIND")),
                 place=refs.ref(place) if place else None,
+                time=times[fact.uri],
             )
         )
     return entries
@@ -192,6 +202,7 @@ def _tenure_entries(source: GraphSource, refs: Refs, actor: str) -> list[Timelin
             ("holder",),
             (t.post_in,) if t.post_in else (),
             t.sources,
+            time=t.time,
         )
         for t in tenures_of(source, refs, actor)
     ]
@@ -223,11 +234,11 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
         influence.setdefault(fact.uri, {"influenced-via-region"})
     relations = pick(others, "Relation")
     entries = [
-        *_entries(refs, pick(agreement, "Agreement"), "agreement", agreement, others),
+        *_entries(source, refs, pick(agreement, "Agreement"), "agreement", agreement, others),
         *_tenure_entries(source, refs, actor),
-        *_entries(refs, pick(events, "Event"), "event", events, others),
-        *_entries(refs, pick(influence, "Influence"), "influence", influence, others),
-        *_entries(refs, relations, "relation", _relation_roles(actor, relations), others),
+        *_entries(source, refs, pick(events, "Event"), "event", events, others),
+        *_entries(source, refs, pick(influence, "Influence"), "influence", influence, others),
+        *_entries(source, refs, relations, "relation", _relation_roles(actor, relations), others),
     ]
     dated = sorted(
         (e for e in entries if e.date), key=lambda e: (first_day(e.date) or "", e.category, e.fact)

@@ -40,6 +40,21 @@ __all__ = [
 
 
 @dataclass(frozen=True)
+class TimeInfo:
+    """A fact's time qualifiers (format 2): ``when`` as stated; ``as_of`` as stated
+    (``as_of_source`` ``"sheet"``), else the latest publication date of the articles stating
+    the fact (``"article"``: derived when reading, never stored); None when neither is known."""
+
+    when: str | None = None
+    as_of: str | None = None
+    as_of_source: str | None = None
+
+
+NO_TIME = TimeInfo()
+"""The qualifiers of a fact read without them (the default of the answers' ``time``)."""
+
+
+@dataclass(frozen=True)
 class EntityRef:
     """An entity mentioned in a result: IRI, short id, preferred name and dg types."""
 
@@ -106,6 +121,7 @@ class TenureInfo:
     start: str | None
     end: str | None
     sources: tuple[str, ...]
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)
@@ -133,6 +149,7 @@ class InfluenceInfo:
     description: str | None
     evidence: Attribution
     sources: tuple[str, ...]
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)
@@ -287,6 +304,7 @@ class TimelineEntry:
     """The event or influence kind (None for other facts)."""
     place: EntityRef | None = None
     """Where an event took place or an agreement was signed."""
+    time: TimeInfo = NO_TIME
 
 
 @dataclass(frozen=True)

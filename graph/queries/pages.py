@@ -9,11 +9,18 @@ answer either way, one query instead of a dozen when the plan covers the page).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
-from graph.queries.source import Described, Expansion, GraphSource, PagePlan, PageRecords
+from graph.queries.source import (
+    FACT_LABELS,
+    Described,
+    Expansion,
+    GraphSource,
+    PagePlan,
+    PageRecords,
+)
 from graph.rules.steps import Step
 
 ENTITY_PAGE = PagePlan(
@@ -67,9 +74,10 @@ class Prefetched:
 
     def describe(self, uris: Sequence[str]) -> dict[str, Described]:
         """See :class:`GraphSource`."""
-        known = self.page_records.described
+        known, articles = self.page_records.described, self.page_records.articles
         found = {u: known[u] for u in uris if u in known}
-        missing = [u for u in uris if u not in known]
+        found.update((u, articles[u]) for u in uris if u in articles)
+        missing = [u for u in uris if u not in found]
         if missing:
             found.update(self.source.describe(missing))
         return found
@@ -169,7 +177,16 @@ def compose_page(source: GraphSource, uri: str, plan: PagePlan) -> PageRecords:
             looked_up.update(uris)
     else:
         entities.update(source.entity_infos([uri]))
-    return PageRecords(uri, plan, described, tuple(referrers), entities, frozenset(looked_up))
+    articles = source.describe(_articles_of(described.values()))
+    return PageRecords(
+        uri, plan, described, tuple(referrers), entities, frozenset(looked_up), articles
+    )
+
+
+def _articles_of(nodes: Iterable[Described]) -> list[str]:
+    """The articles stating the facts among ``nodes``, sorted."""
+    facts = (n for n in nodes if not set(FACT_LABELS).isdisjoint(n.labels))
+    return sorted({a for f in facts for a in f.texts("sources")})
 
 
 def _is_actor(info: EntityInfo | None) -> bool:

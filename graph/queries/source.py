@@ -58,6 +58,10 @@ class Described:
         return self.out.get(rel_type, ())
 
 
+FACT_LABELS = ("Agreement", "Commitment", "Event", "Influence", "Signature", "Tenure")
+"""Labels of the facts whose articles a page describes too (their ``as_of`` fallback)."""
+
+
 @dataclass(frozen=True)
 class PagePlan:
     """What a page reads around its root node, in one fetch (``GraphSource.page``).
@@ -89,6 +93,9 @@ class PageRecords:
     """Every IRI the page looked up: ``described``, and the entities a backend gave as
     :class:`EntityInfo` only (an in-process backend need not describe them: a page reading
     more asks for it)."""
+    articles: Mapping[str, Described] = field(default_factory=dict, hash=False)
+    """The articles stating the described facts (:data:`FACT_LABELS`), described: their
+    publication dates place undated facts in time (``graph.queries.qualifiers``)."""
 
 
 @dataclass(frozen=True)

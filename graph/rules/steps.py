@@ -29,7 +29,10 @@ commitment, event) order their endpoints by IRI; directed ones keep their direct
 Dates are partial ISO strings (``2025``, ``2025-01``, ``2025-01-22``, see ``ontology.dates``):
 an agreement step starts on its ``dateSigned``, a signature on its ``dg:date`` (else the
 agreement's), a commitment *ends* on its ``dueDate``; the others use ``startDate``/``endDate``.
-When articles disagree the earliest start and the latest end win. ``sources`` are the articles
+Format 2 facts may also state ``startDate``/``endDate`` (agreements, signatures, commitments:
+the earlier start and the later end win) and ``pointInTime`` (a fact with no period spans it).
+Dates may be EDTF values (``2025~``, ``2020-09/2021-09``): keys are their earliest and latest
+days. When articles disagree the earliest start and the latest end win. ``sources`` are the articles
 (named graphs) stating the fact plus the articles of its evidence; for a plain property step,
 the graphs stating the triple.
 
@@ -101,7 +104,7 @@ STEP_PREDICATES = frozenset(
         DG.onBehalfOf, DG.date, DG.actor, DG.commitmentKind, DG.dueDate, DG.influencer,
         DG.influenced, DG.influenceKind, DG.includes, DG.holder, DG.post, DG.postIn,
         DG.participant, DG.eventKind, DG.relationSubject, DG.relationObject, DG.relationKind,
-        DG.startDate, DG.endDate, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
+        DG.startDate, DG.endDate, DG.pointInTime, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
         DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality,
     )
 )  # fmt: skip
@@ -215,10 +218,24 @@ def _fact(
 
 
 def _dates(index: FactIndex, fact: str) -> tuple[str | None, str | None]:
-    """Earliest ``startDate`` and latest ``endDate`` of ``fact``."""
+    """Earliest ``startDate`` and latest ``endDate`` of ``fact``; a fact with neither spans its
+    ``pointInTime`` (format 2 ``when``: earliest to latest)."""
     starts = index.all(fact, str(DG.startDate))
     ends = index.all(fact, str(DG.endDate))
+    if not starts and not ends:
+        starts = ends = index.all(fact, str(DG.pointInTime))
     return (min(starts, key=_first) if starts else None, max(ends, key=_last) if ends else None)
+
+
+def _with(
+    date: str | None, dates: tuple[str | None, str | None], *, ends: bool = False
+) -> tuple[str | None, str | None]:
+    """A fact's own date (signed, due) merged with its stated period (format 2): the earlier
+    start, or (``ends``) the later end."""
+    start, end = dates
+    if ends:
+        return start, max((d for d in (date, end) if d), key=_last, default=None)
+    return min((d for d in (date, start) if d), key=_first, default=None), end
 
 
 def _first(date: str) -> str:
@@ -278,15 +295,15 @@ def agreement_steps(index: FactIndex, agreement: str) -> Iterator[Step]:
         members.update(index.all(signature, str(DG.onBehalfOf)))
         for signer in signers:
             signer_evidence[signer].update(index.evidence(signature))
-    signed = _earliest(index.all(agreement, str(DG.dateSigned)))
+    signed = _with(_earliest(index.all(agreement, str(DG.dateSigned))), _dates(index, agreement))
     kind = _agreement_kind(index, agreement)
-    base = _fact(index, agreement, "agreement", kind, (signed, None))
+    base = _fact(index, agreement, "agreement", kind, signed)
     for step in _pairs(index, base, members):
         extra = signer_evidence.get(step.source, set()) | signer_evidence.get(step.target, set())
         if not extra:
             yield step
             continue
-        fact = _fact(index, agreement, "agreement", kind, (signed, None), extra)
+        fact = _fact(index, agreement, "agreement", kind, signed, extra)
         yield _make(fact, step.source, step.target)
 
 
@@ -296,7 +313,7 @@ def signature_steps(index: FactIndex, signature: str) -> Iterator[Step]:
     date = _earliest(index.all(signature, str(DG.date)))
     if date is None and agreement is not None:
         date = _earliest(index.all(agreement, str(DG.dateSigned)))
-    fact = _fact(index, signature, "signature", None, (date, None))
+    fact = _fact(index, signature, "signature", None, _with(date, _dates(index, signature)))
     yield from _directed(
         index,
         fact,
@@ -309,9 +326,9 @@ def commitment_steps(index: FactIndex, commitment: str) -> Iterator[Step]:
     """Pairs among the actors undertaking a commitment (ends on its due date)."""
     due = index.all(commitment, str(DG.dueDate))
     kind = notation(index.one(commitment, str(DG.commitmentKind)))
-    fact = _fact(
-        index, commitment, "commitment", kind, (None, max(due, key=_last) if due else None)
-    )
+    last_due = max(due, key=_last) if due else None
+    dates = _with(last_due, _dates(index, commitment), ends=True)
+    fact = _fact(index, commitment, "commitment", kind, dates)
     yield from _pairs(index, fact, index.all(commitment, str(DG.actor)))
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import Indel
 
 from loaders.names import normalize_name
+from ontology.dates import compatible, first_day, last_day, overlaps
 from ontology.text import fold
 
 MAX_BLOCK = 60
@@ -280,15 +281,8 @@ def _by_name(records: list[EntityRecord], pairs: _Pairs) -> None:
 
 
 def _overlap(x: TenureRecord, y: TenureRecord) -> bool:
-    """Whether two periods (partial ISO dates compare as text on their common prefix) meet."""
-
-    def before(end: str | None, start: str | None) -> bool:
-        if end is None or start is None:
-            return False
-        n = min(len(end), len(start))
-        return end[:n] < start[:n]
-
-    return not before(x.end, y.start) and not before(y.end, x.start)
+    """Whether two periods may meet (by the bounds of their dates: ``ontology.dates``)."""
+    return overlaps(first_day(x.start), last_day(x.end), first_day(y.start), last_day(y.end))
 
 
 def _by_post(tenures: list[TenureRecord], post_names: dict[str, str], pairs: _Pairs) -> None:
@@ -312,11 +306,6 @@ def _by_post(tenures: list[TenureRecord], post_names: dict[str, str], pairs: _Pa
             pairs.add(a, b, Evidence("shared-post", detail, 60.0, (name,), tuple(sorted(found))))
 
 
-def _compatible(a: str, b: str) -> bool:
-    """A month-precision date is compatible with any day of it, a year with any date in it."""
-    return a.startswith(b) or b.startswith(a)
-
-
 def _by_agreement(agreements: list[AgreementRecord], pairs: _Pairs) -> None:
     by_parties: dict[tuple[str, ...], list[AgreementRecord]] = defaultdict(list)
     for agreement in agreements:
@@ -330,7 +319,7 @@ def _by_agreement(agreements: list[AgreementRecord], pairs: _Pairs) -> None:
             if len(same_year) > MAX_BLOCK:
                 continue
             for x, y in itertools.combinations(sorted(same_year, key=lambda r: r.iri), 2):
-                if x.date and y.date and _compatible(x.date, y.date):
+                if x.date and y.date and compatible(x.date, y.date):
                     pairs.add(x.iri, y.iri, _agreement_evidence(x, y))
 
 
