@@ -223,6 +223,11 @@ class Establishes(Model):
     body: Ref
     meets: Frequency | None = None
     first_meeting: PartialDate | None = None
+    follow_up: bool | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="True when the body follows up (monitors) the agreement's implementation.",
+    )
 
 
 class Commitment(Model):
@@ -235,6 +240,47 @@ class Commitment(Model):
     due: PartialDate | None = None
     description: Text | None = None
     evidence: EvidenceList
+
+
+# --- format 2: lifecycle (agreement status, entry into force, expiry, ending; roles)
+
+EndingHow = Literal["terminated", "suspended", "withdrawn", "expired"]
+"""How an agreement ended (an event of kind termination, suspension, withdrawal or expiry)."""
+
+
+class Ended(Model):
+    """How, when and by whom an agreement ended (or was suspended): a ``dg:AgreementEnding``."""
+
+    how: EndingHow
+    date: PartialDate | None = None
+    by: list[Ref] = Field(default_factory=list, description="The actors that ended it.")
+    effect: Text | None = Field(
+        default=None, description="When the ending takes effect, in words (e.g. 'immediate')."
+    )
+    description: Text | None = None
+    evidence: EvidenceList
+
+
+class Role(Model):
+    """An actor's role in an agreement or event other than party or participant."""
+
+    actor: Ref
+    role: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH),
+        Field(description="A notation of the `role` scheme (mediator, guarantor, witness…)."),
+    ]
+    evidence: EvidenceList
+
+
+Roles = Annotated[
+    list[Role],
+    Field(
+        default_factory=list,
+        json_schema_extra=FORMAT_2,
+        description="Mediators, guarantors, witnesses… (not parties: a role is not a party).",
+    ),
+]
 
 
 AgreementKind = Literal["mou", "treaty", "declaration", "roadmap", "contract", "agreement"]
@@ -257,6 +303,21 @@ class Agreement(Model):
     negotiated_by: list[Ref] = []
     negotiation_period: Text | None = None
     commitments: list[Commitment] = []
+    status: Notation | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="A notation of the closed `agreement-status` scheme (signed, in-force…).",
+    )
+    entry_into_force: PartialDate | None = Field(default=None, json_schema_extra=FORMAT_2)
+    expires: PartialDate | None = Field(default=None, json_schema_extra=FORMAT_2)
+    duration: Annotated[str, AfterValidator(duration_text)] | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="How long it runs, an ISO 8601 duration (P5Y).",
+        examples=["P5Y"],
+    )
+    ended: Ended | None = Field(default=None, json_schema_extra=FORMAT_2)
+    roles: Roles
     evidence: EvidenceList
 
 
@@ -286,6 +347,7 @@ class Event(Model):
     end: PartialDate | None = None
     concerns: Ref | None = None
     description: Text | None = None
+    roles: Roles
     evidence: EvidenceList
 
 
