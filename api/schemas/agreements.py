@@ -15,6 +15,7 @@ from api.schemas.common import (
     PageOut,
 )
 from api.schemas.entities import InfluenceOut
+from api.schemas.lifecycle import EndingOut, RoleOut
 from graph.queries.agreement_model import (
     AgreementDetail,
     AgreementEvent,
@@ -140,6 +141,9 @@ class BodyOut(ApiModel):
     entity: EntityOut
     meeting_frequency: str | None = Field(description="ISO 8601 duration", examples=["P1Y"])
     first_meeting: str | None = Field(examples=["2025"])
+    follow_up: bool | None = Field(
+        default=None, description="true on a follow-up (monitoring) body", examples=[True]
+    )
 
     @classmethod
     def of(cls, body: Body) -> BodyOut:
@@ -148,6 +152,7 @@ class BodyOut(ApiModel):
             entity=EntityOut.of(body.entity),
             meeting_frequency=body.meeting_frequency,
             first_meeting=body.first_meeting,
+            follow_up=body.follow_up,
         )
 
 
@@ -162,6 +167,7 @@ class AgreementEventOut(ApiModel):
     participants: list[EntityOut]
     description: str | None
     sources: list[str]
+    roles: list[RoleOut] = Field(default=[], description="roles played in it (host, mediator…)")
 
     @classmethod
     def of(cls, event: AgreementEvent) -> AgreementEventOut:
@@ -175,6 +181,7 @@ class AgreementEventOut(ApiModel):
             participants=[EntityOut.of(p) for p in event.participants],
             description=event.description,
             sources=list(event.sources),
+            roles=[RoleOut.of(r) for r in event.roles],
         )
 
 
@@ -193,6 +200,18 @@ class AgreementDetailOut(AgreementSummaryOut):
     events: list[AgreementEventOut] = Field(
         description="events about it (signing, meetings, termination), by start date"
     )
+    status: ConceptOut | None = Field(
+        default=None, description="where it stands (agreement-status scheme), as reported"
+    )
+    entry_into_force: str | None = Field(default=None, examples=["2015-06-20"])
+    expires: str | None = Field(default=None, examples=["2030"])
+    duration: str | None = Field(default=None, description="ISO 8601", examples=["P5Y"])
+    ended: list[EndingOut] = Field(
+        default=[], description="how it ended or was suspended (`ended` and plain events)"
+    )
+    roles: list[RoleOut] = Field(
+        default=[], description="mediators, guarantors, witnesses… (not parties)"
+    )
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -210,6 +229,12 @@ class AgreementDetailOut(AgreementSummaryOut):
             evidence=AttributionOut.of(detail.evidence),
             sources=list(detail.sources),
             events=[AgreementEventOut.of(e) for e in detail.events],
+            status=ConceptOut.maybe(detail.lifecycle.status),
+            entry_into_force=detail.lifecycle.entry_into_force,
+            expires=detail.lifecycle.expires,
+            duration=detail.lifecycle.duration,
+            ended=[EndingOut.of(e) for e in detail.ended],
+            roles=[RoleOut.of(r) for r in detail.roles],
         )
 
 

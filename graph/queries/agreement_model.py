@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from graph.queries.lifecycle import Ending, Lifecycle, RoleInfo
 from graph.queries.model import Attribution, Concept, EntityRef, InfluenceInfo
 
 
@@ -65,6 +66,8 @@ class Body:
     entity: EntityRef
     meeting_frequency: str | None
     first_meeting: str | None
+    follow_up: bool | None = None
+    """True on a follow-up (monitoring) body (format 2), None if not said."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class AgreementEvent:
     participants: tuple[EntityRef, ...]
     description: str | None
     sources: tuple[str, ...]
+    roles: tuple[RoleInfo, ...] = ()
+    """Roles played in the event (mediator, host…), by actor IRI."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,12 @@ class AgreementDetail:
     sources: tuple[str, ...]
     events: tuple[AgreementEvent, ...] = ()
     """Events about the agreement, by start (undated last) then IRI."""
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    """Status, entry into force, expiry, duration (format 2)."""
+    ended: tuple[Ending, ...] = ()
+    """Its endings (``ended`` and plain termination/suspension/withdrawal/expiry events)."""
+    roles: tuple[RoleInfo, ...] = ()
+    """Roles played in it (mediator, guarantor…), by actor IRI; not parties."""
 
 
 @dataclass(frozen=True)

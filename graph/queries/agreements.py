@@ -16,6 +16,7 @@ from graph.queries.agreement_model import (
     Signatory,
 )
 from graph.queries.facts import attribution, date_key, described, influence_infos
+from graph.queries.lifecycle import RoleInfo, endings, follow_up, lifecycle, roles_in
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from ontology.dates import first_day, last_day
@@ -172,6 +173,8 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
     signatures = [p for p in parts if "Signature" in p.labels]
     place = agreement.one("PLACE_SIGNED")
     legally = agreement.props.get("legallyBinding")
+    about = described(source, _subjects(source, uri, "CONCERNS"), "Event")
+    roles = roles_in(source, refs, [uri, *(e.uri for e in about)])
     return AgreementDetail(
         summary=_summary(refs, agreement, parts),
         place_signed=refs.ref(place) if place else None,
@@ -185,18 +188,23 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
                 refs.ref(b),
                 bodies[b].text("meetingFrequency") if b in bodies else None,
                 bodies[b].text("firstMeeting") if b in bodies else None,
+                follow_up(bodies.get(b)),
             )
             for b in agreement.all("ESTABLISHES")
         ),
         evidence=attribution(agreement),
         sources=agreement.texts("sources"),
-        events=_events_about(source, refs, uri),
+        events=_events_about(refs, about, roles),
+        lifecycle=lifecycle(agreement),
+        ended=endings(about, refs),
+        roles=roles[uri],
     )
 
 
-def _events_about(source: GraphSource, refs: Refs, agreement: str) -> tuple[AgreementEvent, ...]:
+def _events_about(
+    refs: Refs, events: list[Described], roles: dict[str, tuple[RoleInfo, ...]]
+) -> tuple[AgreementEvent, ...]:
     """Events concerning an agreement, by start (undated last) then IRI."""
-    events = described(source, _subjects(source, agreement, "CONCERNS"), "Event")
     items = [
         AgreementEvent(
             uri=e.uri,
@@ -207,6 +215,7 @@ def _events_about(source: GraphSource, refs: Refs, agreement: str) -> tuple[Agre
             participants=refs.refs(e.all("PARTICIPANT")),
             description=e.text("description"),
             sources=e.texts("sources"),
+            roles=roles.get(e.uri, ()),
         )
         for e in events
     ]

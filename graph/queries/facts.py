@@ -85,6 +85,8 @@ def agreement_roles(source: GraphSource, actor: str) -> list[AgreementRole]:
         if signature is not None and "Signature" in signature.labels:
             for agreement in signature.all("AGREEMENT"):
                 roles[agreement].add(SIGNATURE_ROLES[rel])
+    for agreement, names in _format2_roles(source, actor).items():
+        roles[agreement] |= names  # format 2: mediator, guarantor…, ended
     items = [
         AgreementRole(a.uri, a.text("title"), a.text("dateSigned"), tuple(sorted(roles[a.uri])))
         for a in described(source, roles, "Agreement")
@@ -111,6 +113,22 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
         )
         for f in facts
     ]
+
+
+def _format2_roles(source: GraphSource, actor: str) -> dict[str, set[str]]:
+    """The agreements in which ``actor`` plays a role (its notation, e.g. ``mediator``) or
+    which it ended (``ended``), by agreement IRI."""
+    found: dict[str, set[str]] = {}
+    roles = described(source, (s for s, _ in source.referrers(actor, ["ROLE_ACTOR"])), "Role")
+    for node in roles:
+        name = notation(node.one("ROLE")) or "role"
+        for fact in node.all("ROLE_IN"):
+            found.setdefault(fact, set()).add(name)
+    ended = source.referrers(actor, ["ENDED_BY"])
+    for node in described(source, (s for s, _ in ended), "AgreementEnding"):
+        for agreement in node.all("CONCERNS"):
+            found.setdefault(agreement, set()).add("ended")
+    return found
 
 
 # ------------------------------------------------------------------------------------ detail
