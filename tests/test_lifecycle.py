@@ -18,12 +18,15 @@ from rdflib.namespace import RDF, XSD
 from test_api_support import clear_neo4j, embedded_settings, neo4j_settings
 
 from api.app import create_app
-from api.ingest import ingest_paths
+from api.ingest import ingest_paths, ingest_text
 from graph.backends import open_backends
+from graph.nx.view import NxView
 from graph.queries.lifecycle import endings
 from graph.queries.refs import Refs
 from graph.queries.source import Described
+from graph.rdf.store import OxigraphStore
 from graph.rules.steps import Step, derive_steps
+from graph.writer import GraphStore
 from loaders.batch import load_path
 from loaders.errors import InvalidInputError, Problem
 from loaders.index import EntityIndex
@@ -132,6 +135,40 @@ def test_an_ending_is_a_step_from_the_ender_to_the_other_parties() -> None:
     assert [e.quote for e in ended.evidence] == [
         "Mali's junta ended the 2015 peace accord, with immediate effect"
     ]
+
+
+# A later article names another party of the accord: the roles and the ending of the first
+# article now reach it, though neither is stated again (the incremental upkeep must follow).
+PLATFORM_ARTICLE = """
+article: {id: lifecycle-platform, published: 2024-02}
+entities:
+  - {id: mali, type: country, name: Mali}
+  - {id: platform, type: organization, name: Platform of Movements, kind: armed-group}
+agreements:
+  - parties: [mali, platform]
+    title: Agreement for Peace and Reconciliation in Mali
+    signed: {date: 2015-05-15}
+    same_as: [lifecycle-algiers-accord#algiers-accord]
+    evidence: {quote: "the Platform, which also signed the 2015 accord"}
+"""
+PLATFORM = str(ID["organization/platform-of-movements"])
+
+
+def test_the_incremental_view_follows_a_party_added_by_another_article() -> None:
+    rdf = OxigraphStore()
+    view = NxView.of_store(rdf, follows_writes=True)
+    store = GraphStore(rdf, observers=[view])
+    view.current()
+    ingest_paths(store, [ACCORD])
+    ingest_text(store, PLATFORM_ARTICLE, file="platform.yaml")
+    followed = view.current()
+    assert followed.version == rdf.generation
+    reached = {(s.relation, s.source, s.target) for s in followed.steps.values()}
+    assert ("role:mediator", str(DZA), PLATFORM) in reached
+    assert ("ended", str(MLI), PLATFORM) in reached
+    assert dict(followed.steps) == dict(NxView.of_store(rdf).rebuilt().steps)
+    store.retract_article(str(ID["article/lifecycle-platform"]))
+    assert dict(view.current().steps) == dict(NxView.of_store(rdf).rebuilt().steps)
 
 
 # ------------------------------------------------------------------------- bad input
@@ -333,6 +370,7 @@ def test_the_projection_carries_roles_and_endings(
     try:
         backends.store.ensure_schema()
         ingest_paths(backends.store, [LIFECYCLE])
+        ingest_text(backends.store, PLATFORM_ARTICLE, file="platform.yaml")
     finally:
         backends.close()
     neo4j_driver = clean_neo4j
@@ -362,6 +400,7 @@ def test_the_projection_carries_roles_and_endings(
     assert {(r["relation"], r["target"]) for r in links} == {
         ("role:mediator", str(MLI)),
         ("role:mediator", str(CMA)),
+        ("role:mediator", PLATFORM),  # a party another article added: the LINK upkeep follows
         ("role:host", str(MLI)),
         ("role:host", str(CMA)),
     }
