@@ -343,6 +343,21 @@ def test_the_entity_detail_names_the_actors_role(base_url: str) -> None:
     assert mali["roles"] == ["ended", "party"]
 
 
+def test_the_timeline_shows_the_ending_and_the_roles_in_events(base_url: str) -> None:
+    mali = _get(base_url, "/entities/country/MLI/timeline")["entries"]
+    (ending,) = [e for e in mali if "ended-by" in e["roles"]]
+    assert (ending["date"], ending["category"], ending["kind"]["notation"]) == (
+        "2024-01-25",
+        "event",
+        "termination",
+    )
+    algeria = _get(base_url, "/entities/country/DZA/timeline")["entries"]
+    assert [(e["category"], e["roles"]) for e in algeria] == [
+        ("event", ["host"]),
+        ("agreement", ["mediator"]),
+    ]
+
+
 def test_role_steps_are_walked_and_filtered(base_url: str) -> None:
     roles = _get(base_url, "/entities/country/DZA/neighbours", relation="role:mediator")
     assert {(e["relation"], e["target"]) for e in roles["edges"]} == {

@@ -24,6 +24,8 @@ from ontology.dates import first_day
 AGREEMENT_ROLES = {"PARTY": "party", "NEGOTIATED_BY": "negotiator", "ESTABLISHES": "established"}
 SIGNATURE_ROLES = {"SIGNATORY": "signatory", "ON_BEHALF_OF": "on-behalf-of"}
 INFLUENCE_ROLES = {"INFLUENCER": "influencer", "INFLUENCED": "influenced"}
+EVENT_ROLES = {"PARTICIPANT": "participant", "ENDED_BY": "ended-by"}
+"""How an actor takes part in an event (``ended-by``: it ended the agreement the event is about)."""
 
 
 def attribution(fact: Described) -> Attribution:
@@ -230,7 +232,9 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
     """
     others = _counterparts(source, actor)
     agreement = {a.uri: set(a.roles) for a in agreement_roles(source, actor)}
-    events = _roles(source.referrers(actor, ["PARTICIPANT"]), {"PARTICIPANT": "participant"})
+    events = _roles(source.referrers(actor, sorted(EVENT_ROLES)), EVENT_ROLES)
+    for played_in, names in _format2_roles(source, actor).items():
+        events.setdefault(played_in, set()).update(names)  # roles in events; agreements drop
     influence = _roles(source.referrers(actor, sorted(INFLUENCE_ROLES)), INFLUENCE_ROLES)
     found = source.describe(sorted(set(others) | set(agreement) | set(events) | set(influence)))
 
