@@ -167,7 +167,6 @@ class AgreementEventOut(ApiModel):
     participants: list[EntityOut]
     description: str | None
     sources: list[str]
-    roles: list[RoleOut] = Field(default=[], description="roles played in it (host, mediator…)")
 
     @classmethod
     def of(cls, event: AgreementEvent) -> AgreementEventOut:
@@ -181,7 +180,6 @@ class AgreementEventOut(ApiModel):
             participants=[EntityOut.of(p) for p in event.participants],
             description=event.description,
             sources=list(event.sources),
-            roles=[RoleOut.of(r) for r in event.roles],
         )
 
 

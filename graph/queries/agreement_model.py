@@ -82,8 +82,6 @@ class AgreementEvent:
     participants: tuple[EntityRef, ...]
     description: str | None
     sources: tuple[str, ...]
-    roles: tuple[RoleInfo, ...] = ()
-    """Roles played in the event (mediator, host…), by actor IRI."""
 
 
 @dataclass(frozen=True)

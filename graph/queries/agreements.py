@@ -16,7 +16,7 @@ from graph.queries.agreement_model import (
     Signatory,
 )
 from graph.queries.facts import attribution, date_key, described, influence_infos
-from graph.queries.lifecycle import RoleInfo, endings, follow_up, lifecycle, roles_in
+from graph.queries.lifecycle import endings, follow_up, lifecycle, roles_in
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from ontology.dates import first_day, last_day
@@ -174,7 +174,9 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
     place = agreement.one("PLACE_SIGNED")
     legally = agreement.props.get("legallyBinding")
     about = described(source, _subjects(source, uri, "CONCERNS"), "Event")
-    roles = roles_in(source, refs, [uri, *(e.uri for e in about)])
+    # the roles of the agreement only: an event's roles would cost a read per event (the
+    # page plan reads referrers of the root alone); they show in the actors' timelines
+    roles = roles_in(source, refs, [uri])
     return AgreementDetail(
         summary=_summary(refs, agreement, parts),
         place_signed=refs.ref(place) if place else None,
@@ -194,16 +196,14 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
         ),
         evidence=attribution(agreement),
         sources=agreement.texts("sources"),
-        events=_events_about(refs, about, roles),
+        events=_events_about(refs, about),
         lifecycle=lifecycle(agreement),
         ended=endings(about, refs),
         roles=roles[uri],
     )
 
 
-def _events_about(
-    refs: Refs, events: list[Described], roles: dict[str, tuple[RoleInfo, ...]]
-) -> tuple[AgreementEvent, ...]:
+def _events_about(refs: Refs, events: list[Described]) -> tuple[AgreementEvent, ...]:
     """Events concerning an agreement, by start (undated last) then IRI."""
     items = [
         AgreementEvent(
@@ -215,7 +215,6 @@ def _events_about(
             participants=refs.refs(e.all("PARTICIPANT")),
             description=e.text("description"),
             sources=e.texts("sources"),
-            roles=roles.get(e.uri, ()),
         )
         for e in events
     ]
