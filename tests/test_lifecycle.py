@@ -32,8 +32,9 @@ from graph.rdf.store import OxigraphStore
 from graph.rules.steps import Step, derive_steps
 from graph.writer import GraphStore
 from loaders.batch import load_path
-from loaders.errors import InvalidInputError, Problem
+from loaders.errors import InvalidInputError, Problem, ShapeError
 from loaders.index import EntityIndex
+from loaders.shacl import check_article
 from ontology.namespace import DG, ID, VOCAB
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,6 +101,22 @@ def test_roles_are_qualified_nodes_and_not_parties() -> None:
         assert list(data.quads((role, DG.evidence, None, None)))
     parties = {o for _, _, o, _ in data.quads((agreement, DG.party, None, None))}
     assert parties == {MLI, CMA}
+
+
+def test_the_lifecycle_graph_conforms_to_the_shapes() -> None:
+    (article,) = load_path(ACCORD, EntityIndex(), shacl=True)  # raises on a violation
+    assert article.warnings == []
+
+
+def test_the_shapes_refuse_a_status_outside_the_closed_scheme() -> None:
+    article = load_path(ACCORD, EntityIndex())[0]
+    graph = article.dataset.graph(article.iri)
+    (agreement,) = {s for s, _, _ in graph.triples((None, RDF.type, DG.Agreement))}
+    graph.remove((agreement, DG.agreementStatus, None))
+    graph.add((agreement, DG.agreementStatus, VOCAB["agreement-status/ratified"]))
+    with pytest.raises(ShapeError) as caught:
+        check_article(article)
+    assert any("closed agreement-status scheme" in p.message for p in caught.value.problems)
 
 
 def test_a_status_label_resolves_within_the_closed_scheme(tmp_path: Path) -> None:
