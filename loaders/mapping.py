@@ -26,6 +26,7 @@ from loaders.model import (
 from loaders.resolve import Resolution, Resolved
 from loaders.source import Document, Path
 from loaders.vocab import resolve_concept
+from ontology.lifecycle import ENDING_EVENT_KINDS
 from ontology.namespace import DG, WD, concept
 
 Object = URIRef | Literal
@@ -38,13 +39,6 @@ AGREEMENT_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "contract": (DG.Agreement, DG.Contract),
     "agreement": (DG.Agreement,),
 }
-ENDING_KINDS: dict[str, str] = {
-    "terminated": "termination",
-    "suspended": "suspension",
-    "withdrawn": "withdrawal",
-    "expired": "expiry",
-}
-"""The event-kind notation of each ``ended.how``."""
 ENTITY_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "country": (DG.Country,),
     "organization": (DG.Organization,),
@@ -380,7 +374,7 @@ class _Builder:
 
     def ending(self, agreement: URIRef, ended: Ended, path: Path) -> None:
         """The agreement's ending as a ``dg:AgreementEnding`` event concerning it."""
-        kind = ENDING_KINDS[ended.how]
+        kind = ENDING_EVENT_KINDS[ended.how]
         by = [self.refs[a] for a in ended.by]
         node = self.mint("ending", path, [agreement, kind, ended.date, by], None)
         self.add(node, RDF.type, DG.Event)

@@ -22,6 +22,7 @@ from pydantic import (
 
 from loaders.dates import DATE_PATTERN, MEETING_WORDS, check_partial_date, duration_text
 from ontology.identifiers import MAX_ID_LENGTH, MAX_IRI_LENGTH, MAX_NAME_LENGTH, SLUG_PATTERN
+from ontology.lifecycle import EndingHow
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
 """A local id: lower-case letters, digits and hyphens, at most ``MAX_ID_LENGTH`` characters."""
@@ -243,9 +244,6 @@ class Commitment(Model):
 
 
 # --- format 2: lifecycle (agreement status, entry into force, expiry, ending; roles)
-
-EndingHow = Literal["terminated", "suspended", "withdrawn", "expired"]
-"""How an agreement ended (an event of kind termination, suspension, withdrawal or expiry)."""
 
 
 class Ended(Model):

@@ -9,6 +9,7 @@ from pydantic import Field
 from api.schemas.common import ApiModel, AttributionOut, ConceptOut, EntityOut
 from graph.queries.lifecycle import Ending, RoleInfo
 from graph.queries.refs import short_id
+from ontology.lifecycle import EndingHow
 
 __all__ = ["EndingOut", "RoleOut"]
 
@@ -38,9 +39,7 @@ class EndingOut(ApiModel):
     """How the agreement ended or was suspended: an event concerning it."""
 
     id: str = Field(examples=["ending/1b703485374b009c"])
-    how: Literal["terminated", "suspended", "withdrawn", "expired"] | None = Field(
-        examples=["terminated"]
-    )
+    how: EndingHow | None = Field(examples=["terminated"])
     kind: ConceptOut | None = Field(description="the event kind (termination, suspension…)")
     date: str | None = Field(examples=["2024-01-25"])
     by: list[EntityOut] = Field(description="who ended it, as the article says (`ended.by`)")
@@ -58,10 +57,9 @@ class EndingOut(ApiModel):
     @classmethod
     def of(cls, ending: Ending) -> EndingOut:
         """From an ending."""
-        how = ending.how
         return cls(
             id=short_id(ending.uri),
-            how=how if how in ("terminated", "suspended", "withdrawn", "expired") else None,
+            how=ending.how,
             kind=ConceptOut.maybe(ending.kind),
             date=ending.date,
             by=[EntityOut.of(e) for e in ending.by],

@@ -24,15 +24,7 @@ from graph.queries.model import Attribution, Concept, EntityRef
 from graph.queries.refs import Refs, concept
 from graph.queries.source import Described, GraphSource
 from graph.rules.steps import notation
-
-ENDING_KINDS: dict[str, str] = {
-    "termination": "terminated",
-    "suspension": "suspended",
-    "withdrawal": "withdrawn",
-    "expiry": "expired",
-}
-"""Event kinds that end (or suspend) the agreement they concern, with the ``ended.how`` each
-stands for."""
+from ontology.lifecycle import HOW_OF_EVENT_KIND, EndingHow
 
 
 @dataclass(frozen=True)
@@ -51,7 +43,7 @@ class Ending:
     """How an agreement ended (or was suspended): an event concerning it."""
 
     uri: str
-    how: str | None
+    how: EndingHow | None
     """``terminated``, ``suspended``, ``withdrawn`` or ``expired`` (from the event kind)."""
     kind: Concept | None
     date: str | None
@@ -127,7 +119,7 @@ def endings(events: Iterable[Described], refs: Refs) -> tuple[Ending, ...]:
     for event in events:
         kind = concept(event.one("EVENT_KIND"))
         stated = "AgreementEnding" in event.labels
-        how = ENDING_KINDS.get(notation(kind.uri) or "") if kind else None
+        how = HOW_OF_EVENT_KIND.get(notation(kind.uri) or "") if kind else None
         if not stated and how is None:
             continue
         items.append(
