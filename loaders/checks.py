@@ -16,10 +16,11 @@ from loaders.model import (
     OrganizationEntity,
     PersonEntity,
     RegionEntity,
+    Role,
 )
 from loaders.names import did_you_mean, known_list
 from loaders.source import Document, Path
-from loaders.vocab import VocabularyError, resolve_concept
+from loaders.vocab import VocabularyError, resolve_concept, schemes
 from ontology.dates import first_day, is_plain, last_day
 
 ACTOR = frozenset({"country", "organization", "person", "official"})
@@ -80,6 +81,7 @@ def check_sheet(sheet: FactSheet, doc: Document) -> list[Problem]:
     problems += _check_periods(sheet, doc)
     problems += _check_edtf_format(sheet, doc)
     problems += _check_signatories(sheet, doc)
+    problems += _check_lifecycle(sheet, doc)
     return problems
 
 
@@ -150,6 +152,7 @@ def references(sheet: FactSheet) -> Iterator[Ref]:
         if event.concerns:
             yield Ref((*path, "concerns"), event.concerns, AGREEMENT)
         yield from _evidence_refs(event.evidence, path)
+        yield from _role_refs(event.roles, path)
     for i, relation in enumerate(sheet.relations):
         path = ("relations", i)
         yield Ref((*path, "subject"), relation.subject, ACTOR)
@@ -187,6 +190,7 @@ def _agreement_refs(agreement: Agreement, path: Path) -> Iterator[Ref]:
         yield from _list_refs(commitment.actors, (*c_path, "actors"), ACTOR)
         yield from _evidence_refs(commitment.evidence, c_path)
     yield from _evidence_refs(agreement.evidence, path)
+    yield from _lifecycle_refs(agreement, path)
 
 
 def _list_refs(targets: list[str], path: Path, allowed: frozenset[str]) -> Iterator[Ref]:
@@ -219,6 +223,7 @@ def notations(sheet: FactSheet) -> Iterator[tuple[Path, str, str]]:
         yield ("influences", i, "kind"), "influence-kind", influence.kind
     for i, event in enumerate(sheet.events):
         yield ("events", i, "kind"), "event-kind", event.kind
+    yield from _lifecycle_notations(sheet)
     for i, relation in enumerate(sheet.relations):
         yield ("relations", i, "kind"), "relation-kind", relation.kind
 
@@ -231,7 +236,11 @@ def _check_vocabularies(sheet: FactSheet, doc: Document) -> list[Problem]:
         except VocabularyError as exc:
             problems.append(doc.problem(path, str(exc)))
             continue
-        if choice.minted:
+        if choice.minted and scheme in CLOSED_SCHEMES:
+            known = ", ".join(schemes()[scheme].notations)
+            message = f"unknown {scheme} '{text}': the scheme is closed, use one of {known}"
+            problems.append(doc.problem(path, message))
+        elif choice.minted:
             message = f"'{text}' is new to the {scheme} scheme: adding concept <{choice.iri}>"
             problems.append(doc.problem(path, message, "warning"))
     return problems
@@ -328,3 +337,79 @@ def _check_signatories(sheet: FactSheet, doc: Document) -> list[Problem]:
                 message = f"'{sig.on_behalf_of}' is not among the parties of this agreement"
                 problems.append(doc.problem(path, message, "warning"))
     return problems
+
+
+# --------------------------------------------------- format 2: lifecycle (agreements, roles)
+
+CLOSED_SCHEMES = frozenset({"agreement-status"})
+"""Schemes a sheet cannot add concepts to (a label new to them is an error, not a new concept)."""
+
+
+def _lifecycle_refs(agreement: Agreement, path: Path) -> Iterator[Ref]:
+    """References of an agreement's ``ended`` and ``roles``."""
+    if agreement.ended is not None:
+        ended_path = (*path, "ended")
+        yield from _list_refs(agreement.ended.by, (*ended_path, "by"), ACTOR)
+        yield from _evidence_refs(agreement.ended.evidence, ended_path)
+    yield from _role_refs(agreement.roles, path)
+
+
+def _role_refs(roles: list[Role], path: Path) -> Iterator[Ref]:
+    """The actors (and evidence claimants) of roles in an agreement or event."""
+    for j, role in enumerate(roles):
+        role_path = (*path, "roles", j)
+        yield Ref((*role_path, "actor"), role.actor, ACTOR)
+        yield from _evidence_refs(role.evidence, role_path)
+
+
+def _lifecycle_notations(sheet: FactSheet) -> Iterator[tuple[Path, str, str]]:
+    """Agreement statuses and the roles of agreements and events."""
+    for i, agreement in enumerate(sheet.agreements):
+        if agreement.status is not None:
+            yield ("agreements", i, "status"), "agreement-status", agreement.status
+        for j, role in enumerate(agreement.roles):
+            yield ("agreements", i, "roles", j, "role"), "role", role.role
+    for i, event in enumerate(sheet.events):
+        for j, role in enumerate(event.roles):
+            yield ("events", i, "roles", j, "role"), "role", role.role
+
+
+def _check_lifecycle(sheet: FactSheet, doc: Document) -> list[Problem]:
+    """Entry into force after expiry, an ending before the signing (errors); a status that
+    contradicts the ending (warning)."""
+    problems = []
+    for i, agreement in enumerate(sheet.agreements):
+        path: Path = ("agreements", i)
+        start, end = agreement.entry_into_force, agreement.expires
+        if start and end and (last_day(end) or "") < (first_day(start) or ""):
+            message = f"expires ({end}) before it enters into force ({start})"
+            problems.append(doc.problem((*path, "expires"), message))
+        ended = agreement.ended
+        signed = agreement.signed.date if agreement.signed else None
+        if (
+            ended
+            and ended.date
+            and signed
+            and (last_day(ended.date) or "") < (first_day(signed) or "")
+        ):
+            message = f"ended ({ended.date}) before it was signed ({signed})"
+            problems.append(doc.problem((*path, "ended", "date"), message))
+        # each ``ended.how`` is also the notation of the status it leaves the agreement in
+        status = _status_notation(agreement.status)
+        if ended and status and status != ended.how:
+            message = (
+                f"status '{agreement.status}' while `ended` says {ended.how}: "
+                "the status should say where the agreement stands after its ending"
+            )
+            problems.append(doc.problem((*path, "status"), message, "warning"))
+    return problems
+
+
+def _status_notation(status: str | None) -> str | None:
+    """The notation of a status (its label or notation), None if unknown or absent."""
+    if status is None:
+        return None
+    try:
+        return str(resolve_concept("agreement-status", status).iri).rsplit("/", 1)[-1]
+    except VocabularyError:
+        return None

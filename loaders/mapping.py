@@ -14,6 +14,7 @@ from loaders.errors import Problem, render_path
 from loaders.iris import KeyField, article_iri, fact_iri, post_iri
 from loaders.model import (
     Agreement,
+    Ended,
     Entity,
     Evidence,
     FactSheet,
@@ -21,11 +22,13 @@ from loaders.model import (
     PersonEntity,
     Qualified,
     RegionEntity,
+    Role,
     Spanned,
 )
 from loaders.resolve import Resolution, Resolved
 from loaders.source import Document, Path
 from loaders.vocab import resolve_concept
+from ontology.lifecycle import ENDING_EVENT_KINDS
 from ontology.namespace import DG, WD, concept
 
 Object = URIRef | Literal
@@ -170,6 +173,7 @@ class _Builder:
         self.events()
         self.relations()
         self.time_qualifiers()
+        self.lifecycle()
 
     def article_node(self) -> None:
         meta, node = self.sheet.article, self.article
@@ -346,6 +350,57 @@ class _Builder:
             self.date(node, DG.endDate, item.end)
             self.text(node, DG.description, item.description)
             self.evidence(node, item.evidence, path)
+
+    # ------------------------------------------------- format 2: lifecycle (agreements, roles)
+
+    def lifecycle(self) -> None:
+        """Status, entry into force, expiry, duration, ending and follow-up bodies of the
+        agreements; roles in agreements and events (their nodes are minted already)."""
+        nodes = {where: node for node, (where, _) in self.origins.items()}
+        for i, agreement in enumerate(self.sheet.agreements):
+            path: Path = ("agreements", i)
+            node = nodes[render_path(path)]
+            self.concept(node, DG.agreementStatus, "agreement-status", agreement.status)
+            self.date(node, DG.entryIntoForce, agreement.entry_into_force)
+            self.date(node, DG.expiryDate, agreement.expires)
+            if agreement.duration is not None:
+                self.add(node, DG.duration, duration_literal(agreement.duration))
+            for body in agreement.establishes:
+                if body.follow_up is not None:
+                    self.add(self.refs[body.body], DG.followUpBody, Literal(body.follow_up))
+            if agreement.ended is not None:
+                self.ending(node, agreement.ended, (*path, "ended"))
+            self.roles(node, agreement.roles, path)
+        for i, event in enumerate(self.sheet.events):
+            path = ("events", i)
+            self.roles(nodes[render_path(path)], event.roles, path)
+
+    def ending(self, agreement: URIRef, ended: Ended, path: Path) -> None:
+        """The agreement's ending as a ``dg:AgreementEnding`` event concerning it."""
+        kind = ENDING_EVENT_KINDS[ended.how]
+        by = [self.refs[a] for a in ended.by]
+        node = self.mint("ending", path, [agreement, kind, ended.date, by], None)
+        self.add(node, RDF.type, DG.Event)
+        self.add(node, RDF.type, DG.AgreementEnding)
+        self.concept(node, DG.eventKind, "event-kind", kind)
+        self.add(node, DG.concerns, agreement)
+        self.refs_of(node, DG.endedBy, ended.by)
+        self.date(node, DG.startDate, ended.date)
+        self.text(node, DG.effect, ended.effect)
+        self.text(node, DG.description, ended.description)
+        self.evidence(node, ended.evidence, path)
+
+    def roles(self, parent: URIRef, roles: list[Role], path: Path) -> None:
+        """Qualified roles (PROV qualified association) of an agreement or event."""
+        for j, item in enumerate(roles):
+            r_path: Path = (*path, "roles", j)
+            actor = self.refs[item.actor]
+            node = self.mint("role", r_path, [parent, actor, _iri("role", item.role)], None)
+            self.add(node, RDF.type, DG.Role)
+            self.add(node, DG.roleIn, parent)
+            self.add(node, DG.roleActor, actor)
+            self.concept(node, DG.role, "role", item.role)
+            self.evidence(node, item.evidence, r_path)
 
     # ------------------------------------------------------------------ format 2: time
 

@@ -22,6 +22,7 @@ from pydantic import (
 
 from loaders.dates import DATE_PATTERN, EDTF_PATTERN, MEETING_WORDS, check_date, duration_text
 from ontology.identifiers import MAX_ID_LENGTH, MAX_IRI_LENGTH, MAX_NAME_LENGTH, SLUG_PATTERN
+from ontology.lifecycle import EndingHow
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_ID_LENGTH)]
 """A local id: lower-case letters, digits and hyphens, at most ``MAX_ID_LENGTH`` characters."""
@@ -248,6 +249,11 @@ class Establishes(Model):
     body: Ref
     meets: Frequency | None = None
     first_meeting: PartialDate | None = None
+    follow_up: bool | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="True when the body follows up (monitors) the agreement's implementation.",
+    )
 
 
 class Commitment(Spanned):
@@ -260,6 +266,44 @@ class Commitment(Spanned):
     due: PartialDate | None = None
     description: Text | None = None
     evidence: EvidenceList
+
+
+# --- format 2: lifecycle (agreement status, entry into force, expiry, ending; roles)
+
+
+class Ended(Model):
+    """How, when and by whom an agreement ended (or was suspended): a ``dg:AgreementEnding``."""
+
+    how: EndingHow
+    date: PartialDate | None = None
+    by: list[Ref] = Field(default_factory=list, description="The actors that ended it.")
+    effect: Text | None = Field(
+        default=None, description="When the ending takes effect, in words (e.g. 'immediate')."
+    )
+    description: Text | None = None
+    evidence: EvidenceList
+
+
+class Role(Model):
+    """An actor's role in an agreement or event other than party or participant."""
+
+    actor: Ref
+    role: Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=MAX_NAME_LENGTH),
+        Field(description="A notation of the `role` scheme (mediator, guarantor, witness…)."),
+    ]
+    evidence: EvidenceList
+
+
+Roles = Annotated[
+    list[Role],
+    Field(
+        default_factory=list,
+        json_schema_extra=FORMAT_2,
+        description="Mediators, guarantors, witnesses… (not parties: a role is not a party).",
+    ),
+]
 
 
 AgreementKind = Literal["mou", "treaty", "declaration", "roadmap", "contract", "agreement"]
@@ -282,6 +326,21 @@ class Agreement(Spanned):
     negotiated_by: list[Ref] = []
     negotiation_period: Text | None = None
     commitments: list[Commitment] = []
+    status: Notation | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="A notation of the closed `agreement-status` scheme (signed, in-force…).",
+    )
+    entry_into_force: PartialDate | None = Field(default=None, json_schema_extra=FORMAT_2)
+    expires: PartialDate | None = Field(default=None, json_schema_extra=FORMAT_2)
+    duration: Annotated[str, AfterValidator(duration_text)] | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="How long it runs, an ISO 8601 duration (P5Y).",
+        examples=["P5Y"],
+    )
+    ended: Ended | None = Field(default=None, json_schema_extra=FORMAT_2)
+    roles: Roles
     evidence: EvidenceList
 
 
@@ -311,6 +370,7 @@ class Event(Qualified):
     end: PartialDate | None = None
     concerns: Ref | None = None
     description: Text | None = None
+    roles: Roles
     evidence: EvidenceList
 
 

@@ -124,6 +124,21 @@ class DG(DefinedNamespace):
     title: URIRef
     url: URIRef
     wikidata: URIRef
+    # format 2: lifecycle (agreement lifecycle and roles)
+    AgreementEnding: URIRef
+    AgreementStatus: URIRef
+    Role: URIRef
+    RoleKind: URIRef
+    agreementStatus: URIRef
+    duration: URIRef
+    effect: URIRef
+    endedBy: URIRef
+    entryIntoForce: URIRef
+    expiryDate: URIRef
+    followUpBody: URIRef
+    role: URIRef
+    roleActor: URIRef
+    roleIn: URIRef
 
 
 PREFIXES: dict[str, str] = {

@@ -21,6 +21,7 @@ from api.schemas.common import (
     time_fields,
 )
 from api.schemas.entities import InfluenceOut
+from api.schemas.lifecycle import EndingOut, RoleOut
 from graph.queries.agreement_model import (
     AgreementDetail,
     AgreementEvent,
@@ -162,6 +163,9 @@ class BodyOut(ApiModel):
     entity: EntityOut
     meeting_frequency: str | None = Field(description="ISO 8601 duration", examples=["P1Y"])
     first_meeting: str | None = Field(examples=["2025"])
+    follow_up: bool | None = Field(
+        default=None, description="true on a follow-up (monitoring) body", examples=[True]
+    )
 
     @classmethod
     def of(cls, body: Body) -> BodyOut:
@@ -170,6 +174,7 @@ class BodyOut(ApiModel):
             entity=EntityOut.of(body.entity),
             meeting_frequency=body.meeting_frequency,
             first_meeting=body.first_meeting,
+            follow_up=body.follow_up,
         )
 
 
@@ -224,6 +229,18 @@ class AgreementDetailOut(AgreementSummaryOut):
     when: str | None = WHEN
     as_of: str | None = AS_OF
     as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
+    status: ConceptOut | None = Field(
+        default=None, description="where it stands (agreement-status scheme), as reported"
+    )
+    entry_into_force: str | None = Field(default=None, examples=["2015-06-20"])
+    expires: str | None = Field(default=None, examples=["2030"])
+    duration: str | None = Field(default=None, description="ISO 8601", examples=["P5Y"])
+    ended: list[EndingOut] = Field(
+        default=[], description="how it ended or was suspended (`ended` and plain events)"
+    )
+    roles: list[RoleOut] = Field(
+        default=[], description="mediators, guarantors, witnesses… (not parties)"
+    )
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -244,6 +261,12 @@ class AgreementDetailOut(AgreementSummaryOut):
             start=detail.start,
             end=detail.end,
             **time_fields(detail.time),
+            status=ConceptOut.maybe(detail.lifecycle.status),
+            entry_into_force=detail.lifecycle.entry_into_force,
+            expires=detail.lifecycle.expires,
+            duration=detail.lifecycle.duration,
+            ended=[EndingOut.of(e) for e in detail.ended],
+            roles=[RoleOut.of(r) for r in detail.roles],
         )
 
 

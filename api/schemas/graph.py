@@ -81,7 +81,7 @@ class GraphEdge(ApiModel):
     target: str = Field(description="id of the target node", examples=["country/DZA"])
     relation: str = Field(
         description="agreement, signature, commitment, influence, tenure, event, "
-        "relation:<kind>, part-of, country or nationality",
+        "relation:<kind>, part-of, country, nationality, role:<role> or ended",
         examples=["influence"],
     )
     kind: str | None = Field(description="kind of the fact", examples=["arms-supply"])

@@ -104,7 +104,8 @@ def check_ids(values: list[str] | None) -> list[str] | None:
 RELATION_DOC = (
     "Follow only these relations (repeat or comma-separate): "
     + ", ".join(f"`{r}`" for r in RELATIONS)
-    + "; `relation` covers every `relation:<kind>` (e.g. `relation:succeeded`)."
+    + "; `relation` covers every `relation:<kind>` (e.g. `relation:succeeded`), `role` every "
+    "`role:<role>` (e.g. `role:mediator`)."
 )
 TYPE_DOC = (
     "Reach only actors of these types (repeat or comma-separate, any case): "

@@ -29,7 +29,7 @@ LIST_SEPARATOR = " | "
 RESERVED_NAMES = frozenset(("id", "label", "type", "kind", "weight", "start", "end"))
 """Names Gephi and the file formats use themselves; domain attributes never take them."""
 
-POINT_RELATIONS = frozenset(("event",))
+POINT_RELATIONS = frozenset(("event", "ended"))
 """Relations whose single date is the period they happened in (not the start of a state)."""
 
 TYPE_COLOURS: Mapping[str, tuple[int, int, int]] = {

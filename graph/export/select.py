@@ -315,9 +315,12 @@ def node_of(uri: str, refs: Refs, fact: Described | None, extra: dict[str, Value
 
 
 def edge_label(step: Step) -> str:
-    """``agreement (mou)``, ``influence (arms-supply)``, ``ruled``, ``part-of``…"""
+    """``agreement (mou)``, ``influence (arms-supply)``, ``ruled``, ``role:mediator``,
+    ``part-of``…"""
     if step.relation.startswith("relation:"):
         return step.relation.removeprefix("relation:")
+    if step.relation.startswith("role:"):
+        return step.relation  # role:mediator (its kind is the role again)
     return f"{step.relation} ({step.kind})" if step.kind else step.relation
 
 

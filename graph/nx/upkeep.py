@@ -35,16 +35,17 @@ MEMBER_PREDICATES = tuple(
         DG.party, DG.negotiatedBy, DG.establishes, DG.signatory, DG.onBehalfOf, DG.actor,
         DG.influencer, DG.influenced, DG.holder, DG.postIn, DG.participant,
         DG.relationSubject, DG.relationObject, DG.includes, DG.partOf, DG.country,
-        DG.nationality,
+        DG.nationality, DG.roleActor, DG.endedBy,
     )
 )  # fmt: skip
 """Predicates naming an actor as an endpoint of a step (directly, or through a post or region)."""
 CLAIMED_BY = str(DG.claimedBy)
 EVIDENCE = str(DG.evidence)
 INFLUENCED = str(DG.influenced)
-POINTING = (EVIDENCE, str(DG.post), AGREEMENT)
+POINTING = (EVIDENCE, str(DG.post), AGREEMENT, str(DG.roleIn), str(DG.concerns))
 """A fact pointing at a touched subject through these may change (``step_reads.AFFECTING``
-but ``dg:influenced``, which counts for regions only)."""
+but ``dg:influenced``, which counts for regions only): a role or an ending reaches the parties
+of the agreement (or event) it points at."""
 
 
 def _is_actor(info: EntityInfo | None) -> bool:

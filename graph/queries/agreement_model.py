@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from graph.queries.lifecycle import Ending, Lifecycle, RoleInfo
 from graph.queries.model import NO_TIME, Attribution, Concept, EntityRef, InfluenceInfo, TimeInfo
 
 
@@ -71,6 +72,8 @@ class Body:
     entity: EntityRef
     meeting_frequency: str | None
     first_meeting: str | None
+    follow_up: bool | None = None
+    """True on a follow-up (monitoring) body (format 2), None if not said."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,12 @@ class AgreementDetail:
     start: str | None = None
     end: str | None = None
     time: TimeInfo = NO_TIME
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
+    """Status, entry into force, expiry, duration (format 2)."""
+    ended: tuple[Ending, ...] = ()
+    """Its endings (``ended`` and plain termination/suspension/withdrawal/expiry events)."""
+    roles: tuple[RoleInfo, ...] = ()
+    """Roles played in it (mediator, guarantor…), by actor IRI; not parties."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from graph.queries.agreement_model import (
     Signatory,
 )
 from graph.queries.facts import attribution, date_key, described, influence_infos
+from graph.queries.lifecycle import endings, follow_up, lifecycle, roles_in
 from graph.queries.model import TimeInfo
 from graph.queries.qualifiers import time_infos
 from graph.queries.refs import Refs, concept, short_id
@@ -183,6 +184,10 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
     place = agreement.one("PLACE_SIGNED")
     legally = agreement.props.get("legallyBinding")
     times = time_infos(source, [agreement, *parts])
+    about = described(source, _subjects(source, uri, "CONCERNS"), "Event")
+    # the roles of the agreement only: an event's roles would cost a read per event (the
+    # page plan reads referrers of the root alone); they show in the actors' timelines
+    roles = roles_in(source, refs, [uri])
     return AgreementDetail(
         summary=_summary(refs, agreement, parts),
         place_signed=refs.ref(place) if place else None,
@@ -196,21 +201,26 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
                 refs.ref(b),
                 bodies[b].text("meetingFrequency") if b in bodies else None,
                 bodies[b].text("firstMeeting") if b in bodies else None,
+                follow_up(bodies.get(b)),
             )
             for b in agreement.all("ESTABLISHES")
         ),
         evidence=attribution(agreement),
         sources=agreement.texts("sources"),
-        events=_events_about(source, refs, uri),
+        events=_events_about(source, refs, about),
         start=agreement.text("startDate"),
         end=agreement.text("endDate"),
         time=times[uri],
+        lifecycle=lifecycle(agreement),
+        ended=endings(about, refs),
+        roles=roles[uri],
     )
 
 
-def _events_about(source: GraphSource, refs: Refs, agreement: str) -> tuple[AgreementEvent, ...]:
+def _events_about(
+    source: GraphSource, refs: Refs, events: list[Described]
+) -> tuple[AgreementEvent, ...]:
     """Events concerning an agreement, by start (undated last) then IRI."""
-    events = described(source, _subjects(source, agreement, "CONCERNS"), "Event")
     times = time_infos(source, events)
     items = [
         AgreementEvent(

@@ -14,7 +14,7 @@ import networkx as nx
 
 from graph.queries.model import Broker, BrokersResult, Statistics
 from graph.queries.refs import Refs
-from graph.rules.steps import RELATIONS
+from graph.rules.steps import PREFIXED_RELATIONS, RELATIONS
 
 EXACT_MAX_NODES = 2000
 """Exact betweenness up to this many nodes (or on an ego network); sampled beyond."""
@@ -69,9 +69,11 @@ def statistics(
     """Counts by type and by relation, number of articles, last load time."""
     counts = label_counts(list(STAT_LABELS))
     by_type = tuple((label, counts.get(label, 0)) for label in STAT_LABELS if label != "Article")
-    known = [r for r in RELATIONS if r != "relation"]
+    known = [r for r in RELATIONS if r not in PREFIXED_RELATIONS]
     relations = {r: relation_counts.get(r, 0) for r in known}
-    relations.update({r: n for r, n in relation_counts.items() if r.startswith("relation:")})
+    relations.update(
+        {r: n for r, n in relation_counts.items() if r.partition(":")[0] in PREFIXED_RELATIONS}
+    )
     return Statistics(
         by_type=by_type,
         by_relation=tuple(sorted(relations.items())),

@@ -25,6 +25,8 @@ from ontology.dates import first_day
 AGREEMENT_ROLES = {"PARTY": "party", "NEGOTIATED_BY": "negotiator", "ESTABLISHES": "established"}
 SIGNATURE_ROLES = {"SIGNATORY": "signatory", "ON_BEHALF_OF": "on-behalf-of"}
 INFLUENCE_ROLES = {"INFLUENCER": "influencer", "INFLUENCED": "influenced"}
+EVENT_ROLES = {"PARTICIPANT": "participant", "ENDED_BY": "ended-by"}
+"""How an actor takes part in an event (``ended-by``: it ended the agreement the event is about)."""
 
 
 def attribution(fact: Described) -> Attribution:
@@ -88,6 +90,8 @@ def agreement_roles(source: GraphSource, actor: str) -> list[AgreementRole]:
         if signature is not None and "Signature" in signature.labels:
             for agreement in signature.all("AGREEMENT"):
                 roles[agreement].add(SIGNATURE_ROLES[rel])
+    for agreement, names in _format2_roles(source, actor).items():
+        roles[agreement] |= names  # format 2: mediator, guarantor…, ended
     items = [
         AgreementRole(a.uri, a.text("title"), a.text("dateSigned"), tuple(sorted(roles[a.uri])))
         for a in described(source, roles, "Agreement")
@@ -116,6 +120,22 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
         )
         for f in facts
     ]
+
+
+def _format2_roles(source: GraphSource, actor: str) -> dict[str, set[str]]:
+    """The agreements in which ``actor`` plays a role (its notation, e.g. ``mediator``) or
+    which it ended (``ended``), by agreement IRI."""
+    found: dict[str, set[str]] = {}
+    roles = described(source, (s for s, _ in source.referrers(actor, ["ROLE_ACTOR"])), "Role")
+    for node in roles:
+        name = notation(node.one("ROLE")) or "role"
+        for fact in node.all("ROLE_IN"):
+            found.setdefault(fact, set()).add(name)
+    ended = source.referrers(actor, ["ENDED_BY"])
+    for node in described(source, (s for s, _ in ended), "AgreementEnding"):
+        for agreement in node.all("CONCERNS"):
+            found.setdefault(agreement, set()).add("ended")
+    return found
 
 
 # ------------------------------------------------------------------------------------ detail
@@ -223,7 +243,9 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
     """
     others = _counterparts(source, actor)
     agreement = {a.uri: set(a.roles) for a in agreement_roles(source, actor)}
-    events = _roles(source.referrers(actor, ["PARTICIPANT"]), {"PARTICIPANT": "participant"})
+    events = _roles(source.referrers(actor, sorted(EVENT_ROLES)), EVENT_ROLES)
+    for played_in, names in _format2_roles(source, actor).items():
+        events.setdefault(played_in, set()).update(names)  # roles in events; agreements drop
     influence = _roles(source.referrers(actor, sorted(INFLUENCE_ROLES)), INFLUENCE_ROLES)
     found = source.describe(sorted(set(others) | set(agreement) | set(events) | set(influence)))
 

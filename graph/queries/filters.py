@@ -1,7 +1,8 @@
 """Step filters shared by both backends: relation kinds, node types and a date window.
 
 * ``relations``: kinds from :data:`graph.rules.steps.RELATIONS`; ``relation`` means every
-  ``relation:<notation>``, ``relation:ruled`` one of them. None = all.
+  ``relation:<notation>``, ``relation:ruled`` one of them; likewise ``role`` and
+  ``role:mediator``. None = all.
 * ``node_types``: dg entity types (``Country``, ``Organization``, ``Person``, ``Official``); a
   step is followed only when the actor it leads to has one of them (the fixed ends of a query are
   exempt). None = all.
@@ -22,13 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.errors import QueryError
-from graph.rules.steps import RELATIONS, Step
+from graph.rules.steps import PREFIXED_RELATIONS, RELATIONS, Step
 from ontology.classes import TYPE_PRIORITY as ENTITY_CLASSES
 from ontology.dates import check_partial_date, first_day, last_day, overlaps
 
 LINK_FILTER = """
 ($relations IS NULL OR l.relation IN $relations
-   OR ($anyRelation AND l.relation STARTS WITH 'relation:'))
+   OR ($anyRelation AND l.relation STARTS WITH 'relation:')
+   OR ($anyRole AND l.relation STARTS WITH 'role:'))
 AND ($until IS NULL OR l.startKey IS NULL OR l.startKey <= $until)
 AND ($since IS NULL OR l.endKey IS NULL OR l.endKey >= $since)
 AND ($inferred OR NOT coalesce(l.inferred, false))
@@ -62,9 +64,12 @@ def entity_type(value: str) -> str:
 def relation_kind(value: str) -> str:
     """A relation kind (``agreement``… or ``relation:<notation>``), checked; QueryError if not."""
     key = value.strip()
-    if key not in RELATIONS and not (key.startswith("relation:") and len(key) > 9):
+    family, _, rest = key.partition(":")
+    if key not in RELATIONS and not (family in PREFIXED_RELATIONS and rest):
         known = ", ".join(RELATIONS)
-        raise QueryError(f"unknown relation {value!r}; use one of {known} or relation:<kind>")
+        raise QueryError(
+            f"unknown relation {value!r}; use one of {known}, relation:<kind> or role:<role>"
+        )
     return key
 
 
@@ -118,7 +123,8 @@ class StepFilter:
         assert self.relations is not None
         if relation in self.relations:
             return True
-        return "relation" in self.relations and relation.startswith("relation:")
+        family, colon, _ = relation.partition(":")
+        return bool(colon) and family in PREFIXED_RELATIONS and family in self.relations
 
     def node_ok(self, types: Iterable[str]) -> bool:
         """Whether an actor with these dg types may be reached."""
@@ -130,6 +136,7 @@ class StepFilter:
         return {
             "relations": relations,
             "anyRelation": bool(relations and "relation" in relations),
+            "anyRole": bool(relations and "role" in relations),
             "since": first_day(self.since),
             "until": last_day(self.until),
             "types": sorted(self.node_types) if self.node_types is not None else None,

@@ -25,23 +25,27 @@ from graph.rules.steps import Step
 
 ENTITY_PAGE = PagePlan(
     referrers=(
-        "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY", "ON_BEHALF_OF",
-        "PARTY", "POST", "SIGNATORY",
+        "ENDED_BY", "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY",
+        "ON_BEHALF_OF", "PARTY", "POST", "ROLE_ACTOR", "SIGNATORY",
     ),
-    follow=("AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN"),
+    follow=(
+        "AGREEMENT", "CONCERNS", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN",
+        "ROLE_IN",
+    ),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where; a post's holders), agreement roles
-(signatures' agreements), influences (both ends)."""
+(signatures' agreements; roles played and endings, format 2), influences (both ends)."""
 
 AGREEMENT_PAGE = PagePlan(
-    referrers=("AGREEMENT", "CONCERNS"),
+    referrers=("AGREEMENT", "CONCERNS", "ROLE_IN"),
     follow=(
-        "ACTOR", "ESTABLISHES", "LOCATION", "NEGOTIATED_BY", "ON_BEHALF_OF", "PARTICIPANT",
-        "PARTY", "PLACE_SIGNED", "SIGNATORY",
+        "ACTOR", "ENDED_BY", "ESTABLISHES", "LOCATION", "NEGOTIATED_BY", "ON_BEHALF_OF",
+        "PARTICIPANT", "PARTY", "PLACE_SIGNED", "ROLE_ACTOR", "SIGNATORY",
     ),
 )  # fmt: skip
-"""Agreement detail: signatures and commitments, events about it, bodies, every actor named."""
+"""Agreement detail: signatures and commitments, events about it (its endings among them),
+roles played in it, bodies, every actor named."""
 
 
 class Prefetched:

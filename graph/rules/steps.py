@@ -16,6 +16,11 @@ relationships), so the rules live here once:
 * ``dg:Tenure`` (``tenure``): holder → the ``dg:postIn`` actor of the held post;
 * ``dg:Event`` (``event``): every pair of participants;
 * ``dg:Relation`` (``relation:<notation>``): subject → object;
+* ``dg:Role`` (``role:<notation>``): role actor → each party of the agreement or participant
+  of the event it is played in (``dg:roleIn``); a mediator is not a party, so it gets no
+  ``agreement`` step;
+* ``dg:AgreementEnding`` (``ended``): each ``dg:endedBy`` actor → each party of the agreement
+  it ``dg:concerns``, from the ending's ``startDate``;
 * ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` (``part-of`` / ``country`` /
   ``nationality``): subject → object, with ``via`` None.
 
@@ -64,6 +69,8 @@ FACT_CLASSES = frozenset(
         DG.Tenure,
         DG.Event,
         DG.Relation,
+        DG.Role,
+        DG.AgreementEnding,
     )
 )
 PLAIN_PREDICATES = {
@@ -84,8 +91,15 @@ RELATIONS = (
     "part-of",
     "country",
     "nationality",
+    "role",
+    "ended",
 )
-"""Relation kinds; ``relation`` stands for every ``relation:<notation>``."""
+"""Relation kinds; ``relation`` stands for every ``relation:<notation>``, ``role`` for every
+``role:<notation>``."""
+
+PREFIXED_RELATIONS = ("relation", "role")
+"""Families of relation kinds spelt ``<family>:<notation>`` (``relation:ruled``,
+``role:mediator``); the family name alone stands for all of them in filters."""
 
 SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
 
@@ -106,6 +120,7 @@ STEP_PREDICATES = frozenset(
         DG.participant, DG.eventKind, DG.relationSubject, DG.relationObject, DG.relationKind,
         DG.startDate, DG.endDate, DG.pointInTime, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
         DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality,
+        DG.roleIn, DG.roleActor, DG.role, DG.endedBy, DG.concerns,
     )
 )  # fmt: skip
 """Predicates (besides ``rdf:type``) whose quads the step rules read."""
@@ -406,6 +421,40 @@ def plain_steps(index: FactIndex, subject: str) -> Iterator[Step]:
             )
 
 
+def _members(index: FactIndex, fact: str) -> list[str]:
+    """The parties of an agreement, the participants of an event (what a role or an ending
+    relates its actor to)."""
+    return [*index.all(fact, str(DG.party)), *index.all(fact, str(DG.participant))]
+
+
+def _period(index: FactIndex, facts: list[str]) -> tuple[str | None, str | None]:
+    """Earliest start and latest end over some facts (see :func:`_dates`)."""
+    starts = [d for f in facts for d in index.all(f, str(DG.startDate))]
+    ends = [d for f in facts for d in index.all(f, str(DG.endDate))]
+    return (_earliest(starts), max(ends, key=_last) if ends else None)
+
+
+def role_steps(index: FactIndex, role: str) -> Iterator[Step]:
+    """Role actor → each party or participant of the agreement or event, as
+    ``role:<notation>``, dated like that fact (a role is not a party)."""
+    kind = notation(index.one(role, str(DG.role)))
+    targets = index.all(role, str(DG.roleIn))
+    signed = [d for t in targets for d in index.all(t, str(DG.dateSigned))]
+    dates = (_earliest(signed), None) if signed else _period(index, targets)
+    fact = _fact(index, role, f"role:{kind}", kind, dates)
+    members = [m for t in targets for m in _members(index, t)]
+    yield from _directed(index, fact, index.all(role, str(DG.roleActor)), members)
+
+
+def ending_steps(index: FactIndex, ending: str) -> Iterator[Step]:
+    """Each actor that ended an agreement → each of its parties (``ended``), from the ending's
+    date; the kind is the event kind (termination, suspension…)."""
+    kind = notation(index.one(ending, str(DG.eventKind)))
+    fact = _fact(index, ending, "ended", kind, _dates(index, ending))
+    parties = [p for a in index.all(ending, str(DG.concerns)) for p in _members(index, a)]
+    yield from _directed(index, fact, index.all(ending, str(DG.endedBy)), parties)
+
+
 _RULES = {
     str(DG.Agreement): agreement_steps,
     str(DG.Signature): signature_steps,
@@ -414,6 +463,8 @@ _RULES = {
     str(DG.Tenure): tenure_steps,
     str(DG.Event): event_steps,
     str(DG.Relation): relation_steps,
+    str(DG.Role): role_steps,
+    str(DG.AgreementEnding): ending_steps,
 }
 
 

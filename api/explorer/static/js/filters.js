@@ -3,7 +3,7 @@
 import { h, viewHref } from "./dom.js";
 
 export const RELATIONS = ["agreement", "signature", "commitment", "influence", "tenure", "event",
-                          "relation", "part-of", "country", "nationality"];
+                          "relation", "part-of", "country", "nationality", "role", "ended"];
 
 export const TYPES = ["Country", "Organization", "Person", "Official", "Region"];
 
