@@ -58,6 +58,9 @@ class DG(DefinedNamespace):
     Signature: URIRef
     Tenure: URIRef
     Treaty: URIRef
+    # format 2: reactions
+    Reaction: URIRef
+    Stance: URIRef
     # properties
     actor: URIRef
     agreement: URIRef
@@ -120,6 +123,20 @@ class DG(DefinedNamespace):
     title: URIRef
     url: URIRef
     wikidata: URIRef
+    # format 2: reactions (pointInTime and asOf are part "time"'s qualifiers)
+    asOf: URIRef
+    inResponseTo: URIRef
+    inResponseToRef: URIRef
+    pointInTime: URIRef
+    quantityApproximate: URIRef
+    quantityUnit: URIRef
+    quantityValue: URIRef
+    reactor: URIRef
+    share: URIRef
+    shareOf: URIRef
+    stance: URIRef
+    towards: URIRef
+    towardsRef: URIRef
 
 
 PREFIXES: dict[str, str] = {
