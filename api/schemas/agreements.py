@@ -15,6 +15,7 @@ from api.schemas.common import (
     PageOut,
 )
 from api.schemas.entities import InfluenceOut
+from api.schemas.reactions import FactLinkOut, ReactionOut
 from graph.queries.agreement_model import (
     AgreementDetail,
     AgreementEvent,
@@ -162,6 +163,9 @@ class AgreementEventOut(ApiModel):
     participants: list[EntityOut]
     description: str | None
     sources: list[str]
+    in_response_to: list[FactLinkOut] = Field(
+        default=[], description="format 2: the facts this event answers"
+    )
 
     @classmethod
     def of(cls, event: AgreementEvent) -> AgreementEventOut:
@@ -175,6 +179,7 @@ class AgreementEventOut(ApiModel):
             participants=[EntityOut.of(p) for p in event.participants],
             description=event.description,
             sources=list(event.sources),
+            in_response_to=FactLinkOut.all(event.in_response_to),
         )
 
 
@@ -193,6 +198,12 @@ class AgreementDetailOut(AgreementSummaryOut):
     events: list[AgreementEventOut] = Field(
         description="events about it (signing, meetings, termination), by start date"
     )
+    reactions: list[ReactionOut] = Field(
+        default=[], description="format 2: reactions towards it, by date (undated last)"
+    )
+    in_response_to: list[FactLinkOut] = Field(
+        default=[], description="format 2: the facts this agreement answers"
+    )
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -210,6 +221,8 @@ class AgreementDetailOut(AgreementSummaryOut):
             evidence=AttributionOut.of(detail.evidence),
             sources=list(detail.sources),
             events=[AgreementEventOut.of(e) for e in detail.events],
+            reactions=ReactionOut.all(detail.reactions),
+            in_response_to=FactLinkOut.all(detail.in_response_to),
         )
 
 

@@ -16,6 +16,7 @@ from api.schemas.common import (
     EntityOut,
     PageOut,
 )
+from api.schemas.reactions import FactLinkOut, QuantityOut, ReactionOut
 from graph.queries.model import (
     AgreementRole,
     EntityDetail,
@@ -140,6 +141,10 @@ class InfluenceOut(ApiModel):
     )
     evidence: AttributionOut
     sources: list[str]
+    quantity: QuantityOut | None = Field(default=None, description="format 2: how much")
+    in_response_to: list[FactLinkOut] = Field(
+        default=[], description="format 2: the facts this influence answers"
+    )
 
     @classmethod
     def of(cls, info: InfluenceInfo) -> InfluenceOut:
@@ -155,6 +160,8 @@ class InfluenceOut(ApiModel):
             description=info.description,
             evidence=AttributionOut.of(info.evidence),
             sources=list(info.sources),
+            quantity=QuantityOut.maybe(info.quantity),
+            in_response_to=FactLinkOut.all(info.in_response_to),
         )
 
 
@@ -188,6 +195,9 @@ class EntityDetailOut(ApiModel):
     spellings: list[SpellingOut] = Field(
         default=[], description="every name and alias seen, with the articles that give it"
     )
+    reactions: list[ReactionOut] = Field(
+        default=[], description="format 2: this actor's reactions, by date (undated last)"
+    )
 
     @classmethod
     def of(cls, detail: EntityDetail, identity: EntityIdentity | None = None) -> EntityDetailOut:
@@ -208,6 +218,7 @@ class EntityDetailOut(ApiModel):
                 SpellingOut(text=s.text, kind=s.kind, articles=list(s.articles))
                 for s in (identity.spellings if identity else ())
             ],
+            reactions=ReactionOut.all(detail.reactions),
         )
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.queries.model import Attribution, Concept, EntityRef, InfluenceInfo
+from graph.queries.model import (
+    Attribution,
+    Concept,
+    EntityRef,
+    FactLink,
+    InfluenceInfo,
+    ReactionInfo,
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ class AgreementEvent:
     participants: tuple[EntityRef, ...]
     description: str | None
     sources: tuple[str, ...]
+    in_response_to: tuple[FactLink, ...] = ()
+    """Format 2: the facts the event answers."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,10 @@ class AgreementDetail:
     sources: tuple[str, ...]
     events: tuple[AgreementEvent, ...] = ()
     """Events about the agreement, by start (undated last) then IRI."""
+    reactions: tuple[ReactionInfo, ...] = ()
+    """Format 2: reactions towards the agreement, by date (undated last) then IRI."""
+    in_response_to: tuple[FactLink, ...] = ()
+    """Format 2: the facts the agreement answers."""
 
 
 @dataclass(frozen=True)

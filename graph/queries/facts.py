@@ -16,6 +16,7 @@ from graph.queries.model import (
     Timeline,
     TimelineEntry,
 )
+from graph.queries.reactions import quantity_of, reactions_by, responses
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from graph.rules.steps import notation
@@ -108,6 +109,8 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
             description=f.text("description"),
             evidence=attribution(f),
             sources=f.texts("sources"),
+            quantity=quantity_of(f),
+            in_response_to=responses(source, f),
         )
         for f in facts
     ]
@@ -134,6 +137,7 @@ def entity_detail(source: GraphSource, refs: Refs, uri: str) -> EntityDetail:
         agreements=tuple(agreement_roles(source, uri)),
         influences=tuple(influence_infos(source, refs, influences)),
         sources=node.texts("sources"),
+        reactions=reactions_by(source, refs, uri),
     )
 
 

@@ -19,22 +19,27 @@ from graph.rules.steps import Step
 ENTITY_PAGE = PagePlan(
     referrers=(
         "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY", "ON_BEHALF_OF",
-        "PARTY", "POST", "SIGNATORY",
+        "PARTY", "POST", "SIGNATORY", "REACTOR",
     ),
-    follow=("AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN"),
+    follow=(
+        "AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN", "IN_RESPONSE_TO",
+        "TOWARDS",
+    ),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where; a post's holders), agreement roles
-(signatures' agreements), influences (both ends)."""
+(signatures' agreements), influences (both ends), reactions (the facts they are towards and
+answer)."""
 
 AGREEMENT_PAGE = PagePlan(
-    referrers=("AGREEMENT", "CONCERNS"),
+    referrers=("AGREEMENT", "CONCERNS", "TOWARDS"),
     follow=(
         "ACTOR", "ESTABLISHES", "LOCATION", "NEGOTIATED_BY", "ON_BEHALF_OF", "PARTICIPANT",
-        "PARTY", "PLACE_SIGNED", "SIGNATORY",
+        "PARTY", "PLACE_SIGNED", "SIGNATORY", "REACTOR", "IN_RESPONSE_TO",
     ),
 )  # fmt: skip
-"""Agreement detail: signatures and commitments, events about it, bodies, every actor named."""
+"""Agreement detail: signatures and commitments, events about it, bodies, every actor named,
+reactions towards it (their reactors) and the facts it, its events and reactions answer."""
 
 
 class Prefetched:

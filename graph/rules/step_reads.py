@@ -24,9 +24,10 @@ from graph.rules.steps import STEP_PREDICATES, Step, derive_steps
 from ontology.classes import DG_NS
 from ontology.namespace import DG
 
-AFFECTING = tuple(str(p) for p in (DG.evidence, DG.post, DG.influenced, DG.agreement))
+AFFECTING = tuple(str(p) for p in (DG.evidence, DG.post, DG.influenced, DG.agreement, DG.towards))
 """A fact pointing at a touched subject through these may change: its evidence, the post of a
-tenure, the influenced region of an influence, the agreement of a signature or commitment."""
+tenure, the influenced region of an influence, the agreement of a signature or commitment, the
+fact a reaction is towards (its actors are the reaction's targets)."""
 AGREEMENT = str(DG.agreement)
 
 _FOLLOW_FROM_FACTS = frozenset(
@@ -35,6 +36,7 @@ _FOLLOW_FROM_FACTS = frozenset(
         DG.party, DG.negotiatedBy, DG.establishes, DG.signatory, DG.onBehalfOf, DG.actor,
         DG.influencer, DG.influenced, DG.holder, DG.post, DG.participant, DG.relationSubject,
         DG.relationObject, DG.evidence, DG.agreement, DG.claimedBy, DG.postIn, DG.includes,
+        DG.reactor, DG.towards,
     )
 )  # fmt: skip
 """Objects fetched next when reached from a fact, evidence, post or region."""
@@ -43,7 +45,7 @@ _EXPANDED_CLASSES = frozenset(
     str(c)
     for c in (
         DG.Agreement, DG.Signature, DG.Commitment, DG.Influence, DG.Tenure, DG.Event,
-        DG.Relation, DG.Evidence, DG.Post, DG.Region,
+        DG.Relation, DG.Evidence, DG.Post, DG.Region, DG.Reaction,
     )
 )  # fmt: skip
 

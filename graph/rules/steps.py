@@ -16,6 +16,10 @@ relationships), so the rules live here once:
 * ``dg:Tenure`` (``tenure``): holder → the ``dg:postIn`` actor of the held post;
 * ``dg:Event`` (``event``): every pair of participants;
 * ``dg:Relation`` (``relation:<notation>``): subject → object;
+* ``dg:Reaction`` (``reaction``, format 2): reactor → each actor of the fact it is
+  ``dg:towards`` (parties, participants, influencer and influenced, relation subject and object,
+  the reactor of a reaction), stated: the reaction is the fact; its kind is the stance's notation
+  and its date the ``dg:pointInTime``;
 * ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` (``part-of`` / ``country`` /
   ``nationality``): subject → object, with ``via`` None.
 
@@ -61,6 +65,7 @@ FACT_CLASSES = frozenset(
         DG.Tenure,
         DG.Event,
         DG.Relation,
+        DG.Reaction,
     )
 )
 PLAIN_PREDICATES = {
@@ -81,6 +86,7 @@ RELATIONS = (
     "part-of",
     "country",
     "nationality",
+    "reaction",
 )
 """Relation kinds; ``relation`` stands for every ``relation:<notation>``."""
 
@@ -103,6 +109,7 @@ STEP_PREDICATES = frozenset(
         DG.participant, DG.eventKind, DG.relationSubject, DG.relationObject, DG.relationKind,
         DG.startDate, DG.endDate, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
         DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality,
+        DG.reactor, DG.towards, DG.stance, DG.pointInTime,
     )
 )  # fmt: skip
 """Predicates (besides ``rdf:type``) whose quads the step rules read."""
@@ -389,6 +396,30 @@ def plain_steps(index: FactIndex, subject: str) -> Iterator[Step]:
             )
 
 
+REACTED_TO = tuple(
+    str(p)
+    for p in (
+        DG.party, DG.participant, DG.influencer, DG.influenced, DG.relationSubject,
+        DG.relationObject, DG.reactor,
+    )
+)  # fmt: skip
+"""The actors of a fact a reaction is towards (non-actors such as regions are dropped)."""
+
+
+def reaction_steps(index: FactIndex, reaction: str) -> Iterator[Step]:
+    """Reactor → each actor of the fact the reaction is towards (format 2)."""
+    kind = notation(index.one(reaction, str(DG.stance)))
+    when = _earliest(index.all(reaction, str(DG.pointInTime)))
+    fact = _fact(index, reaction, "reaction", kind, (when, when))
+    targets = {
+        actor
+        for towards in index.all(reaction, str(DG.towards))
+        for predicate in REACTED_TO
+        for actor in index.all(towards, predicate)
+    }
+    yield from _directed(index, fact, index.all(reaction, str(DG.reactor)), targets)
+
+
 _RULES = {
     str(DG.Agreement): agreement_steps,
     str(DG.Signature): signature_steps,
@@ -397,6 +428,7 @@ _RULES = {
     str(DG.Tenure): tenure_steps,
     str(DG.Event): event_steps,
     str(DG.Relation): relation_steps,
+    str(DG.Reaction): reaction_steps,
 }
 
 
