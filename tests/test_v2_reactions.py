@@ -144,7 +144,9 @@ def check_api(client: httpx.Client) -> None:
     """What an analyst sees of the sheet's reactions, responses and quantities."""
     created = client.post("/articles", content=SHEET.read_text(), headers=WRITE)
     assert created.status_code == 201, created.text
-    items = client.get("/reactions").json()["items"]
+    listed = client.get("/reactions")
+    assert listed.status_code == 200, listed.text
+    items = listed.json()["items"]
     assert [(r["reactor"]["id"], r["stance"]["notation"]) for r in items] == [
         ("country/DZA", "regrets"),
         ("country/MLI", "rejects"),
@@ -203,13 +205,14 @@ def test_api_and_cypher_on_neo4j(
         check_api(client)
         cypher = (
             "MATCH (a:Country)<-[:REACTOR]-(r:Reaction)-[:STANCE]->(s), (r)-[:TOWARDS]->(f) "
-            "RETURN a.isoCode AS actor, s.uri AS stance, labels(f) AS target, r.pointInTime AS "
-            "when ORDER BY actor"
+            "RETURN a.isoCode AS actor, s.uri AS stance, "
+            "[x IN labels(f) WHERE x <> 'Resource'] AS target, r.pointInTime AS when "
+            "ORDER BY actor"
         )
         rows = client.post("/cypher", json={"query": cypher}).json()["rows"]
         assert rows == [
-            ["DZA", str(concept("stance", "regrets")), ["Event", "Resource"], "2024-01-26"],
-            ["MLI", str(concept("stance", "rejects")), ["Reaction", "Resource"], None],
+            ["DZA", str(concept("stance", "regrets")), ["Event"], "2024-01-26"],
+            ["MLI", str(concept("stance", "rejects")), ["Reaction"], None],
         ]
         records, _, _ = clean_neo4j.execute_query(
             "MATCH (i:Influence) RETURN i.share AS share, i.shareOf AS of", database_=neo4j_database
@@ -227,12 +230,11 @@ def test_api_and_cypher_on_neo4j(
 def neo4j_snapshot(driver: Driver, database: str) -> object:
     """Node and relationship counts by label and type."""
     records, _, _ = driver.execute_query(
-        "MATCH (n) WITH labels(n) AS l, count(*) AS c RETURN l, c ORDER BY toString(l) "
-        "UNION ALL MATCH ()-[r]->() WITH [type(r)] AS l, count(*) AS c RETURN l, c "
-        "ORDER BY toString(l)",
+        "MATCH (n) RETURN labels(n) AS l, count(*) AS c "
+        "UNION ALL MATCH ()-[r]->() RETURN [type(r)] AS l, count(*) AS c",
         database_=database,
     )
-    return [(r["l"], r["c"]) for r in records]
+    return sorted((sorted(r["l"]), r["c"]) for r in records)
 
 
 def test_sparql_reactions_to_an_agreement_event(embedded: httpx.Client) -> None:

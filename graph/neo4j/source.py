@@ -27,7 +27,7 @@ from graph.rules.steps import Step
 
 LABELS = (
     "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
-    "Organization", "Person", "Post", "Region", "Signature", "Tenure",
+    "Organization", "Person", "Post", "Region", "Signature", "Tenure", "Reaction",
 )  # fmt: skip
 _ENTITY_WHERE = "(n:Country OR n:Organization OR n:Person OR n:Region OR n:Post)"
 
@@ -259,7 +259,9 @@ class Neo4jSource:
         found: dict[str, Described] = {}
         for r in self.read(DESCRIBE_NODES, uris=wanted):
             found[r["uri"]] = _described(r["uri"], r["labels"], r["props"], r["out"])
-        rest = [u for u in wanted if u not in found]
+        # a dg:Relation IRI another fact points at (format 2: towards, in_response_to) is also a
+        # bare referenced-only node: describe it as the relation
+        rest = [u for u in wanted if u not in found or not found[u].labels]
         if rest:
             for r in self.read(DESCRIBE_RELATIONS, uris=rest):
                 targets = {"RELATION_SUBJECT": (r["source"],), "RELATION_OBJECT": (r["target"],)}

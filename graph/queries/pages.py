@@ -73,8 +73,9 @@ class Prefetched:
     def describe(self, uris: Sequence[str]) -> dict[str, Described]:
         """See :class:`GraphSource`."""
         known = self.page_records.described
-        found = {u: known[u] for u in uris if u in known}
-        missing = [u for u in uris if u not in known]
+        # a bare node (no label) may be a dg:Relation pointed at: the backend describes it
+        found = {u: known[u] for u in uris if u in known and known[u].labels}
+        missing = [u for u in uris if u not in found]
         if missing:
             found.update(self.source.describe(missing))
         return found
