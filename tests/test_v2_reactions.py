@@ -179,6 +179,13 @@ def check_api(client: httpx.Client) -> None:
     (event,) = detail["events"]
     assert event["id"] == regrets["towards"]["id"]
     assert [f["types"] for f in event["in_response_to"]] == [["Relation"]]
+    timeline = client.get("/entities/country/MLI/timeline").json()
+    reactions = [
+        (e["roles"], e["kind"]["notation"])
+        for e in timeline["entries"] + timeline["undated"]
+        if e["category"] == "reaction"
+    ]
+    assert reactions == [(["reacted-to"], "regrets"), (["reactor"], "rejects")]
     links = client.get(
         "/links", params={"a": "country/DZA", "b": "country/MLI", "k": 1, "relation": "reaction"}
     )

@@ -228,7 +228,8 @@ class TimelineEntryOut(ApiModel):
     date: str | None = Field(examples=["2025-01-22"])
     end: str | None = Field(examples=[None])
     category: str = Field(
-        description="agreement, signature, commitment, influence, tenure, event, relation",
+        description="agreement, signature, commitment, influence, tenure, event, relation, "
+        "reaction (format 2)",
         examples=["agreement"],
     )
     fact: str = Field(description="id of the fact", examples=["agreement/6adbefced86e5f19"])
@@ -236,7 +237,7 @@ class TimelineEntryOut(ApiModel):
     roles: list[str] = Field(examples=[["signatory"]])
     counterparts: list[EntityOut]
     sources: list[str]
-    kind: ConceptOut | None = Field(description="event or influence kind")
+    kind: ConceptOut | None = Field(description="event or influence kind, reaction stance")
     place: EntityOut | None = Field(
         description="where an event took place or an agreement was signed"
     )

@@ -184,6 +184,30 @@ def _entries(
     return entries
 
 
+def _reaction_entries(
+    refs: Refs,
+    facts: Sequence[Described],
+    reacted: dict[str, set[str]],
+    others: dict[str, set[str]],
+) -> list[TimelineEntry]:
+    """Timeline entries of reactions (format 2): the actor's own (``reactor``), and those
+    towards a fact it takes part in (``reacted-to``); dated by their point in time."""
+    return [
+        TimelineEntry(
+            date=fact.text("pointInTime"),
+            end=None,
+            category="reaction",
+            fact=fact.uri,
+            label=fact.text("description"),
+            roles=tuple(sorted(reacted.get(fact.uri, {"reacted-to"}))),
+            counterparts=refs.refs(others.get(fact.uri, ())),
+            sources=fact.texts("sources"),
+            kind=concept(fact.one("STANCE")),
+        )
+        for fact in facts
+    ]
+
+
 def _tenure_entries(source: GraphSource, refs: Refs, actor: str) -> list[TimelineEntry]:
     """Timeline entries of the posts ``actor`` held."""
     return [
@@ -218,7 +242,10 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
     agreement = {a.uri: set(a.roles) for a in agreement_roles(source, actor)}
     events = _roles(source.referrers(actor, ["PARTICIPANT"]), {"PARTICIPANT": "participant"})
     influence = _roles(source.referrers(actor, sorted(INFLUENCE_ROLES)), INFLUENCE_ROLES)
-    found = source.describe(sorted(set(others) | set(agreement) | set(events) | set(influence)))
+    reacted = _roles(source.referrers(actor, ["REACTOR"]), {"REACTOR": "reactor"})
+    found = source.describe(
+        sorted(set(others) | set(agreement) | set(events) | set(influence) | set(reacted))
+    )
 
     def pick(keys: Iterable[str], label: str) -> list[Described]:
         return [found[u] for u in sorted(set(keys)) if u in found and label in found[u].labels]
@@ -232,6 +259,7 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
         *_entries(refs, pick(events, "Event"), "event", events, others),
         *_entries(refs, pick(influence, "Influence"), "influence", influence, others),
         *_entries(refs, relations, "relation", _relation_roles(actor, relations), others),
+        *_reaction_entries(refs, pick([*others, *reacted], "Reaction"), reacted, others),
     ]
     dated = sorted(
         (e for e in entries if e.date), key=lambda e: (first_day(e.date) or "", e.category, e.fact)
