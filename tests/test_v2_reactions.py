@@ -16,10 +16,18 @@ from neo4j import Driver
 from rdflib import Literal
 from rdflib.namespace import RDF, XSD
 
+from api.ingest import ingest_paths
 from api.security import API_KEY_HEADER
+from graph.neo4j.cypher import GraphCypherService
+from graph.neo4j.links import LinkUpkeep
+from graph.neo4j.projection import Neo4jProjection
+from graph.rdf.sparql_service import GraphSparqlService
+from graph.rdf.store import OxigraphStore
 from graph.rules.steps import derive_steps
+from graph.writer import GraphStore
 from loaders import EntityIndex, InvalidInputError, load_path
 from ontology.namespace import DG, ID, concept
+from tests.test_cookbook import COOKBOOK, Recipe, normalised, parse_cookbook, sparql_rows
 from tests.test_security import KEY_A, serve, settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "loaders"
@@ -282,3 +290,45 @@ def test_bad_input_over_http_leaves_the_store_unchanged(embedded: httpx.Client) 
     sparql = {"Content-Type": "application/sparql-query", "Accept": "application/json"}
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     check_refusals(embedded, lambda: embedded.post("/sparql", content=count, headers=sparql).json())
+
+
+# ------------------------------------------------------------------ cookbook 22, both orders
+
+FOLLOWUP = FIXTURES / "v2-reactions-followup.yaml"
+TITLE = "Agreement for Peace and Reconciliation in Mali"
+REACTIONS_TO_THE_ACCORD = [
+    [TITLE, "Algeria", "regrets", "2024-01-26"],  # towards the termination event
+    [TITLE, "Russia", "welcomes", "2024-01-27"],  # another article, by reference
+]
+
+
+def recipe_22() -> Recipe:
+    (recipe,) = [r for r in parse_cookbook(COOKBOOK.read_text()) if r.number == 22]
+    return recipe
+
+
+@pytest.mark.parametrize(
+    "order", [(SHEET, FOLLOWUP), (FOLLOWUP, SHEET)], ids=["ref-last", "ref-first"]
+)
+def test_cookbook_22_sparql_resolves_references_whatever_the_order(
+    order: tuple[Path, Path],
+) -> None:
+    rdf = OxigraphStore(None)
+    for path in order:
+        report = ingest_paths(GraphStore(rdf), [path])
+        assert report.articles and not report.failed
+    rows = sparql_rows(GraphSparqlService(rdf.pyoxigraph_store), recipe_22().sparql)
+    assert normalised(rows, False) == normalised(REACTIONS_TO_THE_ACCORD, False)
+
+
+@pytest.mark.neo4j
+def test_cookbook_22_cypher(clean_neo4j: Driver, neo4j_database: str) -> None:
+    rdf = OxigraphStore(None)
+    projection = Neo4jProjection(clean_neo4j, neo4j_database, links=LinkUpkeep(rdf))
+    store = GraphStore(rdf, projection)
+    store.ensure_schema()
+    for path in (FOLLOWUP, SHEET):
+        report = ingest_paths(store, [path])
+        assert report.articles and not report.failed
+    rows = GraphCypherService(clean_neo4j, neo4j_database).run(recipe_22().cypher).rows
+    assert normalised(rows, False) == normalised(REACTIONS_TO_THE_ACCORD, False)
