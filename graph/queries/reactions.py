@@ -60,8 +60,10 @@ def _fact_labels(node: Described | None) -> tuple[str, ...]:
 
 
 def responses(source: GraphSource, fact: Described) -> tuple[FactLink, ...]:
-    """The facts ``fact`` is in response to: IRIs first, then other articles' references."""
-    return _links(source, fact.all("IN_RESPONSE_TO"), fact.texts("inResponseToRef"))
+    """The facts ``fact`` is in response to: IRIs first, then other articles' references (a
+    relation, projected as a relationship, lists the IRIs as its ``inResponseTo`` property)."""
+    uris = (*fact.all("IN_RESPONSE_TO"), *fact.texts("inResponseTo"))
+    return _links(source, uris, fact.texts("inResponseToRef"))
 
 
 def reaction_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> list[ReactionInfo]:
