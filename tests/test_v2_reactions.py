@@ -152,7 +152,13 @@ def test_bad_input_names_file_line_and_problem(name: str) -> None:
 
 
 def check_api(client: httpx.Client) -> None:
-    """What an analyst sees of the sheet's reactions, responses and quantities."""
+    """What an analyst sees of the sheet's reactions, responses and quantities; a reaction
+    loaded before the article it names by reference is shown unresolved, then resolved."""
+    posted = client.post("/articles", content=FOLLOWUP.read_text(), headers=WRITE)
+    assert posted.status_code == 201, posted.text
+    (early,) = client.get("/reactions").json()["items"]
+    ref = f"{ARTICLE}#algiers-accord"
+    assert early["towards"] == {"id": None, "uri": None, "ref": ref, "types": [], "resolved": False}
     created = client.post("/articles", content=SHEET.read_text(), headers=WRITE)
     assert created.status_code == 201, created.text
     listed = client.get("/reactions")
@@ -160,9 +166,18 @@ def check_api(client: httpx.Client) -> None:
     items = listed.json()["items"]
     assert [(r["reactor"]["id"], r["stance"]["notation"]) for r in items] == [
         ("country/DZA", "regrets"),
+        ("country/RUS", "welcomes"),
         ("country/MLI", "rejects"),
     ]
-    regrets, rejects = items
+    regrets, welcomes, rejects = items
+    (agreement,) = client.get("/agreements").json()["items"]
+    assert welcomes["towards"] == {
+        "id": agreement["id"],
+        "uri": agreement["uri"],
+        "ref": ref,
+        "types": ["Agreement"],
+        "resolved": True,
+    }
     assert regrets["towards"]["types"] == ["Event"] and regrets["towards"]["resolved"]
     assert regrets["when"] == "2024-01-26"
     assert regrets["evidence"]["quotes"] == ["to the ire of Algiers"]
@@ -185,7 +200,6 @@ def check_api(client: httpx.Client) -> None:
         "share_of": "weapons imports",
         "approximate": True,
     }
-    (agreement,) = client.get("/agreements").json()["items"]
     detail = client.get(f"/agreements/{agreement['id']}").json()
     (event,) = detail["events"]
     assert event["id"] == regrets["towards"]["id"]

@@ -149,6 +149,10 @@ class Prefetched:
         """See :class:`GraphSource`."""
         return self.source.label_counts(labels)
 
+    def local_refs(self, refs: Sequence[str]) -> dict[str, str]:
+        """See :class:`GraphSource`."""
+        return self.source.local_refs(refs)
+
 
 def compose_page(source: GraphSource, uri: str, plan: PagePlan) -> PageRecords:
     """:meth:`GraphSource.page` from the other primitives (several reads; for a backend whose

@@ -2,9 +2,9 @@
 answers (``in_response_to``) and the quantity of an influence, read over any backend.
 
 A target named by another article's ``article-id#local-id`` (``dg:towardsRef``,
-``dg:inResponseToRef``) is kept as written and shown unresolved (``uri`` None): the reference
-is resolved by joining it with ``dg:localRef`` (docs/queries.md, cookbook 22), so it names the
-fact once that article is loaded, whatever the order of loads.
+``dg:inResponseToRef``) is kept as written and resolved when reading through the ``dg:localRef``
+of the fact it names (``GraphSource.local_refs``; docs/queries.md, cookbook 22 does the same
+join): unresolved (``uri`` None) until that article is loaded, whatever the order of loads.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from ontology.dates import first_day
 
 FACT_LABELS = ("Agreement", "Event", "Influence", "Reaction", "Relation")
 """The dg labels a ``towards``/``in_response_to`` target may carry."""
+REF_LABELS = ("Agreement", "Event", "Influence", "Reaction")
+"""The facts a reference is resolved to when reading (a relation is a relationship in Neo4j,
+where finding it by its ``localRef`` would scan every relationship: left unresolved)."""
 
 
 def _when_key(item: ReactionInfo) -> tuple[bool, str, str]:
@@ -47,11 +50,17 @@ def quantity_of(fact: Described) -> QuantityInfo | None:
 
 
 def _links(source: GraphSource, uris: Iterable[str], refs: Iterable[str]) -> tuple[FactLink, ...]:
-    """Links to facts by IRI (with their fact labels; none when not loaded), then by reference."""
-    wanted = sorted(set(uris))
+    """Links to facts by IRI (with their fact labels; none when not loaded), then by another
+    article's reference: with the IRI it names once that article is loaded, else unresolved."""
+    by_ref = sorted(set(refs))
+    named = source.local_refs(by_ref) if by_ref else {}
+    wanted = sorted(set(uris) | set(named.values()))
     found = source.describe(wanted) if wanted else {}
-    links = [FactLink(u, None, _fact_labels(found.get(u))) for u in wanted]
-    return (*links, *(FactLink(None, r) for r in sorted(set(refs))))
+    links = [FactLink(u, None, _fact_labels(found.get(u))) for u in sorted(set(uris))]
+    for ref in by_ref:
+        uri = named.get(ref)
+        links.append(FactLink(uri, ref, _fact_labels(found.get(uri)) if uri else ()))
+    return tuple(links)
 
 
 def _fact_labels(node: Described | None) -> tuple[str, ...]:
