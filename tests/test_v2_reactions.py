@@ -23,6 +23,7 @@ from graph.neo4j.links import LinkUpkeep
 from graph.neo4j.projection import Neo4jProjection
 from graph.rdf.sparql_service import GraphSparqlService
 from graph.rdf.store import OxigraphStore
+from graph.rules.step_reads import StoreSource, all_steps
 from graph.rules.steps import derive_steps
 from graph.writer import GraphStore
 from loaders import EntityIndex, InvalidInputError, load_path
@@ -357,3 +358,32 @@ def test_cookbook_22_cypher(clean_neo4j: Driver, neo4j_database: str) -> None:
         assert report.articles and not report.failed
     rows = GraphCypherService(clean_neo4j, neo4j_database).run(recipe_22().cypher).rows
     assert normalised(rows, False) == normalised(REACTIONS_TO_THE_ACCORD, False)
+
+
+@pytest.mark.neo4j
+def test_links_follow_the_fact_a_reaction_is_towards(
+    clean_neo4j: Driver, neo4j_database: str
+) -> None:
+    """Another article adds a participant to the event Algeria reacted to: the incremental LINK
+    upkeep gives the reaction its new step, as a rebuild from the whole store does. (The second
+    article's date is less precise, so the event keeps the first article's IRI and that
+    article's graph is not rewritten: only the ``dg:towards`` lookup of the delta finds the
+    reaction; without it the step to Burkina Faso is missing.)"""
+    rdf = OxigraphStore(None)
+    store = GraphStore(rdf, Neo4jProjection(clean_neo4j, neo4j_database, links=LinkUpkeep(rdf)))
+    store.ensure_schema()
+    for path in (SHEET, FIXTURES / "v2-reactions-participant.yaml"):
+        report = ingest_paths(store, [path])
+        assert report.articles and not report.failed
+    records, _, _ = clean_neo4j.execute_query(
+        "MATCH (a)-[l:LINK {relation: 'reaction'}]->(b) RETURN a.isoCode AS a, b.isoCode AS b, "
+        "l.uri AS uri",
+        database_=neo4j_database,
+    )
+    assert sorted((r["a"], r["b"]) for r in records) == [
+        ("DZA", "BFA"),
+        ("DZA", "MLI"),
+        ("MLI", "DZA"),
+    ]
+    rebuilt = {s.uri for s in all_steps(StoreSource(rdf)) if s.relation == "reaction"}
+    assert {r["uri"] for r in records} == rebuilt
