@@ -11,11 +11,15 @@ from typing import Protocol
 from loaders.errors import Problem
 from loaders.model import (
     Agreement,
+    Event,
     Evidence,
     FactSheet,
+    Influence,
     OrganizationEntity,
     PersonEntity,
+    Reaction,
     RegionEntity,
+    Relation,
     Role,
 )
 from loaders.names import did_you_mean, known_list
@@ -32,6 +36,8 @@ ACTOR_OR_REGION = ACTOR | {"region"}
 ORG_OR_COUNTRY = frozenset({"organization", "country"})
 POST = frozenset({"post"})
 AGREEMENT = frozenset({"agreement"})
+FACT = frozenset({"agreement", "event", "reaction", "influence", "relation"})
+"""What ``towards`` and ``in_response_to`` may name (format 2)."""
 
 _WORDS = {
     "country": "a country",
@@ -42,6 +48,9 @@ _WORDS = {
     "post": "a post",
     "agreement": "an agreement",
     "event": "an event",
+    "reaction": "a reaction",
+    "influence": "an influence",
+    "relation": "a relation",
 }
 
 
@@ -67,6 +76,9 @@ def _ids(sheet: FactSheet) -> Iterator[tuple[str, str]]:
     yield from (("post", p.id) for p in sheet.posts)
     yield from (("agreement", a.id) for a in sheet.agreements if a.id)
     yield from (("event", e.id) for e in sheet.events if e.id)
+    yield from (("influence", i.id) for i in sheet.influences if i.id)
+    yield from (("relation", r.id) for r in sheet.relations if r.id)
+    yield from (("reaction", r.id) for r in sheet.reactions if r.id)
 
 
 def check_sheet(sheet: FactSheet, doc: Document) -> list[Problem]:
@@ -82,6 +94,7 @@ def check_sheet(sheet: FactSheet, doc: Document) -> list[Problem]:
     problems += _check_edtf_format(sheet, doc)
     problems += _check_signatories(sheet, doc)
     problems += _check_lifecycle(sheet, doc)
+    problems += _check_self_responses(sheet, doc)
     return problems
 
 
@@ -91,6 +104,9 @@ def _duplicate_ids(sheet: FactSheet, doc: Document) -> list[Problem]:
         ("posts", [p.id for p in sheet.posts]),
         ("agreements", [a.id for a in sheet.agreements]),
         ("events", [e.id for e in sheet.events]),
+        ("influences", [i.id for i in sheet.influences]),
+        ("relations", [r.id for r in sheet.relations]),
+        ("reactions", [r.id for r in sheet.reactions]),
     ]
     first: dict[str, Path] = {}
     problems = []
@@ -158,6 +174,66 @@ def references(sheet: FactSheet) -> Iterator[Ref]:
         yield Ref((*path, "subject"), relation.subject, ACTOR)
         yield Ref((*path, "object"), relation.object, ACTOR)
         yield from _evidence_refs(relation.evidence, path)
+    yield from _fact_refs(sheet)
+
+
+# --- format 2: reactions (facts about facts)
+
+
+def local_fact_id(sheet: FactSheet, target: str) -> str | None:
+    """The local id a ``towards``/``in_response_to`` value names in this sheet: a bare id, or
+    ``article-id#local-id`` with this sheet's article id; None for another article or an IRI."""
+    if ":" in target:
+        return None
+    article, _, local = target.rpartition("#")
+    if article and article != sheet.article.id:
+        return None
+    return local
+
+
+def responding(sheet: FactSheet) -> Iterator[tuple[Path, str | None, list[str]]]:
+    """Every fact that can be ``in_response_to`` others: (path, its id, its targets)."""
+    sections: list[tuple[str, Sequence[Agreement | Event | Influence | Relation | Reaction]]] = [
+        ("agreements", sheet.agreements),
+        ("events", sheet.events),
+        ("influences", sheet.influences),
+        ("relations", sheet.relations),
+        ("reactions", sheet.reactions),
+    ]
+    for name, items in sections:
+        for i, item in enumerate(items):
+            yield (name, i), item.id, item.in_response_to
+
+
+def _fact_refs(sheet: FactSheet) -> Iterator[Ref]:
+    """References of reactions and of ``in_response_to`` lists to this sheet's facts."""
+    for i, reaction in enumerate(sheet.reactions):
+        path = ("reactions", i)
+        yield Ref((*path, "actor"), reaction.actor, ACTOR)
+        local = local_fact_id(sheet, reaction.towards)
+        if local is not None:
+            yield Ref((*path, "towards"), local, FACT)
+        yield from _evidence_refs(reaction.evidence, path)
+    for where, _, targets in responding(sheet):
+        for j, target in enumerate(targets):
+            local = local_fact_id(sheet, target)
+            if local is not None:
+                yield Ref((*where, "in_response_to", j), local, FACT)
+
+
+def _check_self_responses(sheet: FactSheet, doc: Document) -> list[Problem]:
+    """A fact cannot respond, nor a reaction react, to itself."""
+    problems = []
+    for path, own, targets in responding(sheet):
+        for j, target in enumerate(targets):
+            if own is not None and local_fact_id(sheet, target) == own:
+                message = f"'{target}' is this entry itself: a fact cannot respond to itself"
+                problems.append(doc.problem((*path, "in_response_to", j), message))
+    for i, reaction in enumerate(sheet.reactions):
+        if reaction.id is not None and local_fact_id(sheet, reaction.towards) == reaction.id:
+            message = f"'{reaction.towards}' is this reaction itself: it must name another fact"
+            problems.append(doc.problem(("reactions", i, "towards"), message))
+    return problems
 
 
 def _entity_refs(entity: object, path: Path) -> Iterator[Ref]:
@@ -226,6 +302,8 @@ def notations(sheet: FactSheet) -> Iterator[tuple[Path, str, str]]:
     yield from _lifecycle_notations(sheet)
     for i, relation in enumerate(sheet.relations):
         yield ("relations", i, "kind"), "relation-kind", relation.kind
+    for i, reaction in enumerate(sheet.reactions):
+        yield ("reactions", i, "stance"), "stance", reaction.stance
 
 
 def _check_vocabularies(sheet: FactSheet, doc: Document) -> list[Problem]:

@@ -12,6 +12,7 @@ from loaders.article import ArticleGraph, new_dataset
 from loaders.dates import date_literal, duration_literal
 from loaders.errors import Problem, render_path
 from loaders.iris import KeyField, article_iri, fact_iri, post_iri
+from loaders.mapping_reactions import map_facts_about_facts
 from loaders.model import (
     Agreement,
     Ended,
@@ -174,6 +175,7 @@ class _Builder:
         self.relations()
         self.time_qualifiers()
         self.lifecycle()
+        map_facts_about_facts(self)  # format 2: reactions, in_response_to, quantities
 
     def article_node(self) -> None:
         meta, node = self.sheet.article, self.article

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 from loaders.dates import DATE_PATTERN, EDTF_PATTERN, MEETING_WORDS, check_date, duration_text
@@ -54,6 +55,19 @@ FactRef = Annotated[
     Field(
         description="The same agreement or event elsewhere: its IRI, or another article's "
         "entry as `article-id#local-id`."
+    ),
+]
+
+
+FactTarget = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^([A-Za-z][A-Za-z0-9+.-]*:\S+|([a-z0-9]+(-[a-z0-9]+)*#)?[a-z0-9]+(-[a-z0-9]+)*)$",
+        max_length=MAX_IRI_LENGTH,
+    ),
+    Field(
+        description="A fact: the local `id` of an agreement, event, reaction, influence or "
+        "relation of this sheet, another article's entry as `article-id#local-id`, or an IRI."
     ),
 ]
 
@@ -341,12 +355,34 @@ class Agreement(Spanned):
     )
     ended: Ended | None = Field(default=None, json_schema_extra=FORMAT_2)
     roles: Roles
+    in_response_to: list[FactTarget] = Field(default_factory=list, json_schema_extra=FORMAT_2)
     evidence: EvidenceList
+
+
+class Quantity(Model):
+    """How much of an influence: an amount with its unit, and/or a share of a whole."""
+
+    value: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    unit: Text | None = None
+    share: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        default=None, description="A share from 0 to 1 (three-quarters: 0.75)."
+    )
+    of: Text | None = Field(default=None, description="What the share is a share of.")
+    approximate: bool | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Quantity:
+        if self.value is None and self.share is None:
+            raise ValueError("a quantity needs a `value` (with its `unit`) or a `share`")
+        if self.of is not None and self.share is None:
+            raise ValueError("`of` says what a `share` is a share of: give the `share` too")
+        return self
 
 
 class Influence(Qualified):
     """A directed influence of one actor on another actor or a region."""
 
+    id: Slug | None = Field(default=None, json_schema_extra=FORMAT_2)
     influencer: Ref
     influenced: Ref
     kind: Notation
@@ -354,6 +390,8 @@ class Influence(Qualified):
     start: PartialDate | None = None
     end: PartialDate | None = None
     description: Text | None = None
+    quantity: Quantity | None = Field(default=None, json_schema_extra=FORMAT_2)
+    in_response_to: list[FactTarget] = Field(default_factory=list, json_schema_extra=FORMAT_2)
     evidence: EvidenceList
 
 
@@ -371,18 +409,36 @@ class Event(Qualified):
     concerns: Ref | None = None
     description: Text | None = None
     roles: Roles
+    in_response_to: list[FactTarget] = Field(default_factory=list, json_schema_extra=FORMAT_2)
     evidence: EvidenceList
 
 
 class Relation(Qualified):
     """A direct relation between two actors (a statement node)."""
 
+    id: Slug | None = Field(default=None, json_schema_extra=FORMAT_2)
     subject: Ref
     object: Ref
     kind: Notation
     start: PartialDate | None = None
     end: PartialDate | None = None
     description: Text | None = None
+    in_response_to: list[FactTarget] = Field(default_factory=list, json_schema_extra=FORMAT_2)
+    evidence: EvidenceList
+
+
+class Reaction(Model):
+    """An actor's stance towards a fact (an agreement, event, other reaction…): a fact about
+    a fact."""
+
+    id: Slug | None = None
+    actor: Ref
+    stance: Notation
+    towards: FactTarget
+    when: PartialDate | None = None
+    as_of: PartialDate | None = None
+    description: Text | None = None
+    in_response_to: list[FactTarget] = []
     evidence: EvidenceList
 
 
@@ -408,3 +464,4 @@ class FactSheet(Model):
     influences: list[Influence] = []
     events: list[Event] = []
     relations: list[Relation] = []
+    reactions: list[Reaction] = Field(default_factory=list, json_schema_extra=FORMAT_2)

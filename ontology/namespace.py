@@ -60,6 +60,9 @@ class DG(DefinedNamespace):
     Treaty: URIRef
     # datatypes
     edtf: URIRef
+    # format 2: reactions
+    Reaction: URIRef
+    Stance: URIRef
     # properties
     actor: URIRef
     agreement: URIRef
@@ -139,6 +142,18 @@ class DG(DefinedNamespace):
     role: URIRef
     roleActor: URIRef
     roleIn: URIRef
+    # format 2: reactions (pointInTime and asOf are part "time"'s qualifiers)
+    inResponseTo: URIRef
+    inResponseToRef: URIRef
+    quantityApproximate: URIRef
+    quantityUnit: URIRef
+    quantityValue: URIRef
+    reactor: URIRef
+    share: URIRef
+    shareOf: URIRef
+    stance: URIRef
+    towards: URIRef
+    towardsRef: URIRef
 
 
 PREFIXES: dict[str, str] = {

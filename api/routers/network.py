@@ -41,6 +41,7 @@ from api.schemas.params import (
     path_cap,
     step_filter,
 )
+from api.schemas.reactions import ReactionList, ReactionOut
 from graph.queries import StepFilter
 
 router = APIRouter(tags=["network"])
@@ -229,3 +230,39 @@ async def influences(
         subordinates=include == "subordinates",
     )
     return json_response(InfluenceList.of(result))
+
+
+# --- format 2: reactions
+
+
+@router.get("/reactions", response_model=ReactionList, summary="Reactions", responses=ERRORS)
+async def reactions(
+    queries: QueriesDep,
+    actor: Annotated[Id | None, _actor("who reacted", "country/DZA")] = None,
+    towards: Annotated[
+        Id | None,
+        Query(
+            description="the fact reacted to: its id (`agreement/…`, `event/…`) or IRI",
+            openapi_examples={"event": {"summary": "an event", "value": "event/63100b3783fafbc5"}},
+        ),
+    ] = None,
+    stance: Annotated[
+        Id | None,
+        Query(
+            description="stance (notation or IRI): welcomes, supports, regrets, opposes, "
+            "condemns, concerned, rejects, neutral",
+            openapi_examples={"regrets": {"summary": "regrets", "value": "regrets"}},
+        ),
+    ] = None,
+) -> Response:
+    """Reactions (an actor's stance towards an agreement, event or other fact) with their
+    evidence, by date (undated last). "How did Algeria react to the end of the Algiers
+    accord?" is `/reactions?actor=country/DZA&towards=agreement/…`; a reaction towards an
+    event about an agreement is found with `towards=event/…`."""
+    result = await run_in_threadpool(
+        queries.reactions,
+        actor=clean_id(actor) if actor else None,
+        towards=clean_id(towards) if towards else None,
+        stance=stance,
+    )
+    return json_response(ReactionList(items=ReactionOut.all(result)))

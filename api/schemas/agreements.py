@@ -22,6 +22,7 @@ from api.schemas.common import (
 )
 from api.schemas.entities import InfluenceOut
 from api.schemas.lifecycle import EndingOut, RoleOut
+from api.schemas.reactions import FactLinkOut, ReactionOut
 from graph.queries.agreement_model import (
     AgreementDetail,
     AgreementEvent,
@@ -192,6 +193,9 @@ class AgreementEventOut(ApiModel):
     when: str | None = WHEN
     as_of: str | None = AS_OF
     as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
+    in_response_to: list[FactLinkOut] = Field(
+        default=[], description="format 2: the facts this event answers"
+    )
 
     @classmethod
     def of(cls, event: AgreementEvent) -> AgreementEventOut:
@@ -206,6 +210,7 @@ class AgreementEventOut(ApiModel):
             description=event.description,
             sources=list(event.sources),
             **time_fields(event.time),
+            in_response_to=FactLinkOut.all(event.in_response_to),
         )
 
 
@@ -241,6 +246,12 @@ class AgreementDetailOut(AgreementSummaryOut):
     roles: list[RoleOut] = Field(
         default=[], description="mediators, guarantors, witnesses… (not parties)"
     )
+    reactions: list[ReactionOut] = Field(
+        default=[], description="format 2: reactions towards it, by date (undated last)"
+    )
+    in_response_to: list[FactLinkOut] = Field(
+        default=[], description="format 2: the facts this agreement answers"
+    )
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -267,6 +278,8 @@ class AgreementDetailOut(AgreementSummaryOut):
             duration=detail.lifecycle.duration,
             ended=[EndingOut.of(e) for e in detail.ended],
             roles=[RoleOut.of(r) for r in detail.roles],
+            reactions=ReactionOut.all(detail.reactions),
+            in_response_to=FactLinkOut.all(detail.in_response_to),
         )
 
 

@@ -20,6 +20,7 @@ from api.schemas.common import (
     PageOut,
     time_fields,
 )
+from api.schemas.reactions import FactLinkOut, QuantityOut, ReactionOut
 from graph.queries.model import (
     AgreementRole,
     EntityDetail,
@@ -151,6 +152,10 @@ class InfluenceOut(ApiModel):
     when: str | None = WHEN
     as_of: str | None = AS_OF
     as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
+    quantity: QuantityOut | None = Field(default=None, description="format 2: how much")
+    in_response_to: list[FactLinkOut] = Field(
+        default=[], description="format 2: the facts this influence answers"
+    )
 
     @classmethod
     def of(cls, info: InfluenceInfo) -> InfluenceOut:
@@ -167,6 +172,8 @@ class InfluenceOut(ApiModel):
             evidence=AttributionOut.of(info.evidence),
             sources=list(info.sources),
             **time_fields(info.time),
+            quantity=QuantityOut.maybe(info.quantity),
+            in_response_to=FactLinkOut.all(info.in_response_to),
         )
 
 
@@ -200,6 +207,9 @@ class EntityDetailOut(ApiModel):
     spellings: list[SpellingOut] = Field(
         default=[], description="every name and alias seen, with the articles that give it"
     )
+    reactions: list[ReactionOut] = Field(
+        default=[], description="format 2: this actor's reactions, by date (undated last)"
+    )
 
     @classmethod
     def of(cls, detail: EntityDetail, identity: EntityIdentity | None = None) -> EntityDetailOut:
@@ -220,6 +230,7 @@ class EntityDetailOut(ApiModel):
                 SpellingOut(text=s.text, kind=s.kind, articles=list(s.articles))
                 for s in (identity.spellings if identity else ())
             ],
+            reactions=ReactionOut.all(detail.reactions),
         )
 
 
@@ -229,7 +240,8 @@ class TimelineEntryOut(ApiModel):
     date: str | None = Field(examples=["2025-01-22"])
     end: str | None = Field(examples=[None])
     category: str = Field(
-        description="agreement, signature, commitment, influence, tenure, event, relation",
+        description="agreement, signature, commitment, influence, tenure, event, relation, "
+        "reaction (format 2)",
         examples=["agreement"],
     )
     fact: str = Field(description="id of the fact", examples=["agreement/6adbefced86e5f19"])
@@ -237,7 +249,7 @@ class TimelineEntryOut(ApiModel):
     roles: list[str] = Field(examples=[["signatory"]])
     counterparts: list[EntityOut]
     sources: list[str]
-    kind: ConceptOut | None = Field(description="event or influence kind")
+    kind: ConceptOut | None = Field(description="event or influence kind, reaction stance")
     place: EntityOut | None = Field(
         description="where an event took place or an agreement was signed"
     )

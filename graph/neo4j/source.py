@@ -27,7 +27,7 @@ from graph.rules.steps import Step
 
 LABELS = (
     "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
-    "Organization", "Person", "Post", "Region", "Signature", "Tenure",
+    "Organization", "Person", "Post", "Region", "Signature", "Tenure", "Reaction",
 )  # fmt: skip
 _ENTITY_WHERE = "(n:Country OR n:Organization OR n:Person OR n:Region OR n:Post)"
 
@@ -80,6 +80,12 @@ WITH DISTINCT u, a, b
 MATCH (a)-[r]->(b) WHERE r.uri = u AND type(r) <> 'LINK'
 RETURN u AS uri, a.uri AS source, b.uri AS target, properties(r) AS props
 """
+LOCAL_REFS = """
+UNWIND $refs AS ref
+MATCH (n:Resource) WHERE (n:Agreement OR n:Event OR n:Influence OR n:Reaction) AND ref IN n.localRef
+RETURN ref, min(n.uri) AS uri
+"""
+"""Format 2: the fact each reference names (the labels of ``reactions.REF_LABELS``)."""
 REFERRERS = """
 MATCH (f:Resource)-[r]->(:Resource {uri: $uri})
 WHERE type(r) IN $types AND r.uri IS NULL
@@ -270,7 +276,9 @@ class Neo4jSource:
         found: dict[str, Described] = {}
         for r in self.read(DESCRIBE_NODES, uris=wanted):
             found[r["uri"]] = _described(r["uri"], r["labels"], r["props"], r["out"])
-        rest = [u for u in wanted if u not in found]
+        # a dg:Relation IRI another fact points at (format 2: towards, in_response_to) is also a
+        # bare referenced-only node: describe it as the relation
+        rest = [u for u in wanted if u not in found or not found[u].labels]
         if rest:
             for r in self.read(DESCRIBE_RELATIONS, uris=rest):
                 targets = {"RELATION_SUBJECT": (r["source"],), "RELATION_OBJECT": (r["target"],)}
@@ -297,6 +305,12 @@ class Neo4jSource:
                     entities[uri] = _entity(record)
         incident = {u: tuple(steps[k] for k in sorted(steps)) for u, steps in found.items()}
         return Expansion(incident, degrees, entities, frozenset(looked_up))
+
+    def local_refs(self, refs: Sequence[str]) -> dict[str, str]:
+        """See :class:`graph.queries.source.GraphSource`."""
+        if not refs:
+            return {}
+        return {r["ref"]: r["uri"] for r in self.read(LOCAL_REFS, refs=sorted(set(refs)))}
 
     def page(self, uri: str, plan: PagePlan) -> PageRecords:
         """Everything ``plan`` reads around ``uri``, in one query (:data:`PAGE`)."""

@@ -12,11 +12,13 @@ from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
 from graph.queries.pages import compose_expansion, compose_page
+from graph.queries.reactions import REF_LABELS
 from graph.queries.source import Described, Expansion, PagePlan, PageRecords
-from graph.rdf.reader import SparqlReader, iri
+from graph.rdf.reader import SparqlReader, iri, literal
 from graph.rules.naming import dg_class, predicate_of, relationship_type
 from graph.rules.records import project_subjects
 from graph.rules.steps import Step
+from ontology.namespace import DG
 
 INSTANCES = "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} FILTER(isIRI(?s)) }}"
 COUNT_INSTANCES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a <{cls}> }} }}"
@@ -24,6 +26,12 @@ REFERRERS = (
     "SELECT DISTINCT ?s ?p WHERE {{ VALUES ?p {{ {predicates} }}"
     " GRAPH ?g {{ ?s ?p {target} }} FILTER(isIRI(?s)) }}"
 )
+
+LOCAL_REFS = (
+    "SELECT ?r (MIN(STR(?s)) AS ?s) WHERE {{ VALUES ?r {{ {refs} }} VALUES ?c {{ {classes} }} "
+    "GRAPH ?g {{ ?s <{local_ref}> ?r ; a ?c }} FILTER(isIRI(?s)) }} GROUP BY ?r"
+)
+"""Format 2: the fact each reference names (:data:`graph.queries.reactions.REF_LABELS`)."""
 
 
 class NxSource:
@@ -151,6 +159,17 @@ class NxSource:
             rows = self._reader.select(COUNT_INSTANCES.format(cls=dg_class(label)))
             counts[label] = int(rows[0]["n"] or 0) if rows else 0
         return counts
+
+    def local_refs(self, refs: Sequence[str]) -> dict[str, str]:
+        """See :class:`graph.queries.source.GraphSource` (one SPARQL SELECT)."""
+        if not refs:
+            return {}
+        query = LOCAL_REFS.format(
+            refs=" ".join(literal(r) for r in sorted(set(refs))),
+            classes=" ".join(iri(dg_class(label)) for label in REF_LABELS),
+            local_ref=DG.localRef,
+        )
+        return {r["r"]: r["s"] for r in self._reader.select(query) if r["r"] and r["s"]}
 
     def page(self, uri: str, plan: PagePlan) -> PageRecords:
         """Composed of the other reads (in-process: one fetch would save nothing)."""

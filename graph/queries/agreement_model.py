@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph.queries.lifecycle import Ending, Lifecycle, RoleInfo
-from graph.queries.model import NO_TIME, Attribution, Concept, EntityRef, InfluenceInfo, TimeInfo
+from graph.queries.model import (
+    NO_TIME,
+    Attribution,
+    Concept,
+    EntityRef,
+    FactLink,
+    InfluenceInfo,
+    ReactionInfo,
+    TimeInfo,
+)
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class AgreementEvent:
     description: str | None
     sources: tuple[str, ...]
     time: TimeInfo = NO_TIME
+    in_response_to: tuple[FactLink, ...] = ()
+    """Format 2: the facts the event answers."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,10 @@ class AgreementDetail:
     """Its endings (``ended`` and plain termination/suspension/withdrawal/expiry events)."""
     roles: tuple[RoleInfo, ...] = ()
     """Roles played in it (mediator, guarantor…), by actor IRI; not parties."""
+    reactions: tuple[ReactionInfo, ...] = ()
+    """Format 2: reactions towards the agreement, by date (undated last) then IRI."""
+    in_response_to: tuple[FactLink, ...] = ()
+    """Format 2: the facts the agreement answers."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from graph.queries.facts import attribution, date_key, described, influence_info
 from graph.queries.lifecycle import endings, follow_up, lifecycle, roles_in
 from graph.queries.model import TimeInfo
 from graph.queries.qualifiers import time_infos
+from graph.queries.reactions import reactions_towards, responses
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from ontology.dates import first_day, last_day
@@ -214,6 +215,8 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
         lifecycle=lifecycle(agreement),
         ended=endings(about, refs),
         roles=roles[uri],
+        reactions=reactions_towards(source, refs, uri),
+        in_response_to=responses(source, agreement),
     )
 
 
@@ -233,6 +236,7 @@ def _events_about(
             description=e.text("description"),
             sources=e.texts("sources"),
             time=times[e.uri],
+            in_response_to=responses(source, e),
         )
         for e in events
     ]

@@ -17,6 +17,7 @@ from graph.queries.model import (
     TimelineEntry,
 )
 from graph.queries.qualifiers import time_infos
+from graph.queries.reactions import quantity_of, reactions_by, responses
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from graph.rules.steps import notation
@@ -117,6 +118,8 @@ def influence_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> lis
             evidence=attribution(f),
             sources=f.texts("sources"),
             time=times[f.uri],
+            quantity=quantity_of(f),
+            in_response_to=responses(source, f),
         )
         for f in facts
     ]
@@ -159,6 +162,7 @@ def entity_detail(source: GraphSource, refs: Refs, uri: str) -> EntityDetail:
         agreements=tuple(agreement_roles(source, uri)),
         influences=tuple(influence_infos(source, refs, influences)),
         sources=node.texts("sources"),
+        reactions=reactions_by(source, refs, uri),
     )
 
 
@@ -210,6 +214,30 @@ def _entries(
     return entries
 
 
+def _reaction_entries(
+    refs: Refs,
+    facts: Sequence[Described],
+    reacted: dict[str, set[str]],
+    others: dict[str, set[str]],
+) -> list[TimelineEntry]:
+    """Timeline entries of reactions (format 2): the actor's own (``reactor``), and those
+    towards a fact it takes part in (``reacted-to``); dated by their point in time."""
+    return [
+        TimelineEntry(
+            date=fact.text("pointInTime"),
+            end=None,
+            category="reaction",
+            fact=fact.uri,
+            label=fact.text("description"),
+            roles=tuple(sorted(reacted.get(fact.uri, {"reacted-to"}))),
+            counterparts=refs.refs(others.get(fact.uri, ())),
+            sources=fact.texts("sources"),
+            kind=concept(fact.one("STANCE")),
+        )
+        for fact in facts
+    ]
+
+
 def _tenure_entries(source: GraphSource, refs: Refs, actor: str) -> list[TimelineEntry]:
     """Timeline entries of the posts ``actor`` held."""
     return [
@@ -247,7 +275,10 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
     for played_in, names in _format2_roles(source, actor).items():
         events.setdefault(played_in, set()).update(names)  # roles in events; agreements drop
     influence = _roles(source.referrers(actor, sorted(INFLUENCE_ROLES)), INFLUENCE_ROLES)
-    found = source.describe(sorted(set(others) | set(agreement) | set(events) | set(influence)))
+    reacted = _roles(source.referrers(actor, ["REACTOR"]), {"REACTOR": "reactor"})
+    found = source.describe(
+        sorted(set(others) | set(agreement) | set(events) | set(influence) | set(reacted))
+    )
 
     def pick(keys: Iterable[str], label: str) -> list[Described]:
         return [found[u] for u in sorted(set(keys)) if u in found and label in found[u].labels]
@@ -261,6 +292,7 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
         *_entries(source, refs, pick(events, "Event"), "event", events, others),
         *_entries(source, refs, pick(influence, "Influence"), "influence", influence, others),
         *_entries(source, refs, relations, "relation", _relation_roles(actor, relations), others),
+        *_reaction_entries(refs, pick([*others, *reacted], "Reaction"), reacted, others),
     ]
     dated = sorted(
         (e for e in entries if e.date), key=lambda e: (first_day(e.date) or "", e.category, e.fact)

@@ -22,6 +22,7 @@ __all__ = [
     "EntityHit",
     "EntityRef",
     "Evidence",
+    "FactLink",
     "InfluenceInfo",
     "Intermediary",
     "LinkPath",
@@ -30,6 +31,8 @@ __all__ = [
     "Neighbourhood",
     "PathCount",
     "PathsResult",
+    "QuantityInfo",
+    "ReactionInfo",
     "SearchResult",
     "Statistics",
     "Step",
@@ -150,6 +153,10 @@ class InfluenceInfo:
     evidence: Attribution
     sources: tuple[str, ...]
     time: TimeInfo = NO_TIME
+    quantity: QuantityInfo | None = None
+    """Format 2: how much (value, unit, share)."""
+    in_response_to: tuple[FactLink, ...] = ()
+    """Format 2: the facts this influence answers."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +174,8 @@ class EntityDetail:
     agreements: tuple[AgreementRole, ...]
     influences: tuple[InfluenceInfo, ...]
     sources: tuple[str, ...]
+    reactions: tuple[ReactionInfo, ...] = ()
+    """Format 2: the reactions of this actor, by date (undated last) then IRI."""
 
 
 # ------------------------------------------------------------------------------------ graph
@@ -353,3 +362,50 @@ class Statistics:
     articles: int
     steps: int
     last_loaded: str | None
+
+
+# ------------------------------------------------------------------------ format 2: reactions
+
+
+@dataclass(frozen=True)
+class FactLink:
+    """A fact another fact points at (``towards``, ``in_response_to``): its IRI, or another
+    article's ``article-id#local-id`` reference that names no loaded fact yet (``uri`` None)."""
+
+    uri: str | None
+    ref: str | None
+    types: tuple[str, ...] = ()
+    """The target's dg labels (``Agreement``, ``Event``…); empty when it is not loaded."""
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the target is a fact of the store (an IRI not loaded, or another article's
+        reference, is not)."""
+        return bool(self.types)
+
+
+@dataclass(frozen=True)
+class QuantityInfo:
+    """How much of an influence: a value in a unit and/or a share (0..1) of something."""
+
+    value: float | None
+    unit: str | None
+    share: float | None
+    share_of: str | None
+    approximate: bool | None
+
+
+@dataclass(frozen=True)
+class ReactionInfo:
+    """An actor's stance towards a fact, with its dates as the sheet states them."""
+
+    uri: str
+    reactor: EntityRef
+    stance: Concept | None
+    towards: FactLink
+    when: str | None
+    as_of: str | None
+    description: str | None
+    in_response_to: tuple[FactLink, ...]
+    evidence: Attribution
+    sources: tuple[str, ...]

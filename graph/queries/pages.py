@@ -26,26 +26,29 @@ from graph.rules.steps import Step
 ENTITY_PAGE = PagePlan(
     referrers=(
         "ENDED_BY", "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY",
-        "ON_BEHALF_OF", "PARTY", "POST", "ROLE_ACTOR", "SIGNATORY",
+        "ON_BEHALF_OF", "PARTY", "POST", "ROLE_ACTOR", "SIGNATORY", "REACTOR",
     ),
     follow=(
         "AGREEMENT", "CONCERNS", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN",
-        "ROLE_IN",
+        "ROLE_IN", "IN_RESPONSE_TO", "TOWARDS",
     ),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where; a post's holders), agreement roles
-(signatures' agreements; roles played and endings, format 2), influences (both ends)."""
+(signatures' agreements; roles played and endings, format 2), influences (both ends),
+reactions (the facts they are towards and answer)."""
 
 AGREEMENT_PAGE = PagePlan(
-    referrers=("AGREEMENT", "CONCERNS", "ROLE_IN"),
+    referrers=("AGREEMENT", "CONCERNS", "ROLE_IN", "TOWARDS"),
     follow=(
         "ACTOR", "ENDED_BY", "ESTABLISHES", "LOCATION", "NEGOTIATED_BY", "ON_BEHALF_OF",
-        "PARTICIPANT", "PARTY", "PLACE_SIGNED", "ROLE_ACTOR", "SIGNATORY",
+        "PARTICIPANT", "PARTY", "PLACE_SIGNED", "ROLE_ACTOR", "SIGNATORY", "REACTOR",
+        "IN_RESPONSE_TO",
     ),
 )  # fmt: skip
 """Agreement detail: signatures and commitments, events about it (its endings among them),
-roles played in it, bodies, every actor named."""
+roles played in it, bodies, every actor named, reactions towards it (their reactors) and the
+facts it, its events and reactions answer."""
 
 
 class Prefetched:
@@ -79,7 +82,8 @@ class Prefetched:
     def describe(self, uris: Sequence[str]) -> dict[str, Described]:
         """See :class:`GraphSource`."""
         known, articles = self.page_records.described, self.page_records.articles
-        found = {u: known[u] for u in uris if u in known}
+        # a bare node (no label) may be a dg:Relation pointed at: the backend describes it
+        found = {u: known[u] for u in uris if u in known and known[u].labels}
         found.update((u, articles[u]) for u in uris if u in articles)
         missing = [u for u in uris if u not in found]
         if missing:
@@ -154,6 +158,10 @@ class Prefetched:
     def label_counts(self, labels: Sequence[str]) -> dict[str, int]:
         """See :class:`GraphSource`."""
         return self.source.label_counts(labels)
+
+    def local_refs(self, refs: Sequence[str]) -> dict[str, str]:
+        """See :class:`GraphSource`."""
+        return self.source.local_refs(refs)
 
 
 def compose_page(source: GraphSource, uri: str, plan: PagePlan) -> PageRecords:

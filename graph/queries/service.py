@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from graph.errors import NotFound, QueryError
-from graph.queries import agreements, analytics, facts, graphwalk
+from graph.queries import agreements, analytics, facts, graphwalk, reactions
 from graph.queries.agreement_model import AgreementDetail, AgreementPage, InfluencePage
 from graph.queries.filters import StepFilter, normalise_types
 from graph.queries.model import (
@@ -20,6 +20,7 @@ from graph.queries.model import (
     LinksResult,
     Neighbourhood,
     PathsResult,
+    ReactionInfo,
     SearchResult,
     Statistics,
     Timeline,
@@ -264,6 +265,24 @@ class QueryService:
             offset=offset,
             claimed_by=frozenset(claimants) if claimants is not None else None,
             included=tuple(sorted(included)),
+        )
+
+    def reactions(
+        self,
+        *,
+        actor: str | None = None,
+        towards: str | None = None,
+        stance: str | None = None,
+    ) -> list[ReactionInfo]:
+        """Reactions (format 2) by an actor (id or name), towards a fact (id), of a stance
+        (notation or IRI), by date (undated last) then IRI."""
+        refs = self._refs()
+        return reactions.list_reactions(
+            self.source,
+            refs,
+            actor=refs.resolve(actor) if actor else None,
+            towards=to_iri(towards) if towards else None,
+            stance=concept_iri("stance", stance) if stance else None,
         )
 
     def timeline(self, entity_id: str, *, include_undated: bool = True) -> Timeline:

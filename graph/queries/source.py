@@ -178,6 +178,11 @@ class GraphSource(Protocol):
         :meth:`entity_infos` of both, in one fetch (one query on Neo4j)."""
         ...
 
+    def local_refs(self, refs: Sequence[str]) -> dict[str, str]:
+        """Format 2: the agreement, event, influence or reaction each ``article-id#local-id``
+        names through ``dg:localRef`` (one IRI each; references naming none are absent)."""
+        ...
+
     def page(self, uri: str, plan: PagePlan) -> PageRecords:
         """Everything ``plan`` reads around ``uri``, in one fetch (one query on Neo4j): what
         :meth:`describe`, :meth:`referrers` and :meth:`entity_infos` would answer for it."""

@@ -39,7 +39,7 @@ FALLBACK_RELATION_TYPE = "RELATED_TO"
 MULTI_VALUED = frozenset(
     str(p)
     for p in (DG.alias, DG.localIri, DG.localRef, DG.sameAsRef, SKOS.altLabel, SKOS.hiddenLabel)
-)
+) | {str(DG.inResponseToRef)}  # format 2: a fact may answer several others
 """Literal predicates projected as lists; every other literal predicate is single-valued."""
 
 _TYPE, _SAME_AS, _EVIDENCE = str(RDF.type), str(OWL.sameAs), str(DG.evidence)
@@ -49,6 +49,7 @@ _RELATION, _EVIDENCE_CLASS = str(DG.Relation), EVIDENCE_CLASS
 REL_SUBJECT = str(DG.relationSubject)
 """The predicate whose object a ``dg:Relation`` relationship starts from."""
 _REL_SUBJECT, _REL_OBJECT = REL_SUBJECT, str(DG.relationObject)
+_IN_RESPONSE_TO = str(DG.inResponseTo)
 _REL_KIND, _CLAIMED_BY = str(DG.relationKind), str(DG.claimedBy)
 _IN_ARTICLE, _QUOTE, _CLAIMANT, _NAME = (
     str(DG.inArticle),
@@ -356,6 +357,9 @@ def _relation_record(entry: _Subject, index: dict[str, _Subject]) -> RelRecord |
         properties["kind"] = kind
     properties.update(_fold_evidence(entry, index))
     properties["uri"] = entry.iri
+    responses = sorted(entry.iris.get(_IN_RESPONSE_TO, {}))
+    if responses:  # format 2: a relationship cannot point at facts, so it lists their IRIs
+        properties["inResponseTo"] = responses
     return RelRecord(entry.iri, rel_type, start, end, properties)
 
 

@@ -25,11 +25,13 @@ from ontology.classes import DG_NS
 from ontology.namespace import DG
 
 AFFECTING = tuple(
-    str(p) for p in (DG.evidence, DG.post, DG.influenced, DG.agreement, DG.roleIn, DG.concerns)
+    str(p)
+    for p in (DG.evidence, DG.post, DG.influenced, DG.agreement, DG.roleIn, DG.concerns, DG.towards)
 )
 """A fact pointing at a touched subject through these may change: its evidence, the post of a
 tenure, the influenced region of an influence, the agreement of a signature or commitment, the
-agreement or event of a role, the agreement an ending concerns (their parties are its ends)."""
+agreement or event of a role, the agreement an ending concerns (their parties are its ends),
+the fact a reaction is towards (its actors are the reaction's targets)."""
 AGREEMENT = str(DG.agreement)
 
 _FOLLOW_FROM_FACTS = frozenset(
@@ -38,7 +40,7 @@ _FOLLOW_FROM_FACTS = frozenset(
         DG.party, DG.negotiatedBy, DG.establishes, DG.signatory, DG.onBehalfOf, DG.actor,
         DG.influencer, DG.influenced, DG.holder, DG.post, DG.participant, DG.relationSubject,
         DG.relationObject, DG.evidence, DG.agreement, DG.claimedBy, DG.postIn, DG.includes,
-        DG.roleIn, DG.roleActor, DG.endedBy, DG.concerns,
+        DG.roleIn, DG.roleActor, DG.endedBy, DG.concerns, DG.reactor, DG.towards,
     )
 )  # fmt: skip
 """Objects fetched next when reached from a fact, evidence, post or region."""
@@ -47,7 +49,7 @@ _EXPANDED_CLASSES = frozenset(
     str(c)
     for c in (
         DG.Agreement, DG.Signature, DG.Commitment, DG.Influence, DG.Tenure, DG.Event,
-        DG.Relation, DG.Evidence, DG.Post, DG.Region, DG.Role,
+        DG.Relation, DG.Evidence, DG.Post, DG.Region, DG.Role, DG.Reaction,
     )
 )  # fmt: skip
 

@@ -21,6 +21,10 @@ relationships), so the rules live here once:
   ``agreement`` step;
 * ``dg:AgreementEnding`` (``ended``): each ``dg:endedBy`` actor → each party of the agreement
   it ``dg:concerns``, from the ending's ``startDate``;
+* ``dg:Reaction`` (``reaction``, format 2): reactor → each actor of the fact it is
+  ``dg:towards`` (parties, participants, influencer and influenced, relation subject and object,
+  the reactor of a reaction), stated: the reaction is the fact; its kind is the stance's notation
+  and its date the ``dg:pointInTime``;
 * ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` (``part-of`` / ``country`` /
   ``nationality``): subject → object, with ``via`` None.
 
@@ -71,6 +75,7 @@ FACT_CLASSES = frozenset(
         DG.Relation,
         DG.Role,
         DG.AgreementEnding,
+        DG.Reaction,
     )
 )
 PLAIN_PREDICATES = {
@@ -93,6 +98,7 @@ RELATIONS = (
     "nationality",
     "role",
     "ended",
+    "reaction",
 )
 """Relation kinds; ``relation`` stands for every ``relation:<notation>``, ``role`` for every
 ``role:<notation>``."""
@@ -121,6 +127,7 @@ STEP_PREDICATES = frozenset(
         DG.startDate, DG.endDate, DG.pointInTime, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
         DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality,
         DG.roleIn, DG.roleActor, DG.role, DG.endedBy, DG.concerns,
+        DG.reactor, DG.towards, DG.stance, DG.pointInTime,
     )
 )  # fmt: skip
 """Predicates (besides ``rdf:type``) whose quads the step rules read."""
@@ -455,6 +462,30 @@ def ending_steps(index: FactIndex, ending: str) -> Iterator[Step]:
     yield from _directed(index, fact, index.all(ending, str(DG.endedBy)), parties)
 
 
+REACTED_TO = tuple(
+    str(p)
+    for p in (
+        DG.party, DG.participant, DG.influencer, DG.influenced, DG.relationSubject,
+        DG.relationObject, DG.reactor,
+    )
+)  # fmt: skip
+"""The actors of a fact a reaction is towards (non-actors such as regions are dropped)."""
+
+
+def reaction_steps(index: FactIndex, reaction: str) -> Iterator[Step]:
+    """Reactor → each actor of the fact the reaction is towards (format 2)."""
+    kind = notation(index.one(reaction, str(DG.stance)))
+    when = _earliest(index.all(reaction, str(DG.pointInTime)))
+    fact = _fact(index, reaction, "reaction", kind, (when, when))
+    targets = {
+        actor
+        for towards in index.all(reaction, str(DG.towards))
+        for predicate in REACTED_TO
+        for actor in index.all(towards, predicate)
+    }
+    yield from _directed(index, fact, index.all(reaction, str(DG.reactor)), targets)
+
+
 _RULES = {
     str(DG.Agreement): agreement_steps,
     str(DG.Signature): signature_steps,
@@ -465,6 +496,7 @@ _RULES = {
     str(DG.Relation): relation_steps,
     str(DG.Role): role_steps,
     str(DG.AgreementEnding): ending_steps,
+    str(DG.Reaction): reaction_steps,
 }
 
 
