@@ -162,6 +162,9 @@ class AgreementEventOut(ApiModel):
     participants: list[EntityOut]
     description: str | None
     sources: list[str]
+    place_country: EntityOut | None = Field(
+        default=None, description="the country of `place` when it is a city or site"
+    )
 
     @classmethod
     def of(cls, event: AgreementEvent) -> AgreementEventOut:
@@ -175,6 +178,7 @@ class AgreementEventOut(ApiModel):
             participants=[EntityOut.of(p) for p in event.participants],
             description=event.description,
             sources=list(event.sources),
+            place_country=EntityOut.of(event.place_country) if event.place_country else None,
         )
 
 
@@ -193,6 +197,9 @@ class AgreementDetailOut(AgreementSummaryOut):
     events: list[AgreementEventOut] = Field(
         description="events about it (signing, meetings, termination), by start date"
     )
+    place_signed_country: EntityOut | None = Field(
+        default=None, description="the country of `place_signed` when it is a city or site"
+    )
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -210,6 +217,9 @@ class AgreementDetailOut(AgreementSummaryOut):
             evidence=AttributionOut.of(detail.evidence),
             sources=list(detail.sources),
             events=[AgreementEventOut.of(e) for e in detail.events],
+            place_signed_country=(
+                EntityOut.of(detail.place_signed_country) if detail.place_signed_country else None
+            ),
         )
 
 

@@ -79,6 +79,8 @@ class AgreementEvent:
     participants: tuple[EntityRef, ...]
     description: str | None
     sources: tuple[str, ...]
+    place_country: EntityRef | None = None
+    """The country of ``place`` when it is a place (format 2), None otherwise."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class AgreementDetail:
     sources: tuple[str, ...]
     events: tuple[AgreementEvent, ...] = ()
     """Events about the agreement, by start (undated last) then IRI."""
+    place_signed_country: EntityRef | None = None
+    """The country of ``place_signed`` when it is a place (format 2), None otherwise."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from graph.queries.agreement_model import (
     Signatory,
 )
 from graph.queries.facts import attribution, date_key, described, influence_infos
+from graph.queries.places import place_country
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from ontology.dates import first_day, last_day
@@ -191,6 +192,7 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
         evidence=attribution(agreement),
         sources=agreement.texts("sources"),
         events=_events_about(source, refs, uri),
+        place_signed_country=place_country(source, refs, place),
     )
 
 
@@ -207,6 +209,7 @@ def _events_about(source: GraphSource, refs: Refs, agreement: str) -> tuple[Agre
             participants=refs.refs(e.all("PARTICIPANT")),
             description=e.text("description"),
             sources=e.texts("sources"),
+            place_country=place_country(source, refs, e.one("LOCATION")),
         )
         for e in events
     ]

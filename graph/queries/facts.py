@@ -16,6 +16,7 @@ from graph.queries.model import (
     Timeline,
     TimelineEntry,
 )
+from graph.queries.places import place_info
 from graph.queries.refs import Refs, concept, short_id
 from graph.queries.source import Described, GraphSource
 from graph.rules.steps import notation
@@ -134,6 +135,7 @@ def entity_detail(source: GraphSource, refs: Refs, uri: str) -> EntityDetail:
         agreements=tuple(agreement_roles(source, uri)),
         influences=tuple(influence_infos(source, refs, influences)),
         sources=node.texts("sources"),
+        place=place_info(refs, node),
     )
 
 

@@ -8,6 +8,7 @@ Dates are partial ISO strings as the articles state them (``2025``, ``2025-01``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from graph.rules.fact_index import Evidence
 from graph.rules.steps import Step
@@ -30,6 +31,7 @@ __all__ = [
     "Neighbourhood",
     "PathCount",
     "PathsResult",
+    "PlaceInfo",
     "SearchResult",
     "Statistics",
     "Step",
@@ -64,6 +66,25 @@ class Concept:
 
     uri: str
     notation: str
+
+
+Source = Literal["sheet", "gazetteer"]
+"""Where a place's value comes from: an article's sheet, or the offline gazetteer (derived)."""
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    """A place (format 2): kind, country, WGS84 position, GeoNames id; a ``*_source`` is
+    None when the value is absent (``graph.queries.places``)."""
+
+    kind: Concept | None
+    country: EntityRef | None
+    country_source: Source | None
+    lat: float | None
+    lon: float | None
+    coordinates_source: Source | None
+    geonames_id: int | None
+    geonames_source: Source | None
 
 
 # ------------------------------------------------------------------------------------ search
@@ -150,6 +171,8 @@ class EntityDetail:
     agreements: tuple[AgreementRole, ...]
     influences: tuple[InfluenceInfo, ...]
     sources: tuple[str, ...]
+    place: PlaceInfo | None = None
+    """A place's country, coordinates and GeoNames id (format 2); None for other entities."""
 
 
 # ------------------------------------------------------------------------------------ graph

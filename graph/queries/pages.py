@@ -21,11 +21,11 @@ ENTITY_PAGE = PagePlan(
         "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY", "ON_BEHALF_OF",
         "PARTY", "POST", "SIGNATORY",
     ),
-    follow=("AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN"),
+    follow=("AGREEMENT", "COUNTRY", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN"),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where; a post's holders), agreement roles
-(signatures' agreements), influences (both ends)."""
+(signatures' agreements), influences (both ends), the country of a place or organisation."""
 
 AGREEMENT_PAGE = PagePlan(
     referrers=("AGREEMENT", "CONCERNS"),
@@ -33,8 +33,10 @@ AGREEMENT_PAGE = PagePlan(
         "ACTOR", "ESTABLISHES", "LOCATION", "NEGOTIATED_BY", "ON_BEHALF_OF", "PARTICIPANT",
         "PARTY", "PLACE_SIGNED", "SIGNATORY",
     ),
+    then=("COUNTRY",),
 )  # fmt: skip
-"""Agreement detail: signatures and commitments, events about it, bodies, every actor named."""
+"""Agreement detail: signatures and commitments, events about it, bodies, every actor named,
+the country of a place it was signed in or an event took place in."""
 
 
 class Prefetched:

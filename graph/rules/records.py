@@ -38,7 +38,15 @@ FALLBACK_RELATION_TYPE = "RELATED_TO"
 
 MULTI_VALUED = frozenset(
     str(p)
-    for p in (DG.alias, DG.localIri, DG.localRef, DG.sameAsRef, SKOS.altLabel, SKOS.hiddenLabel)
+    for p in (
+        DG.alias,
+        DG.localIri,
+        DG.localRef,
+        DG.sameAsRef,
+        SKOS.altLabel,
+        SKOS.hiddenLabel,
+        DG.fromGazetteer,  # format 2, places: which values the gazetteer gave
+    )
 )
 """Literal predicates projected as lists; every other literal predicate is single-valued."""
 
