@@ -224,7 +224,45 @@ def test_agreements_and_events_show_their_place_with_its_country(http: httpx.Cli
 
 def test_search_finds_places_and_no_step_touches_them(http: httpx.Client) -> None:
     hits = get(http, "/entities", q="Alger")["items"]
-    assert [(h["entity"]["id"], h["match"]) for h in hits][0] == ("place/algiers", "exact")
+    first = hits[0]
+    assert (first["entity"]["id"], first["match"]) == ("place/algiers", "exact")
     network = get(http, "/entities/country/MLI/neighbours", depth=1)
     ids = {n["id"] for n in network.get("nodes", [])}
     assert ids and not any(i.startswith("place/") for i in ids)
+
+
+@pytest.mark.neo4j
+def test_neo4j_has_places_with_coordinates_and_country(
+    neo4j_connection: tuple[str, str, str], neo4j_driver: Driver, neo4j_database: str
+) -> None:
+    clear_neo4j(neo4j_driver, neo4j_database)
+    uri, user, password = neo4j_connection
+    values: dict[str, Any] = {"data_dir": None, "api_keys": [KEY_A]}
+    values.update(neo4j_uri=uri, neo4j_user=user, neo4j_password=password)
+    for client in serve(Settings(_env_file=None, **values)):  # type: ignore[call-arg]
+        created = client.post(
+            "/articles", content=SHEET.read_bytes(), headers={**YAML, **key(KEY_A)}
+        )
+        assert created.status_code == 201, created.text
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (p:Place)-[:COUNTRY]->(c:Country) RETURN p.uri AS uri, p.lat AS lat, "
+        "p.long AS lon, p.geonamesId AS gid, p.fromGazetteer AS derived, c.isoCode AS iso "
+        "ORDER BY uri",
+        database_=neo4j_database,
+    )
+    rows = {r["uri"].rsplit("/", 1)[1]: r for r in records}
+    assert sorted(rows) == ["algiers", "bamako", "kidal-camp"]
+    bamako = rows["bamako"]
+    assert (bamako["lat"], bamako["lon"], bamako["gid"], bamako["iso"]) == (
+        12.60915,
+        -7.97522,
+        2460596,
+        "MLI",
+    )
+    assert sorted(bamako["derived"]) == ["coordinates", "country", "geonamesId"]
+    assert rows["kidal-camp"]["derived"] is None
+    # a place is no actor: no LINK (actor step) touches it
+    links, _, _ = neo4j_driver.execute_query(
+        "MATCH (p:Place)-[l:LINK]-() RETURN count(l) AS n", database_=neo4j_database
+    )
+    assert links[0]["n"] == 0
