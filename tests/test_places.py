@@ -18,9 +18,16 @@ from rdflib.namespace import OWL
 from api.ingest import ingest_paths
 from api.settings import Settings
 from graph.backends import BackendConfig, open_backends
+from graph.neo4j.cypher import GraphCypherService
+from graph.neo4j.links import LinkUpkeep
+from graph.neo4j.projection import Neo4jProjection
+from graph.rdf.sparql_service import GraphSparqlService
+from graph.rdf.store import OxigraphStore
+from graph.writer import GraphStore
 from loaders import EntityIndex, InvalidInputError, load_document, load_path
 from ontology.namespace import DG, GEO, ID
 from tests.test_api_support import clear_neo4j
+from tests.test_cookbook import RECIPES, Recipe, normalised, sparql_rows
 from tests.test_security import KEY_A, YAML, key, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -266,3 +273,38 @@ def test_neo4j_has_places_with_coordinates_and_country(
         "MATCH (p:Place)-[l:LINK]-() RETURN count(l) AS n", database_=neo4j_database
     )
     assert links[0]["n"] == 0
+
+
+# ------------------------------------------------------------------------------ cookbook 20
+
+SIGNED_IN_BAMAKO = [
+    [
+        "Agreement for Peace and Reconciliation in Mali",
+        "Bamako",
+        str(MLI),
+        "12.60915",
+        "-7.97522",
+    ]
+]
+
+
+def _recipe() -> Recipe:
+    return next(r for r in RECIPES if r.number == 20)
+
+
+def test_cookbook_20_in_sparql_on_a_city() -> None:
+    rdf = OxigraphStore(None)
+    ingest_paths(GraphStore(rdf), [SHEET])
+    rows = sparql_rows(GraphSparqlService(rdf.pyoxigraph_store), _recipe().sparql)
+    assert normalised(rows, False) == normalised(SIGNED_IN_BAMAKO, False)
+
+
+@pytest.mark.neo4j
+def test_cookbook_20_in_cypher_on_a_city(neo4j_driver: Driver, neo4j_database: str) -> None:
+    clear_neo4j(neo4j_driver, neo4j_database)
+    rdf = OxigraphStore(None)
+    store = GraphStore(rdf, Neo4jProjection(neo4j_driver, neo4j_database, links=LinkUpkeep(rdf)))
+    store.ensure_schema()
+    ingest_paths(store, [SHEET])
+    rows = GraphCypherService(neo4j_driver, neo4j_database).run(_recipe().cypher).rows
+    assert normalised(rows, False) == normalised(SIGNED_IN_BAMAKO, False)
