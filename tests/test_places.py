@@ -17,10 +17,14 @@ from rdflib.namespace import OWL
 
 from api.ingest import ingest_paths
 from api.settings import Settings
-from graph.backends import BackendConfig, open_backends
+from graph.backends import BackendConfig, nx_queries, open_backends
+from graph.export import Subgraph
+from graph.export.gexf import write_gexf
+from graph.export.select import EDGE_ATTRS, NODE_ATTRS, node_of
 from graph.neo4j.cypher import GraphCypherService
 from graph.neo4j.links import LinkUpkeep
 from graph.neo4j.projection import Neo4jProjection
+from graph.queries.refs import Refs
 from graph.rdf.sparql_service import GraphSparqlService
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
@@ -28,6 +32,7 @@ from loaders import EntityIndex, InvalidInputError, load_document, load_path
 from ontology.namespace import DG, GEO, ID
 from tests.test_api_support import clear_neo4j
 from tests.test_cookbook import RECIPES, Recipe, normalised, sparql_rows
+from tests.test_export_support import assert_valid_gexf
 from tests.test_security import KEY_A, YAML, key, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -308,3 +313,28 @@ def test_cookbook_20_in_cypher_on_a_city(neo4j_driver: Driver, neo4j_database: s
     ingest_paths(store, [SHEET])
     rows = GraphCypherService(neo4j_driver, neo4j_database).run(_recipe().cypher).rows
     assert normalised(rows, False) == normalised(SIGNED_IN_BAMAKO, False)
+
+
+# ------------------------------------------------------------------------------ GEXF
+
+
+def test_a_place_carries_lat_and_long_in_gexf() -> None:
+    backends = open_backends(BackendConfig(data_dir=None))
+    try:
+        ingest_paths(backends.store, [SHEET])
+        source = nx_queries(backends.rdf).source
+        refs = Refs(source)
+        described = source.describe([str(BAMAKO), str(MLI)])
+        nodes = [node_of(uri, refs, described[uri], {}) for uri in (str(BAMAKO), str(MLI))]
+    finally:
+        backends.close()
+    assert (nodes[0].attributes["lat"], nodes[0].attributes["long"]) == (12.60915, -7.97522)
+    assert nodes[1].attributes["lat"] is None  # a country has no position
+    sub = Subgraph(tuple(nodes), (), NODE_ATTRS, EDGE_ATTRS, "places", {})
+    root = assert_valid_gexf("".join(write_gexf(sub)).encode())
+    ns = {"g": root.nsmap[None]}
+    declared = {a.get("id"): a.get("type") for a in root.iterfind(".//g:attribute", ns)}
+    assert (declared["lat"], declared["long"]) == ("double", "double")
+    (bamako,) = [n for n in root.iterfind(".//g:node", ns) if n.get("label") == "Bamako"]
+    values = {v.get("for"): v.get("value") for v in bamako.iterfind(".//g:attvalue", ns)}
+    assert (values["lat"], values["long"]) == ("12.60915", "-7.97522")
