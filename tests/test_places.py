@@ -153,6 +153,17 @@ def test_bad_places_name_file_line_and_what_is_wrong(
 TRIPOLI = "{id: t, type: place, name: Tripoli, country: l}"
 
 
+def _quads(batches: list[list[Path]]) -> str:
+    """The sorted N-Quads of an in-memory store the batches were ingested into in order."""
+    backends = open_backends(BackendConfig(data_dir=None))
+    try:
+        for batch in batches:
+            ingest_paths(backends.store, batch)
+        return "\n".join(sorted(backends.store.rdf.dump().decode().splitlines()))
+    finally:
+        backends.close()
+
+
 def test_places_merge_by_geonames_id_and_stay_apart_across_countries(tmp_path: Path) -> None:
     sheets = {
         "a": ("{id: x, type: place, name: Algiers}",),
@@ -166,12 +177,10 @@ def test_places_merge_by_geonames_id_and_stay_apart_across_countries(tmp_path: P
         path = tmp_path / f"{article}.yaml"
         path.write_text(_sheet(f"identity-{article}", *entities))
         paths.append(path)
-    backends = open_backends(BackendConfig(data_dir=None))
-    try:
-        ingest_paths(backends.store, paths)
-        quads = backends.store.rdf.dump().decode()
-    finally:
-        backends.close()
+    quads = _quads([paths])
+    # the same graph however the articles come: reversed, one at a time
+    assert _quads([list(reversed(paths))]) == quads
+    assert _quads([[p] for p in paths[::-1]]) == quads
     places = {line.split()[0] for line in quads.splitlines() if f"<{DG.Place}>" in line}
     # Alger and Algiers are one GeoNames feature; the two Tripolis are two; the state is no place
     assert places == {
