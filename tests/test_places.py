@@ -241,6 +241,12 @@ def test_agreements_and_events_show_their_place_with_its_country(http: httpx.Cli
     assert detail["place_signed"]["id"] == "place/bamako"
     assert detail["place_signed_country"]["id"] == "country/MLI"
     assert detail["place_signed_country"]["name"] == "Mali"
+    entries = get(http, "/entities/country/DZA/timeline")["entries"]
+    where = {(e["category"], e["place"]["id"], e["place_country"]["id"]) for e in entries}
+    assert where == {
+        ("agreement", "place/bamako", "country/MLI"),
+        ("event", "place/algiers", "country/DZA"),
+    }
 
 
 def test_search_finds_places_and_no_step_touches_them(http: httpx.Client) -> None:

@@ -274,6 +274,9 @@ class TimelineEntryOut(ApiModel):
     place: EntityOut | None = Field(
         description="where an event took place or an agreement was signed"
     )
+    place_country: EntityOut | None = Field(
+        default=None, description="the country of `place` when it is a city or site"
+    )
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
@@ -289,6 +292,7 @@ class TimelineEntryOut(ApiModel):
             kind=ConceptOut.maybe(entry.kind),
             place=EntityOut.of(entry.place) if entry.place else None,
             sources=list(entry.sources),
+            place_country=EntityOut.of(entry.place_country) if entry.place_country else None,
         )
 
 

@@ -310,6 +310,8 @@ class TimelineEntry:
     """The event or influence kind (None for other facts)."""
     place: EntityRef | None = None
     """Where an event took place or an agreement was signed."""
+    place_country: EntityRef | None = None
+    """The country of ``place`` when it is a place (format 2)."""
 
 
 @dataclass(frozen=True)
