@@ -26,6 +26,7 @@ GROUP_OF_TYPE = {
     "Person": "person",
     "Organization": "organization",
     "Region": "region",
+    "Place": "place",
     "Post": "post",
 }
 """Identity group of each entity class: only entities of one group can be the same."""
@@ -98,7 +99,7 @@ quads when many articles name the same entity)."""
 TYPES_QUERY = (
     PREFIX
     + """SELECT DISTINCT ?s ?type WHERE { GRAPH ?g { ?s a ?type }
-VALUES ?type { dg:Country dg:Official dg:Person dg:Organization dg:Region dg:Post } }"""
+VALUES ?type { dg:Country dg:Official dg:Person dg:Organization dg:Region dg:Place dg:Post } }"""
 )
 STATES_QUERY = (
     PREFIX

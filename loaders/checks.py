@@ -17,6 +17,7 @@ from loaders.model import (
     Influence,
     OrganizationEntity,
     PersonEntity,
+    PlaceEntity,
     Reaction,
     RegionEntity,
     Relation,
@@ -31,7 +32,7 @@ ACTOR = frozenset({"country", "organization", "person", "official"})
 PERSON = frozenset({"person", "official"})
 COUNTRY = frozenset({"country"})
 ORGANIZATION = frozenset({"organization"})
-PLACE = frozenset({"country", "region"})
+PLACE = frozenset({"country", "region", "place"})
 ACTOR_OR_REGION = ACTOR | {"region"}
 ORG_OR_COUNTRY = frozenset({"organization", "country"})
 POST = frozenset({"post"})
@@ -45,6 +46,7 @@ _WORDS = {
     "person": "a person",
     "official": "an official",
     "region": "a region",
+    "place": "a place",
     "post": "a post",
     "agreement": "an agreement",
     "event": "an event",
@@ -52,6 +54,12 @@ _WORDS = {
     "influence": "an influence",
     "relation": "a relation",
 }
+
+
+_PLACE_HINT = (
+    " (a place is not an actor: name the state or body that acts, and give the place as "
+    "`signed.place` or an event's location)"
+)
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,8 @@ def _check_ref(ref: Ref, kinds: dict[str, str]) -> str | None:
         return f"unknown {noun} '{ref.target}' ({known_list(known)}){hint}"
     if kind not in ref.allowed:
         expected = " or ".join(_WORDS[k] for k in sorted(ref.allowed) if k != "official")
-        return f"'{ref.target}' is {_WORDS[kind]}, expected {expected}"
+        hint = _PLACE_HINT if kind == "place" and ref.allowed & ACTOR else ""
+        return f"'{ref.target}' is {_WORDS[kind]}, expected {expected}{hint}"
     return None
 
 
@@ -246,6 +255,8 @@ def _entity_refs(entity: object, path: Path) -> Iterator[Ref]:
         yield Ref((*path, "nationality"), entity.nationality, COUNTRY)
     elif isinstance(entity, RegionEntity):
         yield from _list_refs(entity.includes, (*path, "includes"), COUNTRY)
+    elif isinstance(entity, PlaceEntity) and entity.country:
+        yield Ref((*path, "country"), entity.country, COUNTRY)
 
 
 def _agreement_refs(agreement: Agreement, path: Path) -> Iterator[Ref]:
@@ -285,6 +296,8 @@ def notations(sheet: FactSheet) -> Iterator[tuple[Path, str, str]]:
     for i, entity in enumerate(sheet.entities):
         if isinstance(entity, OrganizationEntity) and entity.kind:
             yield ("entities", i, "kind"), "organization-kind", entity.kind
+        if isinstance(entity, PlaceEntity) and entity.kind:
+            yield ("entities", i, "kind"), "place-kind", entity.kind
     for i, agreement in enumerate(sheet.agreements):
         for j, area in enumerate(agreement.areas):
             yield ("agreements", i, "areas", j), "area", area

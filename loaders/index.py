@@ -20,7 +20,7 @@ from ontology.classes import ENTITY_KINDS, EntityKind
 from ontology.namespace import DG
 
 EntityType = EntityKind
-Group = Literal["country", "organization", "person", "region"]
+Group = Literal["country", "organization", "person", "region", "place"]
 
 GROUPS: dict[EntityType, Group] = {
     "country": "country",
@@ -28,6 +28,7 @@ GROUPS: dict[EntityType, Group] = {
     "person": "person",
     "official": "person",
     "region": "region",
+    "place": "place",
 }
 """Types that share IRIs and names: a person in one sheet may be an official in another."""
 

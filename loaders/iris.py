@@ -22,6 +22,7 @@ ENTITY_PATHS: dict[EntityType, str] = {
     "person": "person",
     "official": "person",
     "region": "region",
+    "place": "place",
 }
 
 KeyField = str | None | Iterable[str]

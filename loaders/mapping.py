@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, XSD
 
 from loaders.article import ArticleGraph, new_dataset
 from loaders.dates import date_literal, duration_literal
@@ -21,6 +21,7 @@ from loaders.model import (
     FactSheet,
     OrganizationEntity,
     PersonEntity,
+    PlaceEntity,
     Qualified,
     RegionEntity,
     Role,
@@ -30,7 +31,7 @@ from loaders.resolve import Resolution, Resolved
 from loaders.source import Document, Path
 from loaders.vocab import resolve_concept
 from ontology.lifecycle import ENDING_EVENT_KINDS
-from ontology.namespace import DG, WD, concept
+from ontology.namespace import DG, GEO, GEONAMES, WD, concept
 
 Object = URIRef | Literal
 
@@ -48,6 +49,7 @@ ENTITY_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "person": (DG.Person,),
     "official": (DG.Person, DG.Official),
     "region": (DG.Region,),
+    "place": (DG.Place,),
 }
 
 
@@ -217,6 +219,24 @@ class _Builder:
             self.ref(node, DG.nationality, entity.nationality)
         elif isinstance(entity, RegionEntity):
             self.refs_of(node, DG.includes, entity.includes)
+        elif isinstance(entity, PlaceEntity):
+            self.place(entity, node)
+
+    def place(self, entity: PlaceEntity, node: URIRef) -> None:
+        """A place's kind, country, WGS84 coordinates and GeoNames id; what the gazetteer
+        supplied is named by ``dg:fromGazetteer`` (derived, not stated by the article)."""
+        facts = self.resolved[entity.id].place
+        assert facts is not None  # resolution gives every place its facts
+        self.concept(node, DG.placeKind, "place-kind", entity.kind)
+        self.add(node, DG.country, facts.country)
+        if facts.lat is not None and facts.lon is not None:
+            self.add(node, GEO.lat, Literal(Decimal(str(facts.lat)), datatype=XSD.decimal))
+            self.add(node, GEO.long, Literal(Decimal(str(facts.lon)), datatype=XSD.decimal))
+        if facts.geonames is not None:
+            self.add(node, DG.geonamesId, Literal(facts.geonames))
+            self.add(node, OWL.sameAs, GEONAMES[f"{facts.geonames}/"])
+        for name in sorted(facts.derived):
+            self.text(node, DG.fromGazetteer, name)
 
     def posts(self) -> None:
         for i, post in enumerate(self.sheet.posts):

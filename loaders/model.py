@@ -206,8 +206,34 @@ class RegionEntity(EntityBase):
     includes: list[Ref] = []
 
 
+class Coordinates(Model):
+    """WGS84 latitude and longitude in decimal degrees."""
+
+    lat: Annotated[float, Field(ge=-90, le=90, description="latitude, -90 to 90")]
+    lon: Annotated[float, Field(ge=-180, le=180, description="longitude, -180 to 180")]
+
+
+class PlaceEntity(EntityBase):
+    """A city, capital, site or base below the country (format 2); not an actor. Its country,
+    coordinates and GeoNames id come from the gazetteer when the sheet does not give them."""
+
+    type: Literal["place"] = Field(json_schema_extra=FORMAT_2)
+    kind: Notation | None = Field(
+        default=None, json_schema_extra=FORMAT_2, description="place-kind: city, capital…"
+    )
+    country: Ref | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="The country it is in; optional when the gazetteer knows the name.",
+    )
+    coordinates: Coordinates | None = Field(default=None, json_schema_extra=FORMAT_2)
+    geonames: Annotated[int, Field(ge=1, le=2**31)] | None = Field(
+        default=None, json_schema_extra=FORMAT_2, description="GeoNames id, e.g. 2507480."
+    )
+
+
 Entity = Annotated[
-    CountryEntity | OrganizationEntity | PersonEntity | RegionEntity,
+    CountryEntity | OrganizationEntity | PersonEntity | RegionEntity | PlaceEntity,
     Field(discriminator="type"),
 ]
 

@@ -10,15 +10,23 @@ changes the index: the caller adds :attr:`Resolved.record` values once the file 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 
-from loaders import countries
+from loaders import countries, gazetteer
 from loaders.errors import Problem, Severity
 from loaders.index import GROUPS, EntityIndex, EntityType, Group, IndexEntry
 from loaders.iris import ENTITY_PATHS, country_iri, entity_iri
-from loaders.model import CountryEntity, Entity, FactSheet, OrganizationEntity, PersonEntity
+from loaders.model import (
+    CountryEntity,
+    Entity,
+    FactSheet,
+    OrganizationEntity,
+    PersonEntity,
+    PlaceEntity,
+)
+from loaders.places import PlaceFacts, resolve_place
 from loaders.source import Document
 from ontology.namespace import ID
 
@@ -36,6 +44,8 @@ class Resolved:
     aliases: tuple[str, ...]
     iso: str | None = None
     historic: bool = False
+    place: PlaceFacts | None = None
+    """A place's country, coordinates and GeoNames id (stated or from the gazetteer)."""
 
     def record(self, entity: Entity, country: str | None) -> IndexEntry:
         """The index record this entity contributes."""
@@ -91,6 +101,10 @@ def _country_of(entity: Entity, out: Resolution) -> str | None:
         local = entity.country
     elif isinstance(entity, PersonEntity):
         local = entity.nationality
+    elif isinstance(entity, PlaceEntity):
+        resolved = out.entities.get(entity.id)
+        facts = resolved.place if resolved is not None else None
+        return facts.country if facts is not None else None
     found = out.entities.get(local) if local else None
     return None if found is None else str(found.iri)
 
@@ -116,6 +130,8 @@ class _Resolver:
         if isinstance(self.entity, CountryEntity):
             return self.country(self.entity)
         self.check_same_as()
+        if isinstance(self.entity, PlaceEntity):
+            return self.place(self.entity)
         return self.finish(self.mint())
 
     def mint(self) -> URIRef:
@@ -161,6 +177,8 @@ class _Resolver:
         if match is None:
             match = self.known_country() or self.alias_country(entity)
         if match is None:
+            match = self.capital_country(entity)
+        if match is None:
             match, near = countries.fuzzy(entity.name)
             if match is None:
                 hint = f" (close: {', '.join(near)})" if near else ""
@@ -183,6 +201,37 @@ class _Resolver:
         if len(records) != 1 or records[0].iso is None:
             return None
         return countries.by_code(records[0].iso)
+
+    def capital_country(self, entity: CountryEntity) -> countries.CountryMatch | None:
+        """A capital's name used for its state ("Algiers" for Algeria), from the gazetteer."""
+        capital = gazetteer.capital_of(entity.name)
+        match = countries.by_code(capital.iso) if capital is not None else None
+        if capital is not None and match is not None:
+            self.fail(
+                "name",
+                f"'{entity.name}' read as the state {capital.country} (its capital): add "
+                f"`iso: {capital.iso}` to say so, or make it a place (`type: place`) if the city "
+                "itself is meant",
+                "warning",
+            )
+        return match
+
+    def place(self, entity: PlaceEntity) -> Resolved | None:
+        """A place: its country, coordinates and GeoNames id, stated or from the gazetteer;
+        its IRI from its name, qualified by its country if the sheet has another place so
+        named."""
+        country = self.out.entities.get(entity.country) if entity.country else None
+        if entity.country and country is None:
+            return None  # the country itself failed to resolve: already reported
+        facts, problems = resolve_place(entity, country.iri if country else None)
+        for key, message, severity in problems:
+            self.fail(key, message, severity)
+        if facts is None:
+            return None
+        iri = entity_iri("place", entity.name)
+        if any(r.iri == str(iri) and r.country != str(facts.country) for r in self.out.records):
+            iri = URIRef(f"{iri}-{facts.country.rsplit('/', 1)[1].lower()}")
+        return replace(self.finish(iri), place=facts)
 
     def alias_country(self, entity: CountryEntity) -> countries.CountryMatch | None:
         """The country every alias that pycountry knows agrees on."""

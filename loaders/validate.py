@@ -24,7 +24,7 @@ _TYPE_NAMES = {
     "dict": "a mapping",
     "NoneType": "null",
 }
-_ENTITY_TYPES = "country, organization, person, official or region"
+_ENTITY_TYPES = "country, organization, person, official, region or place"
 
 
 def _all_fields() -> set[str]:

@@ -5,7 +5,8 @@ exporters import them from here.
 
 * **Actors** (``dg:Country``, ``dg:Organization``, ``dg:Person`` and its subclass
   ``dg:Official``) are what the graph queries walk between.
-* **Entities** are the actors plus ``dg:Region``: what search and references resolve.
+* **Entities** are the actors plus ``dg:Region`` and ``dg:Place`` (a city, site or base: format
+  2): what search and references resolve. Regions and places are never actors.
 * An entity's **primary type** is the most specific of its classes in :data:`TYPE_PRIORITY`
   (an official is shown as ``Official``, not ``Person``).
 """
@@ -23,7 +24,7 @@ DG_NS = str(DG._NS)
 """``https://w3id.org/diplograph/ontology#``"""
 
 ACTOR_CLASSES: tuple[URIRef, ...] = (DG.Country, DG.Organization, DG.Person, DG.Official)
-ENTITY_CLASSES: tuple[URIRef, ...] = (*ACTOR_CLASSES, DG.Region, DG.Post)
+ENTITY_CLASSES: tuple[URIRef, ...] = (*ACTOR_CLASSES, DG.Region, DG.Place, DG.Post)
 
 ACTOR_CLASS_IRIS = frozenset(str(c) for c in ACTOR_CLASSES)
 ENTITY_CLASS_IRIS = frozenset(str(c) for c in ENTITY_CLASSES)
@@ -34,6 +35,7 @@ TYPE_PRIORITY: tuple[str, ...] = (
     "Person",
     "Organization",
     "Region",
+    "Place",
     "Post",
 )
 """Local names of the entity classes, the most specific first."""
@@ -43,7 +45,7 @@ ACTOR_TYPES = frozenset(("Country", "Organization", "Person", "Official"))
 ENTITY_TYPES = frozenset(TYPE_PRIORITY)
 """Local names of the entity classes."""
 
-EntityKind = Literal["country", "organization", "person", "official", "region"]
+EntityKind = Literal["country", "organization", "person", "official", "region", "place"]
 """A fact sheet's entity ``type``."""
 
 ENTITY_KINDS: dict[URIRef, EntityKind] = {
@@ -52,6 +54,7 @@ ENTITY_KINDS: dict[URIRef, EntityKind] = {
     DG.Person: "person",
     DG.Organization: "organization",
     DG.Region: "region",
+    DG.Place: "place",
 }
 """Fact-sheet ``type`` of each entity class, the most specific first."""
 

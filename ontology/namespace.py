@@ -20,6 +20,10 @@ SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+"""W3C WGS84 basic geo vocabulary: ``geo:lat`` / ``geo:long`` of places."""
+GEONAMES = Namespace("https://sws.geonames.org/")
+"""GeoNames feature IRIs (``https://sws.geonames.org/2507480/`` is Algiers)."""
 
 
 class DG(DefinedNamespace):
@@ -154,6 +158,12 @@ class DG(DefinedNamespace):
     stance: URIRef
     towards: URIRef
     towardsRef: URIRef
+    # format 2: places
+    Place: URIRef
+    PlaceKind: URIRef
+    placeKind: URIRef
+    geonamesId: URIRef
+    fromGazetteer: URIRef
 
 
 PREFIXES: dict[str, str] = {
@@ -169,6 +179,7 @@ PREFIXES: dict[str, str] = {
     "org": str(ORG),
     "prov": str(PROV),
     "wd": str(WD),
+    "geo": str(GEO),
 }
 """The prefixes diplograph writes RDF and answers SPARQL with (one table for every writer)."""
 

@@ -193,7 +193,7 @@ entities:
             "  - {id: x, type: planet, name: X}\n",
             "entities[1].type",
             "unknown entity type 'planet' (expected country, organization, person, "
-            "official or region)",
+            "official, region or place)",
         ),
         (
             "  - {id: Bad Id, type: region, name: X}\n",

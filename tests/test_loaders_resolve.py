@@ -125,9 +125,12 @@ FIRST = sheet(
 def test_batch_order_decides_nothing_for_countries(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(sheet("a", "{id: x, type: country, name: Algiers}"))
     (tmp_path / "b.yaml").write_text(FIRST)
-    # "Algiers" alone is unknown to pycountry and to the index: an error, whatever the order
-    with pytest.raises(InvalidInputError):
-        load_document((tmp_path / "a.yaml").read_text(), EntityIndex(), file="a.yaml")
+    # "Algiers" is unknown to pycountry, but the gazetteer knows it as Algeria's capital: the
+    # same country (with a warning) on an empty store and after a sheet that gives the alias
+    alone = load_document((tmp_path / "a.yaml").read_text(), EntityIndex(), file="a.yaml")
+    (warning,) = alone[0].warnings
+    assert "'Algiers' read as the state Algeria (its capital)" in warning.message
+    assert (DZA, ns.RDF.type, DG.Country) in alone[0].graph
     result = load_paths([tmp_path / "b.yaml", tmp_path / "a.yaml"], EntityIndex())
     assert (DZA, ns.RDF.type, DG.Country) in result.articles[1].graph
 

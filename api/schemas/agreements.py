@@ -196,6 +196,9 @@ class AgreementEventOut(ApiModel):
     in_response_to: list[FactLinkOut] = Field(
         default=[], description="format 2: the facts this event answers"
     )
+    place_country: EntityOut | None = Field(
+        default=None, description="the country of `place` when it is a city or site"
+    )
 
     @classmethod
     def of(cls, event: AgreementEvent) -> AgreementEventOut:
@@ -211,6 +214,7 @@ class AgreementEventOut(ApiModel):
             sources=list(event.sources),
             **time_fields(event.time),
             in_response_to=FactLinkOut.all(event.in_response_to),
+            place_country=EntityOut.of(event.place_country) if event.place_country else None,
         )
 
 
@@ -252,6 +256,9 @@ class AgreementDetailOut(AgreementSummaryOut):
     in_response_to: list[FactLinkOut] = Field(
         default=[], description="format 2: the facts this agreement answers"
     )
+    place_signed_country: EntityOut | None = Field(
+        default=None, description="the country of `place_signed` when it is a city or site"
+    )
 
     @classmethod
     def of_detail(cls, detail: AgreementDetail) -> AgreementDetailOut:
@@ -280,6 +287,9 @@ class AgreementDetailOut(AgreementSummaryOut):
             roles=[RoleOut.of(r) for r in detail.roles],
             reactions=ReactionOut.all(detail.reactions),
             in_response_to=FactLinkOut.all(detail.in_response_to),
+            place_signed_country=(
+                EntityOut.of(detail.place_signed_country) if detail.place_signed_country else None
+            ),
         )
 
 

@@ -26,6 +26,7 @@ from graph.queries.model import (
     EntityDetail,
     EntityHit,
     InfluenceInfo,
+    PlaceInfo,
     SearchResult,
     TenureInfo,
     Timeline,
@@ -185,6 +186,46 @@ class SpellingOut(ApiModel):
     articles: list[str] = Field(description="IRIs of the articles")
 
 
+class CoordinatesOut(ApiModel):
+    """A WGS84 position in decimal degrees, and where it comes from."""
+
+    lat: float = Field(examples=[36.73225])
+    lon: float = Field(examples=[3.08746])
+    source: Literal["sheet", "gazetteer"] = Field(
+        description="sheet: an article states it; gazetteer: taken from the offline GeoNames "
+        "gazetteer (derived)",
+        examples=["gazetteer"],
+    )
+
+
+class PlaceOut(ApiModel):
+    """What is known about a place (a city, site or base; format 2)."""
+
+    kind: ConceptOut | None
+    country: EntityOut | None
+    country_source: Literal["sheet", "gazetteer"] | None = Field(examples=["sheet"])
+    coordinates: CoordinatesOut | None
+    geonames_id: int | None = Field(examples=[2507480])
+    geonames_source: Literal["sheet", "gazetteer"] | None = Field(examples=["gazetteer"])
+
+    @classmethod
+    def of(cls, place: PlaceInfo) -> PlaceOut:
+        """From a place."""
+        coordinates = None
+        if place.lat is not None and place.lon is not None and place.coordinates_source:
+            coordinates = CoordinatesOut(
+                lat=place.lat, lon=place.lon, source=place.coordinates_source
+            )
+        return cls(
+            kind=ConceptOut.maybe(place.kind),
+            country=EntityOut.of(place.country) if place.country else None,
+            country_source=place.country_source,
+            coordinates=coordinates,
+            geonames_id=place.geonames_id,
+            geonames_source=place.geonames_source,
+        )
+
+
 class EntityDetailOut(ApiModel):
     """Everything known about one entity."""
 
@@ -210,6 +251,9 @@ class EntityDetailOut(ApiModel):
     reactions: list[ReactionOut] = Field(
         default=[], description="format 2: this actor's reactions, by date (undated last)"
     )
+    place: PlaceOut | None = Field(
+        default=None, description="a place's country, coordinates and GeoNames id (places only)"
+    )
 
     @classmethod
     def of(cls, detail: EntityDetail, identity: EntityIdentity | None = None) -> EntityDetailOut:
@@ -226,6 +270,7 @@ class EntityDetailOut(ApiModel):
             influences=[InfluenceOut.of(i) for i in detail.influences],
             sources=list(detail.sources),
             merged_from=list(identity.merged_from) if identity else [],
+            place=PlaceOut.of(detail.place) if detail.place else None,
             spellings=[
                 SpellingOut(text=s.text, kind=s.kind, articles=list(s.articles))
                 for s in (identity.spellings if identity else ())
@@ -256,6 +301,9 @@ class TimelineEntryOut(ApiModel):
     when: str | None = WHEN
     as_of: str | None = AS_OF
     as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
+    place_country: EntityOut | None = Field(
+        default=None, description="the country of `place` when it is a city or site"
+    )
 
     @classmethod
     def of(cls, entry: TimelineEntry) -> TimelineEntryOut:
@@ -272,6 +320,7 @@ class TimelineEntryOut(ApiModel):
             place=EntityOut.of(entry.place) if entry.place else None,
             sources=list(entry.sources),
             **time_fields(entry.time),
+            place_country=EntityOut.of(entry.place_country) if entry.place_country else None,
         )
 
 

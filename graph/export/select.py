@@ -58,8 +58,11 @@ NODE_ATTRS = (
     Attr("seed", "boolean"),
     Attr("hub", "boolean"),
     Attr("paths", "integer"),
+    Attr("lat", "double"),
+    Attr("long", "double"),
 )
-"""Node attributes (``depth``/``hub`` for ego networks, ``paths`` for links)."""
+"""Node attributes (``depth``/``hub`` for ego networks, ``paths`` for links, ``lat``/``long``
+the WGS84 position of a node that has one: a place, format 2)."""
 
 EDGE_ATTRS = (
     Attr("relation", "string"),
@@ -291,6 +294,12 @@ def primary_type(types: Iterable[str]) -> str:
     return entity_primary_type(types) or "Entity"
 
 
+def _degrees(fact: Described | None, key: str) -> float | None:
+    """A coordinate of a node (``geo:lat``/``geo:long`` projected as ``lat``/``long``)."""
+    text = fact.text(key) if fact else None
+    return None if text is None else float(text)
+
+
 def node_of(uri: str, refs: Refs, fact: Described | None, extra: dict[str, Value]) -> Node:
     """The export node of an entity."""
     info = refs.info(uri)
@@ -308,6 +317,8 @@ def node_of(uri: str, refs: Refs, fact: Described | None, extra: dict[str, Value
         "honorific": fact.text("honorific") if fact else None,
         "sources": sources,
         "source_count": len(sources),
+        "lat": _degrees(fact, "lat"),
+        "long": _degrees(fact, "long"),
         **extra,
     }
     label = (info.name if info else None) or short_id(uri)

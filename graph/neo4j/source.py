@@ -27,9 +27,9 @@ from graph.rules.steps import Step
 
 LABELS = (
     "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
-    "Organization", "Person", "Post", "Region", "Signature", "Tenure", "Reaction",
+    "Organization", "Person", "Place", "Post", "Region", "Signature", "Tenure", "Reaction",
 )  # fmt: skip
-_ENTITY_WHERE = "(n:Country OR n:Organization OR n:Person OR n:Region OR n:Post)"
+_ENTITY_WHERE = "(n:Country OR n:Organization OR n:Person OR n:Region OR n:Place OR n:Post)"
 
 ENTITIES = f"""
 MATCH (n:Resource) WHERE {_ENTITY_WHERE}
@@ -155,7 +155,7 @@ RETURN links, degrees,
 :data:`INCIDENT` gives them, :data:`DEGREES` of the actors at their other ends, and the
 labels, name and alias of both (entities are told apart in Python, by
 :data:`ENTITY_LABELS`)."""
-ENTITY_LABELS = frozenset(("Country", "Organization", "Person", "Region", "Post"))
+ENTITY_LABELS = frozenset(("Country", "Organization", "Person", "Region", "Place", "Post"))
 """The labels of :data:`_ENTITY_WHERE`."""
 READ_RETRY_BUDGET_S = 2.0
 """Seconds a read may be retried on transient errors (leader switch, lost connection)."""

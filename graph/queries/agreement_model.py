@@ -100,6 +100,8 @@ class AgreementEvent:
     time: TimeInfo = NO_TIME
     in_response_to: tuple[FactLink, ...] = ()
     """Format 2: the facts the event answers."""
+    place_country: EntityRef | None = None
+    """The country of ``place`` when it is a place (format 2), None otherwise."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class AgreementDetail:
     """Format 2: reactions towards the agreement, by date (undated last) then IRI."""
     in_response_to: tuple[FactLink, ...] = ()
     """Format 2: the facts the agreement answers."""
+    place_signed_country: EntityRef | None = None
+    """The country of ``place_signed`` when it is a place (format 2), None otherwise."""
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from graph.queries.agreement_model import (
 from graph.queries.facts import attribution, date_key, described, influence_infos
 from graph.queries.lifecycle import endings, follow_up, lifecycle, roles_in
 from graph.queries.model import TimeInfo
+from graph.queries.places import place_country
 from graph.queries.qualifiers import time_infos
 from graph.queries.reactions import reactions_towards, responses
 from graph.queries.refs import Refs, concept, short_id
@@ -217,6 +218,7 @@ def agreement_detail(source: GraphSource, refs: Refs, uri: str) -> AgreementDeta
         roles=roles[uri],
         reactions=reactions_towards(source, refs, uri),
         in_response_to=responses(source, agreement),
+        place_signed_country=place_country(source, refs, place),
     )
 
 
@@ -237,6 +239,7 @@ def _events_about(
             sources=e.texts("sources"),
             time=times[e.uri],
             in_response_to=responses(source, e),
+            place_country=place_country(source, refs, e.one("LOCATION")),
         )
         for e in events
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from graph.errors import NotFound
 from graph.queries.filters import StepFilter
@@ -16,6 +17,7 @@ from graph.queries.model import (
     Timeline,
     TimelineEntry,
 )
+from graph.queries.places import PLACE, place_info
 from graph.queries.qualifiers import time_infos
 from graph.queries.reactions import quantity_of, reactions_by, responses
 from graph.queries.refs import Refs, concept, short_id
@@ -163,6 +165,7 @@ def entity_detail(source: GraphSource, refs: Refs, uri: str) -> EntityDetail:
         influences=tuple(influence_infos(source, refs, influences)),
         sources=node.texts("sources"),
         reactions=reactions_by(source, refs, uri),
+        place=place_info(refs, node),
     )
 
 
@@ -294,11 +297,24 @@ def timeline(source: GraphSource, refs: Refs, actor: str, include_undated: bool)
         *_entries(source, refs, relations, "relation", _relation_roles(actor, relations), others),
         *_reaction_entries(refs, pick([*others, *reacted], "Reaction"), reacted, others),
     ]
+    entries = _with_place_countries(source, refs, entries)
     dated = sorted(
         (e for e in entries if e.date), key=lambda e: (first_day(e.date) or "", e.category, e.fact)
     )
     undated = sorted((e for e in entries if not e.date), key=lambda e: (e.category, e.fact))
     return Timeline(refs.ref(actor), tuple(dated), tuple(undated) if include_undated else ())
+
+
+def _with_place_countries(
+    source: GraphSource, refs: Refs, entries: list[TimelineEntry]
+) -> list[TimelineEntry]:
+    """The entries with the country of their place, for places (one describe, only if any)."""
+    places = sorted({e.place.uri for e in entries if e.place and PLACE in e.place.types})
+    if not places:
+        return entries
+    described = source.describe(places)
+    countries = {u: refs.ref(c) for u, d in described.items() if (c := d.one("COUNTRY"))}
+    return [replace(e, place_country=countries.get(e.place.uri)) if e.place else e for e in entries]
 
 
 def _relation_roles(actor: str, relations: Iterable[Described]) -> dict[str, set[str]]:

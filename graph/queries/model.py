@@ -8,6 +8,7 @@ Dates are partial ISO strings as the articles state them (``2025``, ``2025-01``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from graph.rules.fact_index import Evidence
 from graph.rules.steps import Step
@@ -31,6 +32,7 @@ __all__ = [
     "Neighbourhood",
     "PathCount",
     "PathsResult",
+    "PlaceInfo",
     "QuantityInfo",
     "ReactionInfo",
     "SearchResult",
@@ -82,6 +84,25 @@ class Concept:
 
     uri: str
     notation: str
+
+
+Source = Literal["sheet", "gazetteer"]
+"""Where a place's value comes from: an article's sheet, or the offline gazetteer (derived)."""
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    """A place (format 2): kind, country, WGS84 position, GeoNames id; a ``*_source`` is
+    None when the value is absent (``graph.queries.places``)."""
+
+    kind: Concept | None
+    country: EntityRef | None
+    country_source: Source | None
+    lat: float | None
+    lon: float | None
+    coordinates_source: Source | None
+    geonames_id: int | None
+    geonames_source: Source | None
 
 
 # ------------------------------------------------------------------------------------ search
@@ -176,6 +197,8 @@ class EntityDetail:
     sources: tuple[str, ...]
     reactions: tuple[ReactionInfo, ...] = ()
     """Format 2: the reactions of this actor, by date (undated last) then IRI."""
+    place: PlaceInfo | None = None
+    """A place's country, coordinates and GeoNames id (format 2); None for other entities."""
 
 
 # ------------------------------------------------------------------------------------ graph
@@ -314,6 +337,8 @@ class TimelineEntry:
     place: EntityRef | None = None
     """Where an event took place or an agreement was signed."""
     time: TimeInfo = NO_TIME
+    place_country: EntityRef | None = None
+    """The country of ``place`` when it is a place (format 2)."""
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,14 @@ ENTITY_PAGE = PagePlan(
         "ON_BEHALF_OF", "PARTY", "POST", "ROLE_ACTOR", "SIGNATORY", "REACTOR",
     ),
     follow=(
-        "AGREEMENT", "CONCERNS", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN",
-        "ROLE_IN", "IN_RESPONSE_TO", "TOWARDS",
+        "AGREEMENT", "CONCERNS", "COUNTRY", "HOLDER", "INFLUENCED", "INFLUENCER", "POST",
+        "POST_IN", "ROLE_IN", "IN_RESPONSE_TO", "TOWARDS",
     ),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where; a post's holders), agreement roles
 (signatures' agreements; roles played and endings, format 2), influences (both ends),
-reactions (the facts they are towards and answer)."""
+reactions (the facts they are towards and answer), the country of a place or organisation."""
 
 AGREEMENT_PAGE = PagePlan(
     referrers=("AGREEMENT", "CONCERNS", "ROLE_IN", "TOWARDS"),
@@ -45,10 +45,12 @@ AGREEMENT_PAGE = PagePlan(
         "PARTICIPANT", "PARTY", "PLACE_SIGNED", "ROLE_ACTOR", "SIGNATORY", "REACTOR",
         "IN_RESPONSE_TO",
     ),
+    then=("COUNTRY",),
 )  # fmt: skip
 """Agreement detail: signatures and commitments, events about it (its endings among them),
 roles played in it, bodies, every actor named, reactions towards it (their reactors) and the
-facts it, its events and reactions answer."""
+facts it, its events and reactions answer, the country of a place it was signed in or an event
+took place in."""
 
 
 class Prefetched:

@@ -38,8 +38,17 @@ FALLBACK_RELATION_TYPE = "RELATED_TO"
 
 MULTI_VALUED = frozenset(
     str(p)
-    for p in (DG.alias, DG.localIri, DG.localRef, DG.sameAsRef, SKOS.altLabel, SKOS.hiddenLabel)
-) | {str(DG.inResponseToRef)}  # format 2: a fact may answer several others
+    for p in (
+        DG.alias,
+        DG.localIri,
+        DG.localRef,
+        DG.sameAsRef,
+        SKOS.altLabel,
+        SKOS.hiddenLabel,
+        DG.fromGazetteer,  # format 2, places: which values the gazetteer gave
+        DG.inResponseToRef,  # format 2: a fact may answer several others
+    )
+)
 """Literal predicates projected as lists; every other literal predicate is single-valued."""
 
 _TYPE, _SAME_AS, _EVIDENCE = str(RDF.type), str(OWL.sameAs), str(DG.evidence)

@@ -38,7 +38,7 @@ Node = tuple[str, str]
 """``(article IRI, subject IRI as stored in that article's graph)``."""
 
 _TYPE, _LOCAL, _SAME = str(RDF.type), str(DG.localIri), str(OWL.sameAs)
-_ISO, _WIKIDATA = str(DG.isoCode), str(DG.wikidata)
+_ISO, _WIKIDATA, _GEONAMES = str(DG.isoCode), str(DG.wikidata), str(DG.geonamesId)
 _GROUPS = {
     str(DG.Country): "country",
     str(DG.Organization): "organization",
@@ -46,8 +46,14 @@ _GROUPS = {
     str(DG.Official): "person",
     str(DG.Region): "region",
     str(DG.Post): "post",
+    str(DG.Place): "place",
 }
-_SCOPE = {"organization": str(DG.country), "person": str(DG.nationality), "post": str(DG.postIn)}
+_SCOPE = {
+    "organization": str(DG.country),
+    "person": str(DG.nationality),
+    "post": str(DG.postIn),
+    "place": str(DG.country),
+}
 """The predicate whose value must agree for two descriptions to be one entity."""
 
 
@@ -155,7 +161,8 @@ def _allowed_by(negatives: set[frozenset[str]]) -> Callable[[_Profile, _Profile]
 
 
 def group_of(props: Props) -> str | None:
-    """``country``, ``organization``, ``person``, ``region`` or ``post``; None for other nodes."""
+    """``country``, ``organization``, ``person``, ``region``, ``place`` or ``post``; None for
+    other nodes."""
     return _group_of_types(tuple(props.get(_TYPE, ())))
 
 
@@ -188,7 +195,7 @@ def canonical_entities(statements: Statements, judged: Judged) -> Canon:
         for x in as_locals(a)
         for y in as_locals(b)
     )
-    for phase in (("country", "organization", "person", "region"), ("post",)):
+    for phase in (("country", "organization", "person", "region", "place"), ("post",)):
         nodes = {
             (a, s): props
             for a, subjects in statements.items()
@@ -248,7 +255,8 @@ class _EntityPhase:
             group=group,
             articles=frozenset((node[0],)),
             scope=frozenset(self.mapped(node[0], v) for v in values),
-            codes=frozenset(props.get(str(DG.isoCode), ())),
+            # a place's GeoNames id is its code: two ids are two places
+            codes=frozenset((*props.get(_ISO, ()), *props.get(_GEONAMES, ()))),
             wikidata=frozenset(props.get(str(DG.wikidata), ())),
             locals=frozenset((self.locals[node],)),
         )
@@ -276,7 +284,8 @@ class _EntityPhase:
             for x in by_local.get(a, ()):
                 for y in by_local.get(b, ()):
                     self.clusters.union(x, y, f"judged the same: {a} = {b}")
-        for predicate, reason in ((_ISO, "ISO code"), (_WIKIDATA, "Wikidata id")):
+        strong = ((_ISO, "ISO code"), (_WIKIDATA, "Wikidata id"), (_GEONAMES, "GeoNames id"))
+        for predicate, reason in strong:
             self._chain(self._bucket(_values_of(predicate)), reason)
         external = self._bucket(lambda p: [o for o in p.get(_SAME, ()) if not o.startswith(ID)])
         self._chain(external, "same as")

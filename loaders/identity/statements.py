@@ -24,6 +24,7 @@ IDENTITY_PREDICATES: tuple[str, ...] = tuple(
         DG.alias,
         DG.isoCode,
         DG.wikidata,
+        DG.geonamesId,
         OWL.sameAs,
         DG.localIri,
         DG.localRef,
