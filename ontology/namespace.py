@@ -58,6 +58,9 @@ class DG(DefinedNamespace):
     Signature: URIRef
     Tenure: URIRef
     Treaty: URIRef
+    # format 2: actors
+    CollectiveActor: URIRef
+    GroupKind: URIRef
     # properties
     actor: URIRef
     agreement: URIRef
@@ -120,6 +123,12 @@ class DG(DefinedNamespace):
     title: URIRef
     url: URIRef
     wikidata: URIRef
+    # format 2: actors
+    asOf: URIRef
+    groupKind: URIRef
+    holds: URIRef
+    member: URIRef
+    roleOnly: URIRef
 
 
 PREFIXES: dict[str, str] = {
