@@ -38,6 +38,7 @@ TYPE_COLOURS: Mapping[str, tuple[int, int, int]] = {
     "Official": (214, 39, 40),
     "Person": (44, 160, 44),
     "Region": (148, 103, 189),
+    "CollectiveActor": (140, 86, 75),
 }
 """Node colour by entity type (RGB), used by the GEXF viz namespace and GraphML r/g/b keys."""
 DEFAULT_COLOUR = (127, 127, 127)

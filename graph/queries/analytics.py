@@ -22,7 +22,7 @@ SAMPLE_K = 500
 SEED = 42
 STAT_LABELS = (
     "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
-    "Organization", "Person", "Post", "Region", "Signature", "Tenure",
+    "Organization", "Person", "Post", "Region", "Signature", "Tenure", "CollectiveActor",
 )  # fmt: skip
 
 

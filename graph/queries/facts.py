@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from graph.errors import NotFound
+from graph.queries.actors import groups_of, held_posts, members_of, role_only
 from graph.queries.filters import StepFilter
 from graph.queries.model import (
     AgreementRole,
@@ -134,6 +135,10 @@ def entity_detail(source: GraphSource, refs: Refs, uri: str) -> EntityDetail:
         agreements=tuple(agreement_roles(source, uri)),
         influences=tuple(influence_infos(source, refs, influences)),
         sources=node.texts("sources"),
+        members=members_of(refs, node),
+        member_of=groups_of(source, refs, uri),
+        role_only=role_only(node),
+        holds=held_posts(source, refs, node),
     )
 
 

@@ -19,13 +19,16 @@ from graph.rules.steps import Step
 ENTITY_PAGE = PagePlan(
     referrers=(
         "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY", "ON_BEHALF_OF",
-        "PARTY", "POST", "SIGNATORY",
+        "PARTY", "POST", "SIGNATORY", "MEMBER",
     ),
-    follow=("AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN"),
+    follow=(
+        "AGREEMENT", "HOLDER", "INFLUENCED", "INFLUENCER", "POST", "POST_IN", "HOLDS", "MEMBER",
+    ),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where; a post's holders), agreement roles
-(signatures' agreements), influences (both ends)."""
+(signatures' agreements), influences (both ends), a group's members and an actor's groups, the
+post a person known only by role holds."""
 
 AGREEMENT_PAGE = PagePlan(
     referrers=("AGREEMENT", "CONCERNS"),
