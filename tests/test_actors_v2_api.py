@@ -120,6 +120,10 @@ def test_neo4j_projects_groups_members_and_role_only_holders(
         database_=neo4j_database,
     )
     assert (rows[0]["n"], rows[0]["inferred"]) == (2, 0)
+    rows, _, _ = neo4j_driver.execute_query(RECIPE_21.cypher, database_=neo4j_database)
+    assert normalised([list(r.values()) for r in rows], False) == normalised(
+        RECIPE_21.expected, False
+    )
 
 
 def test_cookbook_21_on_the_role_only_article() -> None:
