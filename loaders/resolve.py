@@ -67,8 +67,9 @@ def resolve_entities(sheet: FactSheet, doc: Document, index: EntityIndex) -> Res
     order = sorted(enumerate(sheet.entities), key=lambda pair: pair[1].type != "country")
     claimed: dict[URIRef, str] = {}
     posts = {post.id: post.name for post in sheet.posts}
+    states = {post.id: post.in_ for post in sheet.posts if post.in_}
     for i, entity in order:
-        resolver = _Resolver(entity, ("entities", i), doc, index, out, posts)
+        resolver = _Resolver(entity, ("entities", i), doc, index, out, posts, states)
         resolved = resolver.resolve()
         if resolved is None:
             continue
@@ -83,16 +84,22 @@ def resolve_entities(sheet: FactSheet, doc: Document, index: EntityIndex) -> Res
             continue
         claimed[resolved.iri] = entity.id
         out.entities[entity.id] = resolved
-        out.records.append(resolved.record(entity, _country_of(entity, out)))
+        out.records.append(resolved.record(entity, _country_of(entity, out, states)))
     return out
 
 
-def _country_of(entity: Entity, out: Resolution) -> str | None:
+def _country_of(
+    entity: Entity, out: Resolution, states: dict[str, str] | None = None
+) -> str | None:
+    """An organisation's country, a person's nationality; for a person known only by role
+    without one, where the post is (two unnamed defence ministers of one sheet are two)."""
     local = None
     if isinstance(entity, OrganizationEntity):
         local = entity.country
     elif isinstance(entity, PersonEntity):
         local = entity.nationality
+        if local is None and entity.name is None and entity.holds and states:
+            local = states.get(entity.holds)
     found = out.entities.get(local) if local else None
     return None if found is None else str(found.iri)
 
@@ -108,10 +115,12 @@ class _Resolver:
         index: EntityIndex,
         out: Resolution,
         posts: dict[str, str],
+        states: dict[str, str],
     ) -> None:
         self.entity, self.path, self.doc, self.index, self.out = entity, path, doc, index, out
         self.group: Group = GROUPS[entity.type]
         self.name = self._name(posts)
+        self.states = states
 
     def _name(self, posts: dict[str, str]) -> str | None:
         """The entity's name; for a person known only by role, "holder of <post name>"
@@ -142,7 +151,7 @@ class _Resolver:
             iri = role_only_iri(name.removeprefix(ROLE_ONLY_PREFIX))
         else:
             iri = entity_iri(self.entity.type, name)
-        mine = _country_of(self.entity, self.out)
+        mine = _country_of(self.entity, self.out, self.states)
         if mine is None:
             return iri
         suffixes = [mine.rsplit("/", 1)[1].lower(), *(str(n) for n in range(2, 100))]

@@ -22,7 +22,15 @@ from api.identity import candidates
 from api.ingest import ingest_paths, retract
 from graph.backends import BackendConfig, Backends, open_backends
 from graph.rules.steps import REGION_MEMBERSHIP, derive_steps
-from loaders import EntityIndex, InvalidInputError, LoadError, Problem, load_factsheet, load_path
+from loaders import (
+    EntityIndex,
+    InvalidInputError,
+    LoadError,
+    Problem,
+    load_factsheet,
+    load_factsheet_text,
+    load_path,
+)
 from loaders.identity.judgements import JudgementLog
 from ontology.namespace import DG, ID, concept
 from tests.conftest import fuzz_examples, fuzz_profile
@@ -79,6 +87,30 @@ def test_a_role_only_person_has_a_derived_name_and_holds_the_post() -> None:
 def test_an_undated_role_only_person_gets_no_as_of_in_the_graph() -> None:
     graph = load_factsheet(ROLE_2022, EntityIndex()).graph
     assert not list(graph.objects(None, DG.asOf))  # the article's date is derived, not stated
+
+
+TWO_MINISTERS = """\
+format: 2
+article: {id: test-two-ministers, published: 2025-01-20}
+entities:
+  - {id: tunisia, type: country, name: Tunisia}
+  - {id: algeria, type: country, name: Algeria}
+  - {id: tn-min, type: official, holds: tn-def}
+  - {id: dz-min, type: official, holds: dz-def}
+posts:
+  - {id: tn-def, name: Minister of National Defense, in: tunisia}
+  - {id: dz-def, name: Minister of National Defense, in: algeria}
+events:
+  - kind: meeting
+    participants: [tn-min, dz-min]
+    evidence: {quote: "the two ministers of national defense met"}
+"""
+
+
+def test_two_unnamed_holders_of_like_posts_in_one_sheet_are_two_people() -> None:
+    graph = load_factsheet_text(TWO_MINISTERS, EntityIndex()).graph
+    people = sorted(str(p) for p in graph.subjects(DG.roleOnly, None))
+    assert people == [HOLDER, HOLDER + "-dza"]  # qualified by the post's state
 
 
 def test_a_collective_actor_is_an_actor_with_members_and_a_kind() -> None:
