@@ -18,7 +18,7 @@ from rdflib import Literal
 from rdflib.namespace import RDF, XSD
 from storeutil import nquads_lines
 
-from api.identity import candidates
+from api.identity import candidates, judge
 from api.ingest import ingest_paths, retract
 from graph.backends import BackendConfig, Backends, open_backends
 from graph.rules.steps import REGION_MEMBERSHIP, derive_steps
@@ -31,7 +31,7 @@ from loaders import (
     load_factsheet_text,
     load_path,
 )
-from loaders.identity.judgements import JudgementLog
+from loaders.identity.judgements import JudgementLog, JudgementRefused
 from ontology.namespace import DG, ID, concept
 from tests.conftest import fuzz_examples, fuzz_profile
 
@@ -292,3 +292,14 @@ def test_entity_detail_shows_members_groups_and_held_posts(backends: Backends) -
     assert holder.holds[0].post_in.uri == TUN
     hits = backends.queries.search("Sahelian").hits
     assert [h.entity.uri for h in hits] == [GROUP]
+
+
+def test_a_judgement_between_a_group_and_a_country_is_refused_clearly(
+    backends: Backends, tmp_path: Path
+) -> None:
+    ingest_paths(backends.store, [ROLE_ONLY])
+    log = JudgementLog(tmp_path / "j.jsonl")
+    with pytest.raises(JudgementRefused) as caught:
+        judge(backends.store, log, "same", GROUP, MLI)
+    assert "is a collective actor and country/MLI is a country" in str(caught.value)
+    assert log.judgements() == []
