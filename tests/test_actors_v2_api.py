@@ -7,9 +7,11 @@ merged), a collective actor with members, and a relation with a region.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
 import test_api_support as support
 from neo4j import Driver
@@ -150,3 +152,13 @@ def test_neo4j_is_the_same_whichever_article_names_the_holder_first(
         finally:
             backends.close()
     assert dumps[0] == dumps[1]
+
+
+def test_gexf_export_carries_the_group_and_its_member_edges(client: TestClient) -> None:
+    response = client.get("/export/gexf", params={"seed": GROUP, "depth": 1})
+    assert response.status_code == 200, response.text
+    graph = nx.read_gexf(io.BytesIO(response.content))
+    types = {data.get("entity_type") for _, data in graph.nodes(data=True)}
+    assert "CollectiveActor" in types, types
+    relations = {data.get("relation") for _, _, data in graph.edges(data=True)}
+    assert "member" in relations and "relation:rival-of" in relations, relations
