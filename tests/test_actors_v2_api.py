@@ -18,9 +18,13 @@ from neo4j import Driver
 from storeutil import neo4j_dump
 from test_api_support import TestClient, ok
 from test_cookbook import RECIPES, normalised, sparql_rows
+from test_page_queries import CountingSource
 
 from api.ingest import ingest_paths
-from graph.backends import open_backends
+from graph.backends import nx_queries, open_backends
+from graph.queries import QueryService
+from graph.queries.facts import entity_detail
+from graph.queries.refs import Refs
 from graph.rdf.sparql_service import GraphSparqlService
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
@@ -29,6 +33,7 @@ from tests.conftest import Neo4jConnection, neo4j_backend_config
 CORPUS = Path(__file__).parent / "fixtures" / "loaders" / "v2-actors"
 HOLDER = "person/holder-of-minister-of-national-defense"
 GROUP = "group/sahelian-military-regimes"
+MEMMICH = "person/imed-memmich"
 (RECIPE_21,) = [r for r in RECIPES if r.number == 21]
 
 
@@ -162,3 +167,28 @@ def test_gexf_export_carries_the_group_and_its_member_edges(client: TestClient) 
     assert "CollectiveActor" in types, types
     relations = {data.get("relation") for _, _, data in graph.edges(data=True)}
     assert "member" in relations and "relation:rival-of" in relations, relations
+
+
+@pytest.mark.neo4j
+def test_neo4j_entity_detail_of_groups_and_holders_is_one_page_read(
+    neo4j_connection: Neo4jConnection,
+    clean_neo4j: Driver,
+    neo4j_driver: Driver,
+    neo4j_database: str,
+) -> None:
+    backends = open_backends(neo4j_backend_config(neo4j_connection, neo4j_database))
+    try:
+        ingest_paths(backends.store, sorted(CORPUS.glob("*.yaml")))
+        counting = CountingSource(neo4j_driver, neo4j_database)
+        service = QueryService(counting)
+        # the article's date of an undated holder is one read more (Memmich: 2022-05-12)
+        for entity, reads in ((GROUP, 1), ("country/MLI", 1), (HOLDER, 1), (MEMMICH, 2)):
+            before = counting.reads
+            detail = service.entity(entity)
+            assert counting.reads - before == reads, entity
+            uri = detail.entity.uri
+            assert detail == entity_detail(counting, Refs(counting), uri), entity
+            nx_source = nx_queries(backends.rdf).source
+            assert detail == entity_detail(nx_source, Refs(nx_source), uri), entity
+    finally:
+        backends.close()

@@ -30,7 +30,10 @@ def role_only(node: Described) -> bool:
 def held_posts(source: GraphSource, refs: Refs, node: Described) -> tuple[HeldPost, ...]:
     """The posts a person known only by role holds, as of the date the sheet gives
     (``as_of_source: "sheet"``) or else the earliest date of the articles stating the person
-    (``"article"``: derived, never written into the graph)."""
+    (``"article"``: derived, never written into the graph; one more read, for those
+    articles' dates)."""
+    if not node.all("HOLDS"):
+        return ()
     posts = source.describe(sorted(node.all("HOLDS")))
     refs.load(p for post in posts.values() for p in post.all("POST_IN"))
     as_of, as_of_source = node.text("asOf"), "sheet"
