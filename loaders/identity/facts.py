@@ -338,7 +338,7 @@ def canonicalise(statements: Statements, judged: Judged) -> Canon:
     """The canonical IRI of every entity, post and fact of ``statements`` (every stored article
     and the new ones) under the judgements: entities first, then the facts phase by phase."""
     canon = canonical_entities(statements, judged)
-    join_role_only(statements, canon, negative_pairs(statements, judged))
+    join_role_only(statements, canon, lambda: negative_pairs(statements, judged))
     for phase in SPECS:
         for spec in phase:
             _Phase(spec, statements, canon).run()

@@ -17,6 +17,7 @@ role-only person on their own again.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from rdflib.namespace import RDF
@@ -28,7 +29,7 @@ from ontology.namespace import DG
 
 _TYPE, _ROLE_ONLY, _HOLDS = str(RDF.type), str(DG.roleOnly), str(DG.holds)
 _AS_OF, _DATE, _NATIONALITY = str(DG.asOf), str(DG.date), str(DG.nationality)
-_START, _END = str(DG.startDate), str(DG.endDate)
+_START, _END, _TENURE = str(DG.startDate), str(DG.endDate), str(DG.Tenure)
 
 
 @dataclass(frozen=True)
@@ -46,46 +47,71 @@ def is_role_only(props: Props) -> bool:
     return any(v in ("true", "1") for v in props.get(_ROLE_ONLY, ()))
 
 
-def join_role_only(statements: Statements, canon: Canon, negatives: set[frozenset[str]]) -> None:
+def join_role_only(
+    statements: Statements, canon: Canon, negatives: Callable[[], set[frozenset[str]]]
+) -> None:
     """Re-point every role-only cluster with exactly one named candidate to that person's IRI
-    (``canon`` must hold the canonical IRIs of persons and posts)."""
-    persons = {
-        node: props
+    (``canon`` must hold the canonical IRIs of persons and posts; ``negatives`` gives the
+    not-same pairs, computed only when a merge is tried)."""
+    roles = [
+        (node, props)
         for node, props in _nodes(statements)
-        if group_of(props) == "person" and node in canon.iris
-    }
+        if _ROLE_ONLY in props and is_role_only(props) and node in canon.iris
+    ]
+    if not roles:
+        return  # the common case costs one pass over the subjects
+    role_iris = {canon.iris[node] for node, _ in roles}
     clusters: dict[str, list[Node]] = defaultdict(list)
-    for node in sorted(persons):
+    for node in sorted(n for n, _ in _nodes(statements) if canon.iris.get(n) in role_iris):
         clusters[canon.iris[node]].append(node)
-    named = {iri for iri, nodes in clusters.items() if not all(_role(persons, n) for n in nodes)}
+    named = _named(statements, canon)
     holdings = _holdings(statements, canon, named)
-    for iri in sorted(clusters):
+    refused: set[frozenset[str]] | None = None
+    members: dict[str, list[Node]] | None = None
+    for iri in sorted(role_iris - named):
         nodes = clusters[iri]
-        if iri in named:
-            continue
         candidates = _candidates(nodes, statements, canon, holdings)
         if len(candidates) != 1:
             continue
         (target, post) = next(iter(candidates.items()))
-        if _refused(nodes, clusters[target], persons, canon, negatives):
+        members = _persons_by_iri(statements, canon) if members is None else members
+        theirs = members[target]
+        refused = negatives() if refused is None else refused
+        if _refused(nodes, theirs, statements, canon, refused):
             continue
-        _merge(canon, iri, target, nodes, clusters[target], post)
+        _merge(canon, iri, target, nodes, theirs, post)
 
 
-def _nodes(statements: Statements) -> list[tuple[Node, Props]]:
-    return [((a, s), p) for a, subjects in statements.items() for s, p in subjects.items()]
+def _nodes(statements: Statements) -> Iterator[tuple[Node, Props]]:
+    for a, subjects in statements.items():
+        for s, p in subjects.items():
+            yield (a, s), p
 
 
-def _role(persons: dict[Node, Props], node: Node) -> bool:
-    return is_role_only(persons[node])
+def _named(statements: Statements, canon: Canon) -> set[str]:
+    """Canonical IRIs of the persons some article names (not only by role): a role-only
+    cluster that a judgement or ``same_as`` joined to a named person is named."""
+    named = set()
+    for node, props in _nodes(statements):
+        if group_of(props) == "person" and not is_role_only(props) and node in canon.iris:
+            named.add(canon.iris[node])
+    return named
+
+
+def _persons_by_iri(statements: Statements, canon: Canon) -> dict[str, list[Node]]:
+    """Canonical IRI → the (sorted) person descriptions it names."""
+    found: dict[str, list[Node]] = defaultdict(list)
+    for node, props in sorted(_nodes(statements)):
+        if group_of(props) == "person" and node in canon.iris:
+            found[canon.iris[node]].append(node)
+    return found
 
 
 def _holdings(statements: Statements, canon: Canon, named: set[str]) -> dict[str, list[_Holding]]:
     """Canonical post → the tenures of named persons (from every article)."""
     found: dict[str, list[_Holding]] = defaultdict(list)
-    for (article, _), props in sorted(_nodes(statements)):
-        if str(DG.Tenure) not in props.get(_TYPE, ()):
-            continue
+    tenures = [(n, p) for n, p in _nodes(statements) if _TENURE in p.get(_TYPE, ())]
+    for (article, _), props in sorted(tenures):
         for holder in props.get(str(DG.holder), ()):
             who = canon.iris.get((article, holder), holder)
             if who not in named:
@@ -126,7 +152,7 @@ def _candidates(
 def _refused(
     mine: list[Node],
     theirs: list[Node],
-    persons: dict[Node, Props],
+    statements: Statements,
     canon: Canon,
     negatives: set[frozenset[str]],
 ) -> bool:
@@ -137,7 +163,7 @@ def _refused(
     nationalities = {
         canon.iris.get((a, v), v)
         for a, s in (*mine, *theirs)
-        for v in persons[(a, s)].get(_NATIONALITY, ())
+        for v in statements[a][s].get(_NATIONALITY, ())
     }
     if len(nationalities) > 1:
         return True
