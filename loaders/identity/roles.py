@@ -80,6 +80,7 @@ def join_role_only(
         if _refused(nodes, theirs, statements, canon, refused):
             continue
         _merge(canon, iri, target, nodes, theirs, post)
+        members[target] = sorted([*theirs, *nodes])  # a later cluster meets these too
 
 
 def _nodes(statements: Statements) -> Iterator[tuple[Node, Props]]:
