@@ -2,7 +2,8 @@
 
 The corpus is ``tests/fixtures/loaders/v2-actors``: a role-only signatory whose post two named
 people may hold in 2025 (left apart), a role-only visitor of 2022 (one named holder then:
-merged), a collective actor with members, and a relation with a region.
+merged), a collective actor with members, a relation with a region, and a later article that
+adds a country to that region and that group (the Neo4j LINK upkeep must follow).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def test_a_merged_role_only_person_takes_the_name_and_the_article_date(client: T
 def test_a_collective_actor_lists_its_members_and_they_their_group(client: TestClient) -> None:
     body = ok(client.get(f"/entities/{GROUP}"))
     assert body["entity"]["types"] == ["CollectiveActor"]
-    assert [m["id"] for m in body["members"]] == ["country/BFA", "country/MLI"]
+    assert [m["id"] for m in body["members"]] == ["country/BFA", "country/MLI", "country/NER"]
     mali = ok(client.get("/entities/country/MLI"))
     assert [g["id"] for g in mali["member_of"]] == [GROUP]
     hits = ok(client.get("/entities", params={"q": "Sahelian"}))
@@ -111,7 +112,7 @@ def test_neo4j_projects_groups_members_and_role_only_holders(
         database_=neo4j_database,
     )
     assert [(r["name"], r["kind"].rsplit("/", 1)[1], sorted(r["members"])) for r in rows] == [
-        ("Sahelian military regimes", "regimes", ["BFA", "MLI"])
+        ("Sahelian military regimes", "regimes", ["BFA", "MLI", "NER"])
     ]
     rows, _, _ = neo4j_driver.execute_query(
         "MATCH (p:Person {roleOnly: true})-[:HOLDS]->(post:Post) "
@@ -127,7 +128,7 @@ def test_neo4j_projects_groups_members_and_role_only_holders(
         "RETURN count(l) AS n, sum(CASE WHEN l.inferred THEN 1 ELSE 0 END) AS inferred",
         database_=neo4j_database,
     )
-    assert (rows[0]["n"], rows[0]["inferred"]) == (2, 0)
+    assert (rows[0]["n"], rows[0]["inferred"]) == (3, 0)
     rows, _, _ = neo4j_driver.execute_query(RECIPE_21.cypher, database_=neo4j_database)
     assert normalised([list(r.values()) for r in rows], False) == normalised(
         RECIPE_21.expected, False

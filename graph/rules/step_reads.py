@@ -24,9 +24,20 @@ from graph.rules.steps import STEP_PREDICATES, Step, derive_steps
 from ontology.classes import DG_NS
 from ontology.namespace import DG
 
-AFFECTING = tuple(str(p) for p in (DG.evidence, DG.post, DG.influenced, DG.agreement))
+AFFECTING = tuple(
+    str(p)
+    for p in (
+        DG.evidence,
+        DG.post,
+        DG.influenced,
+        DG.agreement,
+        DG.relationSubject,
+        DG.relationObject,
+    )
+)
 """A fact pointing at a touched subject through these may change: its evidence, the post of a
-tenure, the influenced region of an influence, the agreement of a signature or commitment."""
+tenure, the influenced region of an influence or the region a relation names (its countries),
+the agreement of a signature or commitment."""
 AGREEMENT = str(DG.agreement)
 
 _FOLLOW_FROM_FACTS = frozenset(
@@ -38,7 +49,9 @@ _FOLLOW_FROM_FACTS = frozenset(
     )
 )  # fmt: skip
 """Objects fetched next when reached from a fact, evidence, post or region."""
-_FOLLOW_FROM_TOUCHED = frozenset(str(p) for p in (DG.partOf, DG.country, DG.nationality))
+_FOLLOW_FROM_TOUCHED = frozenset(
+    str(p) for p in (DG.partOf, DG.country, DG.nationality, DG.member, DG.holds)
+)
 _EXPANDED_CLASSES = frozenset(
     str(c)
     for c in (
