@@ -38,7 +38,7 @@ AFFECTING = tuple(
 """A fact pointing at a touched subject through these may change: its evidence, the post of a
 tenure, the influenced region of an influence or the region a relation names (its countries),
 the agreement of a signature or commitment."""
-AGREEMENT = str(DG.agreement)
+AGREEMENT, HOLDS = str(DG.agreement), str(DG.holds)
 
 _FOLLOW_FROM_FACTS = frozenset(
     str(p)
@@ -171,6 +171,9 @@ def delta_scope(source: StepSource, touched: Iterable[str]) -> DeltaScope:
     Only index lookups: the quads of the subjects are not read (see :func:`delta_steps`).
     """
     subjects = {str(s) for s in touched}
+    # a person known only by role steps to the actor of the post they hold: a touched post
+    # touches them
+    subjects |= source.referrers((HOLDS,), subjects)
     found = subjects | source.referrers(AFFECTING, subjects)
     found |= source.objects(subjects, (AGREEMENT,))
     # AFFECTING has dg:agreement: what points at the touched subjects through it is in already
