@@ -31,6 +31,7 @@ GROUP_LABELS = {
     "region": "a region",
     "post": "a post",
     "agreement": "an agreement",
+    "group": "a collective actor",
 }
 
 

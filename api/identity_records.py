@@ -28,6 +28,7 @@ GROUP_OF_TYPE = {
     "Region": "region",
     "Place": "place",
     "Post": "post",
+    "CollectiveActor": "group",
 }
 """Identity group of each entity class: only entities of one group can be the same."""
 AGREEMENT_TYPES = frozenset({"Agreement", "MOU", "Treaty", "Declaration", "Roadmap", "Contract"})
@@ -99,7 +100,8 @@ quads when many articles name the same entity)."""
 TYPES_QUERY = (
     PREFIX
     + """SELECT DISTINCT ?s ?type WHERE { GRAPH ?g { ?s a ?type }
-VALUES ?type { dg:Country dg:Official dg:Person dg:Organization dg:Region dg:Place dg:Post } }"""
+VALUES ?type { dg:Country dg:Official dg:Person dg:Organization dg:Region dg:Place dg:Post
+  dg:CollectiveActor } }"""
 )
 STATES_QUERY = (
     PREFIX
@@ -109,8 +111,9 @@ VALUES ?p { dg:country dg:postIn } }"""
 TENURES_QUERY = (
     PREFIX
     + """SELECT ?g ?holder ?post ?start ?end WHERE { GRAPH ?g {
-?t dg:holder ?holder ; dg:post ?post .
-OPTIONAL { ?t dg:startDate ?start } OPTIONAL { ?t dg:endDate ?end } } }"""
+{ ?t dg:holder ?holder ; dg:post ?post .
+OPTIONAL { ?t dg:startDate ?start } OPTIONAL { ?t dg:endDate ?end } }
+UNION { ?holder dg:holds ?post . OPTIONAL { ?holder dg:asOf ?start } BIND(?start AS ?end) } } }"""
 )
 
 

@@ -14,6 +14,7 @@ from loaders.model import (
     Event,
     Evidence,
     FactSheet,
+    GroupEntity,
     Influence,
     OrganizationEntity,
     PersonEntity,
@@ -28,7 +29,7 @@ from loaders.source import Document, Path
 from loaders.vocab import VocabularyError, resolve_concept, schemes
 from ontology.dates import first_day, is_plain, last_day
 
-ACTOR = frozenset({"country", "organization", "person", "official"})
+ACTOR = frozenset({"country", "organization", "person", "official", "group"})
 PERSON = frozenset({"person", "official"})
 COUNTRY = frozenset({"country"})
 ORGANIZATION = frozenset({"organization"})
@@ -45,6 +46,7 @@ _WORDS = {
     "organization": "an organization",
     "person": "a person",
     "official": "an official",
+    "group": "a collective actor",
     "region": "a region",
     "place": "a place",
     "post": "a post",
@@ -103,6 +105,7 @@ def check_sheet(sheet: FactSheet, doc: Document) -> list[Problem]:
     problems += _check_signatories(sheet, doc)
     problems += _check_lifecycle(sheet, doc)
     problems += _check_self_responses(sheet, doc)
+    problems += _check_actors_v2(sheet, doc)
     return problems
 
 
@@ -180,8 +183,9 @@ def references(sheet: FactSheet) -> Iterator[Ref]:
         yield from _role_refs(event.roles, path)
     for i, relation in enumerate(sheet.relations):
         path = ("relations", i)
-        yield Ref((*path, "subject"), relation.subject, ACTOR)
-        yield Ref((*path, "object"), relation.object, ACTOR)
+        # a region is allowed explicitly: the fact stays region-level (docs/data-model.md)
+        yield Ref((*path, "subject"), relation.subject, ACTOR_OR_REGION)
+        yield Ref((*path, "object"), relation.object, ACTOR_OR_REGION)
         yield from _evidence_refs(relation.evidence, path)
     yield from _fact_refs(sheet)
 
@@ -251,8 +255,13 @@ def _entity_refs(entity: object, path: Path) -> Iterator[Ref]:
             yield Ref((*path, "part_of"), entity.part_of, ORG_OR_COUNTRY)
         if entity.country:
             yield Ref((*path, "country"), entity.country, COUNTRY)
-    elif isinstance(entity, PersonEntity) and entity.nationality:
-        yield Ref((*path, "nationality"), entity.nationality, COUNTRY)
+    elif isinstance(entity, PersonEntity):
+        if entity.nationality:
+            yield Ref((*path, "nationality"), entity.nationality, COUNTRY)
+        if entity.holds:
+            yield Ref((*path, "holds"), entity.holds, POST)
+    elif isinstance(entity, GroupEntity):
+        yield from _list_refs(entity.members, (*path, "members"), ACTOR)
     elif isinstance(entity, RegionEntity):
         yield from _list_refs(entity.includes, (*path, "includes"), COUNTRY)
     elif isinstance(entity, PlaceEntity) and entity.country:
@@ -298,6 +307,8 @@ def notations(sheet: FactSheet) -> Iterator[tuple[Path, str, str]]:
             yield ("entities", i, "kind"), "organization-kind", entity.kind
         if isinstance(entity, PlaceEntity) and entity.kind:
             yield ("entities", i, "kind"), "place-kind", entity.kind
+        if isinstance(entity, GroupEntity) and entity.kind:
+            yield ("entities", i, "kind"), "group-kind", entity.kind
     for i, agreement in enumerate(sheet.agreements):
         for j, area in enumerate(agreement.areas):
             yield ("agreements", i, "areas", j), "area", area
@@ -504,3 +515,44 @@ def _status_notation(status: str | None) -> str | None:
         return str(resolve_concept("agreement-status", status).iri).rsplit("/", 1)[-1]
     except VocabularyError:
         return None
+
+
+# ------------------------------------------------------------------ format 2: actors
+
+
+def _check_actors_v2(sheet: FactSheet, doc: Document) -> list[Problem]:
+    """A person has a name or, known only by role, ``holds`` a post (not both); ``as_of`` goes
+    with ``holds``; a collective actor is not its own member."""
+    problems = []
+    for i, entity in enumerate(sheet.entities):
+        path: Path = ("entities", i)
+        if isinstance(entity, PersonEntity):
+            message, key = _person_problem(entity)
+            if message:
+                problems.append(doc.problem((*path, key), message))
+        elif isinstance(entity, GroupEntity):
+            for j, member in enumerate(entity.members):
+                if member == entity.id:
+                    message = f"collective actor '{entity.id}' cannot be its own member"
+                    problems.append(doc.problem((*path, "members", j), message))
+    return problems
+
+
+def _person_problem(entity: PersonEntity) -> tuple[str | None, str]:
+    if entity.name is not None and entity.holds is not None:
+        return (
+            f"'{entity.id}' has both `name` and `holds`: keep `name` and state the post as a "
+            "tenure (`tenures:`); `holds` is for a person the article names only by role",
+            "holds",
+        )
+    if entity.name is None and entity.holds is None:
+        return (
+            f"'{entity.id}' needs a `name`, or `holds: <post id>` for a person the article "
+            "names only by role (format 2)",
+            "id",
+        )
+    if entity.as_of is not None and entity.holds is None:
+        return "`as_of` says when the post in `holds` was held: add `holds` or drop `as_of`", (
+            "as_of"
+        )
+    return None, "id"

@@ -20,13 +20,14 @@ from ontology.classes import ENTITY_KINDS, EntityKind
 from ontology.namespace import DG
 
 EntityType = EntityKind
-Group = Literal["country", "organization", "person", "region", "place"]
+Group = Literal["country", "organization", "person", "group", "region", "place"]
 
 GROUPS: dict[EntityType, Group] = {
     "country": "country",
     "organization": "organization",
     "person": "person",
     "official": "person",
+    "group": "group",
     "region": "region",
     "place": "place",
 }

@@ -21,6 +21,7 @@ ENTITY_PATHS: dict[EntityType, str] = {
     "organization": "organization",
     "person": "person",
     "official": "person",
+    "group": "group",
     "region": "region",
     "place": "place",
 }
@@ -68,3 +69,9 @@ def fact_iri(kind: str, *fields: KeyField) -> URIRef:
     """``id:{kind}/{hash}`` where hash is the first 16 hex digits of sha1 of the key fields."""
     digest = hashlib.sha1(f"{kind}\x1d{canonical(fields)}".encode()).hexdigest()[:16]
     return ID[f"{kind}/{digest}"]
+
+
+def role_only_iri(post_name: str) -> URIRef:
+    """``id:person/holder-of-minister-of-national-defense``: the local id of a person known only
+    by the post they hold (the slug of the post's name after ``holder-of-``)."""
+    return ID[f"person/holder-of-{slugify(normalize_name(post_name))}"]

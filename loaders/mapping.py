@@ -19,6 +19,7 @@ from loaders.model import (
     Entity,
     Evidence,
     FactSheet,
+    GroupEntity,
     OrganizationEntity,
     PersonEntity,
     PlaceEntity,
@@ -48,6 +49,7 @@ ENTITY_CLASSES: dict[str, tuple[URIRef, ...]] = {
     "organization": (DG.Organization,),
     "person": (DG.Person,),
     "official": (DG.Person, DG.Official),
+    "group": (DG.CollectiveActor,),
     "region": (DG.Region,),
     "place": (DG.Place,),
 }
@@ -178,6 +180,7 @@ class _Builder:
         self.time_qualifiers()
         self.lifecycle()
         map_facts_about_facts(self)  # format 2: reactions, in_response_to, quantities
+        self.actors_v2()
 
     def article_node(self) -> None:
         meta, node = self.sheet.article, self.article
@@ -217,6 +220,9 @@ class _Builder:
         elif isinstance(entity, PersonEntity):
             self.text(node, DG.honorific, entity.honorific)
             self.ref(node, DG.nationality, entity.nationality)
+        elif isinstance(entity, GroupEntity):
+            self.concept(node, DG.groupKind, "group-kind", entity.kind)
+            self.refs_of(node, DG.member, entity.members)
         elif isinstance(entity, RegionEntity):
             self.refs_of(node, DG.includes, entity.includes)
         elif isinstance(entity, PlaceEntity):
@@ -372,6 +378,19 @@ class _Builder:
             self.date(node, DG.endDate, item.end)
             self.text(node, DG.description, item.description)
             self.evidence(node, item.evidence, path)
+
+    # ------------------------------------------------------------ format 2: actors
+
+    def actors_v2(self) -> None:
+        """A person known only by role: the post they hold (``dg:holds``, once posts are
+        mapped), ``dg:asOf`` when the sheet says, and ``dg:roleOnly`` (their name is derived).
+        The article's date is not written as ``as_of``: reads derive it."""
+        for entity in self.sheet.entities:
+            if isinstance(entity, PersonEntity) and entity.holds and entity.name is None:
+                node = self.refs[entity.id]
+                self.add(node, DG.roleOnly, Literal(True))
+                self.ref(node, DG.holds, entity.holds)
+                self.date(node, DG.asOf, entity.as_of)
 
     # ------------------------------------------------- format 2: lifecycle (agreements, roles)
 

@@ -192,11 +192,26 @@ class OrganizationEntity(EntityBase):
 
 
 class PersonEntity(EntityBase):
-    """A person; an ``official`` holds or held a public post."""
+    """A person; an ``official`` holds or held a public post.
+
+    A person known only by role ("the Tunisian minister of national defense") has no ``name``
+    but ``holds`` (format 2): the post they hold, ``as_of`` a date (else the article's)."""
 
     type: Literal["person", "official"]
+    name: Name | None = None  # type: ignore[assignment]  # absent for a role-only person
     honorific: Text | None = None
     nationality: Ref | None = None
+    holds: Ref | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="A person known only by role: the local id of the post they hold "
+        "(`posts:`); the entity then has no `name`.",
+    )
+    as_of: PartialDate | None = Field(
+        default=None,
+        json_schema_extra=FORMAT_2,
+        description="With `holds`: when the person held the post (else the article's date).",
+    )
 
 
 class RegionEntity(EntityBase):
@@ -232,8 +247,17 @@ class PlaceEntity(EntityBase):
     )
 
 
+class GroupEntity(EntityBase):
+    """A collective actor (format 2): a coalition, an alliance, "the Sahelian military regimes",
+    with its members where known."""
+
+    type: Literal["group"] = Field(json_schema_extra=FORMAT_2)
+    kind: Notation | None = Field(default=None, json_schema_extra=FORMAT_2)
+    members: list[Ref] = Field(default_factory=list, json_schema_extra=FORMAT_2)
+
+
 Entity = Annotated[
-    CountryEntity | OrganizationEntity | PersonEntity | RegionEntity | PlaceEntity,
+    CountryEntity | OrganizationEntity | PersonEntity | GroupEntity | RegionEntity | PlaceEntity,
     Field(discriminator="type"),
 ]
 

@@ -17,7 +17,7 @@ from rdflib import URIRef
 from loaders import countries, gazetteer
 from loaders.errors import Problem, Severity
 from loaders.index import GROUPS, EntityIndex, EntityType, Group, IndexEntry
-from loaders.iris import ENTITY_PATHS, country_iri, entity_iri
+from loaders.iris import ENTITY_PATHS, country_iri, entity_iri, role_only_iri
 from loaders.model import (
     CountryEntity,
     Entity,
@@ -28,6 +28,7 @@ from loaders.model import (
 )
 from loaders.places import PlaceFacts, resolve_place
 from loaders.source import Document
+from ontology.classes import ROLE_ONLY_PREFIX
 from ontology.namespace import ID
 
 __all__ = ["EntityIndex", "IndexEntry", "Resolved", "resolve_entities"]
@@ -75,8 +76,10 @@ def resolve_entities(sheet: FactSheet, doc: Document, index: EntityIndex) -> Res
     out = Resolution()
     order = sorted(enumerate(sheet.entities), key=lambda pair: pair[1].type != "country")
     claimed: dict[URIRef, str] = {}
+    posts = {post.id: post.name for post in sheet.posts}
+    states = {post.id: post.in_ for post in sheet.posts if post.in_}
     for i, entity in order:
-        resolver = _Resolver(entity, ("entities", i), doc, index, out)
+        resolver = _Resolver(entity, ("entities", i), doc, index, out, posts, states)
         resolved = resolver.resolve()
         if resolved is None:
             continue
@@ -91,16 +94,22 @@ def resolve_entities(sheet: FactSheet, doc: Document, index: EntityIndex) -> Res
             continue
         claimed[resolved.iri] = entity.id
         out.entities[entity.id] = resolved
-        out.records.append(resolved.record(entity, _country_of(entity, out)))
+        out.records.append(resolved.record(entity, _country_of(entity, out, states)))
     return out
 
 
-def _country_of(entity: Entity, out: Resolution) -> str | None:
+def _country_of(
+    entity: Entity, out: Resolution, states: dict[str, str] | None = None
+) -> str | None:
+    """An organisation's country, a person's nationality; for a person known only by role
+    without one, where the post is (two unnamed defence ministers of one sheet are two)."""
     local = None
     if isinstance(entity, OrganizationEntity):
         local = entity.country
     elif isinstance(entity, PersonEntity):
         local = entity.nationality
+        if local is None and entity.name is None and entity.holds and states:
+            local = states.get(entity.holds)
     elif isinstance(entity, PlaceEntity):
         resolved = out.entities.get(entity.id)
         facts = resolved.place if resolved is not None else None
@@ -119,9 +128,23 @@ class _Resolver:
         doc: Document,
         index: EntityIndex,
         out: Resolution,
+        posts: dict[str, str],
+        states: dict[str, str],
     ) -> None:
         self.entity, self.path, self.doc, self.index, self.out = entity, path, doc, index, out
         self.group: Group = GROUPS[entity.type]
+        self.name = self._name(posts)
+        self.states = states
+
+    def _name(self, posts: dict[str, str]) -> str | None:
+        """The entity's name; for a person known only by role, "holder of <post name>"
+        (derived: the person is marked ``dg:roleOnly``). None when there is neither (the
+        checks report it)."""
+        entity = self.entity
+        if isinstance(entity, PersonEntity) and entity.name is None:
+            post = posts.get(entity.holds) if entity.holds else None
+            return None if post is None else f"{ROLE_ONLY_PREFIX}{post}"
+        return entity.name
 
     def fail(self, key: str, message: str, severity: Severity = "error") -> None:
         self.out.problems.append(self.doc.problem((*self.path, key), message, severity))
@@ -129,16 +152,22 @@ class _Resolver:
     def resolve(self) -> Resolved | None:
         if isinstance(self.entity, CountryEntity):
             return self.country(self.entity)
+        if self.name is None:
+            return None
         self.check_same_as()
         if isinstance(self.entity, PlaceEntity):
             return self.place(self.entity)
-        return self.finish(self.mint())
+        return self.finish(self.mint(self.name))
 
-    def mint(self) -> URIRef:
+    def mint(self, name: str) -> URIRef:
         """An IRI from the name, qualified (country code, then a number) if that IRI is already
-        another country's entity (two ministries of defence)."""
-        iri = entity_iri(self.entity.type, self.entity.name)
-        mine = _country_of(self.entity, self.out)
+        another country's entity (two ministries of defence). A role-only person's is
+        ``person/holder-of-<post slug>``."""
+        if isinstance(self.entity, PersonEntity) and self.entity.name is None:
+            iri = role_only_iri(name.removeprefix(ROLE_ONLY_PREFIX))
+        else:
+            iri = entity_iri(self.entity.type, name)
+        mine = _country_of(self.entity, self.out, self.states)
         if mine is None:
             return iri
         suffixes = [mine.rsplit("/", 1)[1].lower(), *(str(n) for n in range(2, 100))]
@@ -173,13 +202,13 @@ class _Resolver:
             else:
                 self.check_name(entity, match)
             return match
-        match = countries.by_name(entity.name)
+        match = countries.by_name(self.name or "")
         if match is None:
             match = self.known_country() or self.alias_country(entity)
         if match is None:
             match = self.capital_country(entity)
         if match is None:
-            match, near = countries.fuzzy(entity.name)
+            match, near = countries.fuzzy(self.name or "")
             if match is None:
                 hint = f" (close: {', '.join(near)})" if near else ""
                 self.fail(
@@ -196,7 +225,7 @@ class _Resolver:
 
     def known_country(self) -> countries.CountryMatch | None:
         """A known country (from the index) one of whose names or aliases is this name."""
-        hits = self.index.by_name("country", self.entity.name)
+        hits = self.index.by_name("country", self.name or "")
         records = [r for r in (self.index.get(h) for h in hits) if r is not None and r.iso]
         if len(records) != 1 or records[0].iso is None:
             return None
@@ -239,7 +268,7 @@ class _Resolver:
         return next(iter(found.values())) if len(found) == 1 else None
 
     def check_name(self, entity: CountryEntity, match: countries.CountryMatch) -> None:
-        by_name = countries.by_name(entity.name)
+        by_name = countries.by_name(self.name or "")
         if by_name is not None and by_name.iso != match.iso:
             self.fail(
                 "iso",
@@ -251,7 +280,7 @@ class _Resolver:
     def finish(self, iri: URIRef, iso: str | None = None, historic: bool = False) -> Resolved:
         """The description to write: what the sheet says (which name is shown, when articles
         differ, is decided over all of them: :func:`ontology.choice.most_stated`)."""
-        name, aliases = self.entity.name, list(self.entity.aliases)
+        name, aliases = self.name or "", list(self.entity.aliases)
         if iso is not None and not historic:
             # A country found through the index (by Wikidata id, alias…) is described the same
             # way as one found by its code, so that reloading an article changes nothing.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import TypeVar
 
+from ontology.classes import ROLE_ONLY_PREFIX
 from ontology.dates import is_date, most_precise
 
 V = TypeVar("V")
@@ -42,7 +43,13 @@ def preferred_name(values: Mapping[str, Collection[str]]) -> str | None:
     """The name of an entity that articles name differently: the one most articles give; on a
     tie the fuller one (more words, then longer: "Saïd Chanegriha" rather than "Chengriha"),
     then the smallest. The same rule picks the slug of a merged entity's IRI
-    (:mod:`loaders.identity`)."""
+    (:mod:`loaders.identity`). A derived name ("holder of …" of a person known only by role,
+    :data:`ontology.classes.ROLE_ONLY_PREFIX`) comes last: a stated name always wins."""
     if not values:
         return None
-    return min(values, key=lambda v: (-len(values[v]), -len(v.split()), -len(v), v))
+
+    def rank(v: str) -> tuple[bool, int, int, int, str]:
+        derived = v.casefold().startswith(ROLE_ONLY_PREFIX)
+        return (derived, -len(values[v]), -len(v.split()), -len(v), v)
+
+    return min(values, key=rank)

@@ -67,6 +67,9 @@ class DG(DefinedNamespace):
     # format 2: reactions
     Reaction: URIRef
     Stance: URIRef
+    # format 2: actors
+    CollectiveActor: URIRef
+    GroupKind: URIRef
     # properties
     actor: URIRef
     agreement: URIRef
@@ -164,6 +167,11 @@ class DG(DefinedNamespace):
     placeKind: URIRef
     geonamesId: URIRef
     fromGazetteer: URIRef
+    # format 2: actors
+    groupKind: URIRef
+    holds: URIRef
+    member: URIRef
+    roleOnly: URIRef
 
 
 PREFIXES: dict[str, str] = {

@@ -128,7 +128,7 @@ BAD_CASES = [
         "v2-place-as-party.yaml",
         "parties: [mli, algiers]",
         "agreements[0].parties[1]",
-        "'algiers' is a place, expected a country or an organization or a person (a place is "
+        "'algiers' is a place, expected a country or a collective actor or an organization or a person (a place is "
         "not an actor",
     ),
 ]

@@ -226,6 +226,19 @@ class PlaceOut(ApiModel):
         )
 
 
+class HeldPostOut(ApiModel):
+    """A post held by a person an article names only by role (format 2)."""
+
+    post: str = Field(description="IRI of the post")
+    post_name: str | None
+    post_in: EntityOut | None
+    as_of: str | None = Field(description="when the post was held", examples=["2025-01"])
+    as_of_source: str | None = Field(
+        description="`sheet` (stated) or `article` (the article's date: derived)",
+        examples=["sheet"],
+    )
+
+
 class EntityDetailOut(ApiModel):
     """Everything known about one entity."""
 
@@ -254,6 +267,18 @@ class EntityDetailOut(ApiModel):
     place: PlaceOut | None = Field(
         default=None, description="a place's country, coordinates and GeoNames id (places only)"
     )
+    members: list[EntityOut] = Field(default=[], description="a collective actor's members")
+    member_of: list[EntityOut] = Field(
+        default=[], description="the collective actors the entity is a member of"
+    )
+    role_only: bool = Field(
+        default=False,
+        description="an article names the person only by the post they hold; the name "
+        "'holder of …' is derived until an article names them",
+    )
+    holds: list[HeldPostOut] = Field(
+        default=[], description="posts held by a person known only by role"
+    )
 
     @classmethod
     def of(cls, detail: EntityDetail, identity: EntityIdentity | None = None) -> EntityDetailOut:
@@ -276,6 +301,19 @@ class EntityDetailOut(ApiModel):
                 for s in (identity.spellings if identity else ())
             ],
             reactions=ReactionOut.all(detail.reactions),
+            members=[EntityOut.of(m) for m in detail.members],
+            member_of=[EntityOut.of(m) for m in detail.member_of],
+            role_only=detail.role_only,
+            holds=[
+                HeldPostOut(
+                    post=h.post,
+                    post_name=h.post_name,
+                    post_in=EntityOut.of(h.post_in) if h.post_in else None,
+                    as_of=h.as_of,
+                    as_of_source=h.as_of_source,
+                )
+                for h in detail.holds
+            ],
         )
 
 

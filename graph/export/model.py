@@ -39,6 +39,7 @@ TYPE_COLOURS: Mapping[str, tuple[int, int, int]] = {
     "Person": (44, 160, 44),
     "Region": (148, 103, 189),
     "Place": (140, 86, 75),
+    "CollectiveActor": (148, 103, 189),
 }
 """Node colour by entity type (RGB), used by the GEXF viz namespace and GraphML r/g/b keys."""
 DEFAULT_COLOUR = (127, 127, 127)

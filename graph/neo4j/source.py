@@ -24,12 +24,15 @@ from graph.queries.entities import EntityInfo, make_entity
 from graph.queries.filters import LINK_FILTER, NODE_FILTER, StepFilter
 from graph.queries.source import FACT_LABELS, Described, Expansion, PagePlan, PageRecords
 from graph.rules.steps import Step
+from ontology.classes import ENTITY_TYPES
 
 LABELS = (
     "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
     "Organization", "Person", "Place", "Post", "Region", "Signature", "Tenure", "Reaction",
+    "CollectiveActor",
 )  # fmt: skip
-_ENTITY_WHERE = "(n:Country OR n:Organization OR n:Person OR n:Region OR n:Place OR n:Post)"
+_ENTITY_WHERE = "(" + " OR ".join(f"n:{label}" for label in sorted(ENTITY_TYPES)) + ")"
+"""Entity labels from :mod:`ontology.classes` (constant class names, never user input)."""
 
 ENTITIES = f"""
 MATCH (n:Resource) WHERE {_ENTITY_WHERE}
@@ -155,7 +158,7 @@ RETURN links, degrees,
 :data:`INCIDENT` gives them, :data:`DEGREES` of the actors at their other ends, and the
 labels, name and alias of both (entities are told apart in Python, by
 :data:`ENTITY_LABELS`)."""
-ENTITY_LABELS = frozenset(("Country", "Organization", "Person", "Region", "Place", "Post"))
+ENTITY_LABELS = ENTITY_TYPES
 """The labels of :data:`_ENTITY_WHERE`."""
 READ_RETRY_BUDGET_S = 2.0
 """Seconds a read may be retried on transient errors (leader switch, lost connection)."""

@@ -23,6 +23,7 @@ SEED = 42
 STAT_LABELS = (
     "Agreement", "Article", "Commitment", "Country", "Event", "Influence", "Official",
     "Organization", "Person", "Place", "Post", "Region", "Signature", "Tenure", "Reaction",
+    "CollectiveActor",
 )  # fmt: skip
 
 

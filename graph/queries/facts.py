@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from graph.errors import NotFound
+from graph.queries.actors import groups_of, held_posts, members_of, role_only
 from graph.queries.filters import StepFilter
 from graph.queries.model import (
     AgreementRole,
@@ -166,6 +167,10 @@ def entity_detail(source: GraphSource, refs: Refs, uri: str) -> EntityDetail:
         sources=node.texts("sources"),
         reactions=reactions_by(source, refs, uri),
         place=place_info(refs, node),
+        members=members_of(refs, node),
+        member_of=groups_of(source, refs, uri),
+        role_only=role_only(node),
+        holds=held_posts(source, refs, node),
     )
 
 

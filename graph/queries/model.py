@@ -181,6 +181,18 @@ class InfluenceInfo:
 
 
 @dataclass(frozen=True)
+class HeldPost:
+    """A post held by a person an article names only by role (format 2), ``as_of`` a date:
+    the sheet's (``as_of_source`` ``sheet``) or the article's (``article``, derived)."""
+
+    post: str
+    post_name: str | None
+    post_in: EntityRef | None
+    as_of: str | None
+    as_of_source: str | None
+
+
+@dataclass(frozen=True)
 class EntityDetail:
     """Everything known about one entity. Tenures by start then IRI; agreements by date signed
     then IRI (undated last); influences by IRI; sources sorted."""
@@ -199,6 +211,14 @@ class EntityDetail:
     """Format 2: the reactions of this actor, by date (undated last) then IRI."""
     place: PlaceInfo | None = None
     """A place's country, coordinates and GeoNames id (format 2); None for other entities."""
+    members: tuple[EntityRef, ...] = ()
+    """A collective actor's members (format 2)."""
+    member_of: tuple[EntityRef, ...] = ()
+    """The collective actors the entity belongs to."""
+    role_only: bool = False
+    """True when some article names the person only by the post they hold."""
+    holds: tuple[HeldPost, ...] = ()
+    """The posts a person known only by role holds (``dg:holds``)."""
 
 
 # ------------------------------------------------------------------------------------ graph

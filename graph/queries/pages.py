@@ -26,17 +26,18 @@ from graph.rules.steps import Step
 ENTITY_PAGE = PagePlan(
     referrers=(
         "ENDED_BY", "ESTABLISHES", "HOLDER", "INFLUENCED", "INFLUENCER", "NEGOTIATED_BY",
-        "ON_BEHALF_OF", "PARTY", "POST", "ROLE_ACTOR", "SIGNATORY", "REACTOR",
+        "ON_BEHALF_OF", "PARTY", "POST", "ROLE_ACTOR", "SIGNATORY", "REACTOR", "MEMBER",
     ),
     follow=(
         "AGREEMENT", "CONCERNS", "COUNTRY", "HOLDER", "INFLUENCED", "INFLUENCER", "POST",
-        "POST_IN", "ROLE_IN", "IN_RESPONSE_TO", "TOWARDS",
+        "POST_IN", "ROLE_IN", "IN_RESPONSE_TO", "TOWARDS", "HOLDS", "MEMBER",
     ),
     then=("POST_IN",),
 )  # fmt: skip
 """Entity detail: tenures (their posts and where; a post's holders), agreement roles
 (signatures' agreements; roles played and endings, format 2), influences (both ends),
-reactions (the facts they are towards and answer), the country of a place or organisation."""
+reactions (the facts they are towards and answer), the country of a place or organisation, a
+group's members and an actor's groups, the post a person known only by role holds."""
 
 AGREEMENT_PAGE = PagePlan(
     referrers=("AGREEMENT", "CONCERNS", "ROLE_IN", "TOWARDS"),

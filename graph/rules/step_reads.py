@@ -26,13 +26,24 @@ from ontology.namespace import DG
 
 AFFECTING = tuple(
     str(p)
-    for p in (DG.evidence, DG.post, DG.influenced, DG.agreement, DG.roleIn, DG.concerns, DG.towards)
+    for p in (
+        DG.evidence,
+        DG.post,
+        DG.influenced,
+        DG.agreement,
+        DG.relationSubject,
+        DG.relationObject,
+        DG.roleIn,
+        DG.concerns,
+        DG.towards,
+    )
 )
 """A fact pointing at a touched subject through these may change: its evidence, the post of a
-tenure, the influenced region of an influence, the agreement of a signature or commitment, the
-agreement or event of a role, the agreement an ending concerns (their parties are its ends),
-the fact a reaction is towards (its actors are the reaction's targets)."""
-AGREEMENT = str(DG.agreement)
+tenure, the influenced region of an influence or the region a relation names (its countries),
+the agreement of a signature or commitment, the agreement or event of a role, the agreement an
+ending concerns (their parties are its ends), the fact a reaction is towards (its actors are the
+reaction's targets)."""
+AGREEMENT, HOLDS = str(DG.agreement), str(DG.holds)
 
 _FOLLOW_FROM_FACTS = frozenset(
     str(p)
@@ -44,7 +55,9 @@ _FOLLOW_FROM_FACTS = frozenset(
     )
 )  # fmt: skip
 """Objects fetched next when reached from a fact, evidence, post or region."""
-_FOLLOW_FROM_TOUCHED = frozenset(str(p) for p in (DG.partOf, DG.country, DG.nationality))
+_FOLLOW_FROM_TOUCHED = frozenset(
+    str(p) for p in (DG.partOf, DG.country, DG.nationality, DG.member, DG.holds)
+)
 _EXPANDED_CLASSES = frozenset(
     str(c)
     for c in (
@@ -164,6 +177,9 @@ def delta_scope(source: StepSource, touched: Iterable[str]) -> DeltaScope:
     Only index lookups: the quads of the subjects are not read (see :func:`delta_steps`).
     """
     subjects = {str(s) for s in touched}
+    # a person known only by role steps to the actor of the post they hold: a touched post
+    # touches them
+    subjects |= source.referrers((HOLDS,), subjects)
     found = subjects | source.referrers(AFFECTING, subjects)
     found |= source.objects(subjects, (AGREEMENT,))
     # AFFECTING has dg:agreement: what points at the touched subjects through it is in already

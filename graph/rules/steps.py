@@ -15,7 +15,6 @@ relationships), so the rules live here once:
   country, so graph queries leave such steps out unless asked (``inferred=true``);
 * ``dg:Tenure`` (``tenure``): holder → the ``dg:postIn`` actor of the held post;
 * ``dg:Event`` (``event``): every pair of participants;
-* ``dg:Relation`` (``relation:<notation>``): subject → object;
 * ``dg:Role`` (``role:<notation>``): role actor → each party of the agreement or participant
   of the event it is played in (``dg:roleIn``); a mediator is not a party, so it gets no
   ``agreement`` step;
@@ -25,8 +24,17 @@ relationships), so the rules live here once:
   ``dg:towards`` (parties, participants, influencer and influenced, relation subject and object,
   the reactor of a reaction), stated: the reaction is the fact; its kind is the stance's notation
   and its date the ``dg:pointInTime``;
-* ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` (``part-of`` / ``country`` /
-  ``nationality``): subject → object, with ``via`` None.
+* ``dg:Relation`` (``relation:<notation>``): subject → object. A subject or object that is a
+  ``dg:Region`` stays region-level: its countries are *inferred* endpoints (rule
+  ``region-membership``, as for influences);
+* ``dg:partOf`` / ``dg:country`` / ``dg:nationality`` / ``dg:member`` (``part-of`` /
+  ``country`` / ``nationality`` / ``member``: a collective actor → each member): subject →
+  object, with ``via`` None;
+* ``dg:holds`` (``tenure``, format 2): a person known only by role → the ``dg:postIn`` actor of
+  the post, with ``via`` None, like a tenure.
+
+A ``dg:CollectiveActor`` is an actor: a fact about the group is a step with the group, never
+with its members.
 
 Every step is *stated* (``rule`` None: an article states the fact between these two actors)
 or *inferred* (``rule`` names the rule of :data:`INFERENCE_RULES` that produced it).
@@ -82,6 +90,7 @@ PLAIN_PREDICATES = {
     str(DG.partOf): "part-of",
     str(DG.country): "country",
     str(DG.nationality): "nationality",
+    str(DG.member): "member",
 }
 """Direct actor → actor properties that are steps of their own (``via`` is None)."""
 
@@ -99,6 +108,7 @@ RELATIONS = (
     "role",
     "ended",
     "reaction",
+    "member",
 )
 """Relation kinds; ``relation`` stands for every ``relation:<notation>``, ``role`` for every
 ``role:<notation>``."""
@@ -112,7 +122,8 @@ SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
 REGION_MEMBERSHIP = "region-membership"
 INFERENCE_RULES = {
     REGION_MEMBERSHIP: "an influence on a region stands for an influence on each country the "
-    "region includes (influencer → member country)",
+    "region includes (influencer → member country); a relation with a region likewise "
+    "stands for the relation with each country the region includes",
 }
 """Every rule producing inferred steps, by name (docs/data-model.md states them)."""
 """Relations whose steps have no direction: their endpoints are ordered by IRI."""
@@ -124,10 +135,10 @@ STEP_PREDICATES = frozenset(
         DG.onBehalfOf, DG.date, DG.actor, DG.commitmentKind, DG.dueDate, DG.influencer,
         DG.influenced, DG.influenceKind, DG.includes, DG.holder, DG.post, DG.postIn,
         DG.participant, DG.eventKind, DG.relationSubject, DG.relationObject, DG.relationKind,
-        DG.startDate, DG.endDate, DG.pointInTime, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
-        DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality,
-        DG.roleIn, DG.roleActor, DG.role, DG.endedBy, DG.concerns,
-        DG.reactor, DG.towards, DG.stance, DG.pointInTime,
+        DG.startDate, DG.endDate, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
+        DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality, DG.member, DG.holds,
+        DG.pointInTime, DG.roleIn, DG.roleActor, DG.role, DG.endedBy, DG.concerns,
+        DG.reactor, DG.towards, DG.stance,
     )
 )  # fmt: skip
 """Predicates (besides ``rdf:type``) whose quads the step rules read."""
@@ -357,13 +368,19 @@ def commitment_steps(index: FactIndex, commitment: str) -> Iterator[Step]:
 def influence_targets(index: FactIndex, influence: str) -> tuple[list[str], list[str]]:
     """(stated, inferred) influenced actors: the actors the fact names, and the countries of
     the regions it names that it does not name itself (rule ``region-membership``)."""
+    return region_split(index, index.all(influence, str(DG.influenced)))
+
+
+def region_split(index: FactIndex, nodes: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(stated, inferred) endpoints among ``nodes``: the nodes themselves, and for each region
+    the countries it includes that ``nodes`` do not name (rule ``region-membership``)."""
     stated: set[str] = set()
     members: set[str] = set()
-    for influenced in index.all(influence, str(DG.influenced)):
-        if str(DG.Region) in index.types(influenced):
-            members.update(index.all(influenced, str(DG.includes)))
+    for node in nodes:
+        if str(DG.Region) in index.types(node):
+            members.update(index.all(node, str(DG.includes)))
         else:
-            stated.add(influenced)
+            stated.add(node)
     return sorted(stated), sorted(members - stated)
 
 
@@ -397,12 +414,15 @@ def relation_steps(index: FactIndex, relation: str) -> Iterator[Step]:
     """Subject → object of a ``dg:Relation`` statement, as ``relation:<notation>``."""
     kind = notation(index.one(relation, str(DG.relationKind)))
     fact = _fact(index, relation, f"relation:{kind}", kind, _dates(index, relation))
-    yield from _directed(
-        index,
-        fact,
-        index.all(relation, str(DG.relationSubject)),
-        index.all(relation, str(DG.relationObject)),
+    subjects, subject_members = region_split(index, index.all(relation, str(DG.relationSubject)))
+    objects, object_members = region_split(index, index.all(relation, str(DG.relationObject)))
+    yield from _directed(index, fact, subjects, objects)
+    # a region's countries stand in for it only as inferred steps
+    inferred = itertools.chain(
+        _directed(index, fact, subjects, object_members, REGION_MEMBERSHIP),
+        _directed(index, fact, subject_members, objects, REGION_MEMBERSHIP),
     )
+    yield from inferred
 
 
 def plain_steps(index: FactIndex, subject: str) -> Iterator[Step]:
@@ -414,18 +434,36 @@ def plain_steps(index: FactIndex, subject: str) -> Iterator[Step]:
             if target == subject or not index.is_actor(target):
                 continue
             sources = tuple(sorted(index.graphs(subject, predicate, target)))
-            yield Step(
-                uri=step_uri(None, subject, target, relation),
-                source=subject,
-                target=target,
-                relation=relation,
-                via=None,
-                kind=None,
-                start=None,
-                end=None,
-                sources=sources,
-                evidence=(),
-            )
+            yield _plain(subject, target, relation, None, sources)
+    yield from holds_steps(index, subject)
+
+
+def _plain(
+    source: str, target: str, relation: str, kind: str | None, sources: tuple[str, ...]
+) -> Step:
+    return Step(
+        uri=step_uri(None, source, target, relation),
+        source=source,
+        target=target,
+        relation=relation,
+        via=None,
+        kind=kind,
+        start=None,
+        end=None,
+        sources=sources,
+        evidence=(),
+    )
+
+
+def holds_steps(index: FactIndex, person: str) -> Iterator[Step]:
+    """A person known only by role (``dg:holds``) → the actor the post exists in, as a tenure
+    (kind: the post's name; undated: ``dg:asOf`` is a point the holding covers, not a bound)."""
+    for post in index.all(person, str(DG.holds)):
+        sources = tuple(sorted(index.graphs(person, str(DG.holds), post)))
+        for place in index.all(post, str(DG.postIn)):
+            if place != person and index.is_actor(place):
+                kind = index.one(post, str(DG.name))
+                yield _plain(person, place, "tenure", kind, sources)
 
 
 def _members(index: FactIndex, fact: str) -> list[str]:

@@ -39,6 +39,7 @@ Node = tuple[str, str]
 
 _TYPE, _LOCAL, _SAME = str(RDF.type), str(DG.localIri), str(OWL.sameAs)
 _ISO, _WIKIDATA, _GEONAMES = str(DG.isoCode), str(DG.wikidata), str(DG.geonamesId)
+_ROLE_ONLY, _ROLE_ONLY_TRUE = str(DG.roleOnly), frozenset(("true", "1"))
 _GROUPS = {
     str(DG.Country): "country",
     str(DG.Organization): "organization",
@@ -47,6 +48,7 @@ _GROUPS = {
     str(DG.Region): "region",
     str(DG.Post): "post",
     str(DG.Place): "place",
+    str(DG.CollectiveActor): "group",
 }
 _SCOPE = {
     "organization": str(DG.country),
@@ -182,20 +184,14 @@ def canonical_entities(statements: Statements, judged: Judged) -> Canon:
     the facts are placed on these by :func:`loaders.identity.facts.canonicalise`."""
     canon = Canon()
     as_locals = _local_ids_by_iri(statements)
-    negatives = {
-        frozenset((x, y))
-        for a, b in judged.not_same_pairs()
-        for x in as_locals(a)
-        for y in as_locals(b)
-        if x != y
-    }
+    negatives = negative_pairs(statements, judged)
     same = sorted(
         tuple(sorted((x, y)))
         for a, b in judged.same_pairs()
         for x in as_locals(a)
         for y in as_locals(b)
     )
-    for phase in (("country", "organization", "person", "region", "place"), ("post",)):
+    for phase in (("country", "organization", "person", "group", "region", "place"), ("post",)):
         nodes = {
             (a, s): props
             for a, subjects in statements.items()
@@ -204,6 +200,18 @@ def canonical_entities(statements: Statements, judged: Judged) -> Canon:
         }
         _EntityPhase(nodes, canon, negatives, same).run()
     return canon
+
+
+def negative_pairs(statements: Statements, judged: Judged) -> set[frozenset[str]]:
+    """The not-same judgements as pairs of local ids."""
+    as_locals = _local_ids_by_iri(statements)
+    return {
+        frozenset((x, y))
+        for a, b in judged.not_same_pairs()
+        for x in as_locals(a)
+        for y in as_locals(b)
+        if x != y
+    }
 
 
 def _local_ids_by_iri(statements: Statements) -> Callable[[str], set[str]]:
@@ -304,6 +312,8 @@ class _EntityPhase:
     def _names(self) -> None:
         buckets: dict[tuple[str, str], list[Node]] = defaultdict(list)
         for node, props in self.nodes.items():
+            if _ROLE_ONLY_TRUE & set(props.get(_ROLE_ONLY, ())):
+                continue  # a derived name ("holder of …") is no evidence: identity/roles.py
             person = group_of(props) == "person"
             texts = (*props.get(str(DG.name), ()), *props.get(str(DG.alias), ()))
             for key in {normalize_name(t, person=person) for t in texts}:

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rdflib.namespace import OWL, RDF
 
-from loaders.identity.canon import Canon, Judged, Node, canonical_entities
+from loaders.identity.canon import Canon, Judged, Node, canonical_entities, negative_pairs
 from loaders.identity.cluster import Clusters
+from loaders.identity.roles import join_role_only
 from loaders.identity.statements import Props, Statements
 from loaders.iris import KeyField, fact_iri
 from ontology.dates import most_precise
@@ -337,6 +338,7 @@ def canonicalise(statements: Statements, judged: Judged) -> Canon:
     """The canonical IRI of every entity, post and fact of ``statements`` (every stored article
     and the new ones) under the judgements: entities first, then the facts phase by phase."""
     canon = canonical_entities(statements, judged)
+    join_role_only(statements, canon, lambda: negative_pairs(statements, judged))
     for phase in SPECS:
         for spec in phase:
             _Phase(spec, statements, canon).run()

@@ -57,6 +57,11 @@ IDENTITY_PREDICATES: tuple[str, ...] = tuple(
         DG.actor,
         DG.dueDate,
         DG.description,
+        # format 2: a role-only person joins the named holder of the post (identity/roles.py)
+        DG.roleOnly,
+        DG.holds,
+        DG.asOf,
+        DG.date,
     )
 )
 """Predicates whose objects decide identity (read from the store on every load). Evidence is

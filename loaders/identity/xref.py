@@ -47,7 +47,7 @@ MAX_SPELLINGS = 12
 STOPWORDS = frozenset(
     ("of", "the", "and", "for", "de", "du", "des", "la", "le", "el", "al", "in", "on", "to")
 )
-NAME_GROUPS = frozenset({"person", "organization", "region", "post"})
+NAME_GROUPS = frozenset({"person", "organization", "group", "region", "post"})
 """Groups compared by name (countries have ISO codes; agreements by parties and date)."""
 
 Pair = tuple[str, str]
