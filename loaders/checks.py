@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from loaders.errors import Problem
+from loaders.formats import format_problems
 from loaders.model import (
     Agreement,
     Event,
@@ -72,7 +73,7 @@ def _ids(sheet: FactSheet) -> Iterator[tuple[str, str]]:
 
 def check_sheet(sheet: FactSheet, doc: Document) -> list[Problem]:
     """Every problem of ids, references, vocabularies and periods (errors and warnings)."""
-    problems = _duplicate_ids(sheet, doc)
+    problems = format_problems(sheet, doc) + _duplicate_ids(sheet, doc)
     kinds = local_kinds(sheet)
     for ref in references(sheet):
         message = _check_ref(ref, kinds)
@@ -148,6 +149,8 @@ def references(sheet: FactSheet) -> Iterator[Ref]:
         yield from _list_refs(event.participants, (*path, "participants"), ACTOR)
         if event.location:
             yield Ref((*path, "location"), event.location, PLACE)
+        if event.place:
+            yield Ref((*path, "place"), event.place, PLACE)
         if event.concerns:
             yield Ref((*path, "concerns"), event.concerns, AGREEMENT)
         yield from _evidence_refs(event.evidence, path)
