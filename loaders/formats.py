@@ -1,4 +1,4 @@
-"""The format gate: keys new in format 2 need ``format: 2``; keys format 2 renamed are refused there.
+"""The format gate: format 2 keys need ``format: 2``; keys format 2 renamed are refused there.
 
 Driven only by the markers on the model's fields (``json_schema_extra`` of
 :data:`loaders.model.FORMAT_2` and :func:`loaders.model.renamed_in_format_2`), so a key added to
@@ -20,7 +20,8 @@ from loaders.source import Document, Path
 MIGRATE_HINT = "add `format: 2` at the top of the sheet (or run `diplograph migrate FILE`)"
 
 
-def _extra(holder: FieldInfo | dict[str, Any] | None) -> dict[str, Any]:
+def _extra(holder: FieldInfo | object) -> dict[str, Any]:
+    """The marker dict of a field or a model config (a callable extra carries no marker)."""
     extra = holder.json_schema_extra if isinstance(holder, FieldInfo) else holder
     return extra if isinstance(extra, dict) else {}
 
