@@ -221,6 +221,8 @@ def notations(sheet: FactSheet) -> Iterator[tuple[Path, str, str]]:
                 yield (*path, "status"), "commitment-status", c.status
     for i, influence in enumerate(sheet.influences):
         yield ("influences", i, "kind"), "influence-kind", influence.kind
+        if influence.direction:
+            yield ("influences", i, "direction"), "direction", influence.direction
     for i, event in enumerate(sheet.events):
         yield ("events", i, "kind"), "event-kind", event.kind
     for i, relation in enumerate(sheet.relations):

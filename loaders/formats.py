@@ -63,6 +63,11 @@ def _new_key_message(key: str, info: FieldInfo, value: Any) -> str:
     return f"`{key}` is a format 2 key: {MIGRATE_HINT}"
 
 
+def format_violations(model: BaseModel, fmt: int, path: Path = ()) -> list[tuple[Path, str]]:
+    """Every key of ``model`` (a sheet or a part of one) that format ``fmt`` does not have."""
+    return list(_walk(model, path, fmt))
+
+
 def format_problems(sheet: FactSheet, doc: Document) -> list[Problem]:
     """Every key the sheet's declared ``format`` does not have, located in ``doc``."""
     return [doc.problem(path, message) for path, message in _walk(sheet, (), sheet.format)]
