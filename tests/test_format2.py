@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Literal, get_args, get_origin
 
 import pytest
+from pydantic import BaseModel
 from rdflib.compare import to_isomorphic
 
+from loaders import model
 from loaders.errors import InvalidInputError
 from loaders.factsheet import SheetFormat, load_factsheet_text, parse_factsheet
 from loaders.index import EntityIndex
@@ -118,3 +122,41 @@ def test_migrate_command_refuses_a_file_it_cannot_read(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"{broken}:" in result.stderr and "not YAML" in result.stderr
     assert not (tmp_path / "out.yaml").exists()
+
+
+def _format_2_section() -> str:
+    text = (ROOT / "docs" / "fact-sheets.md").read_text(encoding="utf-8")
+    start = text.index("\n## Format 2\n")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def _marked_keys() -> set[str]:
+    """Every key the model marks as format 2, as the gate names it (``type: place`` for tags)."""
+    keys: set[str] = set()
+    for cls in vars(model).values():
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            continue
+        for name, info in cls.model_fields.items():
+            extra = info.json_schema_extra
+            if isinstance(extra, dict) and extra.get("x-format") == 2:
+                key = info.alias or name
+                if get_origin(info.annotation) is Literal:
+                    key = f"{key}: {get_args(info.annotation)[0]}"
+                keys.add(key)
+    return keys
+
+
+def test_the_overview_lists_every_format_2_key_and_its_links_resolve() -> None:
+    section = _format_2_section()
+    keys = _marked_keys()
+    assert "place" in keys
+    missing = sorted(k for k in keys if f"`{k}`" not in section)
+    assert missing == [], f"format 2 keys missing from the ## Format 2 overview: {missing}"
+    headings = {
+        "-".join("".join(c for c in h.lower() if c.isalnum() or c in " -").split())
+        for h in section.splitlines()
+        if h.startswith("### ")
+        for h in [h[4:]]
+    }
+    links = set(re.findall(r"\]\(#([a-z0-9-]+)\)", section))
+    assert links and links <= headings, links - headings
