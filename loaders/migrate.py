@@ -16,7 +16,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -140,8 +140,9 @@ def _dump_yaml(data: CommentedMap, text: str, indent: int, block_seq_indent: int
 
 
 def _yaml_line(exc: YAMLError) -> int | None:
-    mark = getattr(exc, "problem_mark", None)  # only marked errors know their line
-    return mark.line + 1 if mark is not None else None
+    if isinstance(exc, MarkedYAMLError) and exc.problem_mark is not None:
+        return int(exc.problem_mark.line) + 1
+    return None
 
 
 def _migrate_json(text: str, file: str) -> str:

@@ -160,3 +160,12 @@ def test_the_overview_lists_every_format_2_key_and_its_links_resolve() -> None:
     }
     links = set(re.findall(r"\]\(#([a-z0-9-]+)\)", section))
     assert links and links <= headings, links - headings
+
+
+def test_migrate_puts_format_after_schema_and_replaces_format_1() -> None:
+    sheet = '"$schema": ../schema.json\narticle: {id: a, published: 2025}  # kept\n'
+    lines = migrate_text(sheet).splitlines()
+    assert lines[:2] == ['"$schema": ../schema.json', "format: 2"]
+    assert " ".join(lines[2].split()) == 'article: {id: a, published: "2025"} # kept'
+    declared = "format: 1\narticle:\n  id: a\n"
+    assert migrate_text(declared) == "format: 2\narticle:\n  id: a\n"
