@@ -90,24 +90,24 @@ def _example_sheets() -> Iterator[FactSheet]:
 
 
 def usages() -> dict[str, list[Usage]]:
-    """Each scheme's keys (``agreements[].areas``) with the first example value of each."""
+    """Each scheme's keys (``agreements[].areas``) with an example taken from an example sheet."""
     found: dict[str, dict[str, str]] = {}
     for sheet in _example_sheets():
         for path, scheme, text in notations(sheet):
-            key = _key(path)
-            found.setdefault(scheme, {}).setdefault(key, text)
+            key, example = _usage(path, text)
+            found.setdefault(scheme, {}).setdefault(key, example)
     return {s: [Usage(k, v) for k, v in sorted(keys.items())] for s, keys in found.items()}
 
 
-def _key(path: tuple[object, ...]) -> str:
-    """``("agreements", 0, "areas", 1)`` → ``agreements[].areas``."""
+def _usage(path: tuple[object, ...], text: str) -> tuple[str, str]:
+    """``(("agreements", 0, "areas", 1), "trade")`` → ``agreements[].areas``, ``areas: [trade]``."""
+    in_list = isinstance(path[-1], int)
+    names = [p for p in path if not isinstance(p, int)]
     out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += "[]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out.removesuffix("[]")
+    for part in path[:-1] if in_list else path:
+        out += "[]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    value = f"[{text}]" if in_list else text
+    return out, f"{names[-1]}: {value}"
 
 
 def _text(graph: Graph, node: URIRef, *props: URIRef) -> str:
@@ -130,7 +130,7 @@ def _scheme_section(graph: Graph, scheme: URIRef, uses: list[Usage]) -> list[str
     if about:
         lines += [about, ""]
     if uses:
-        written = ", ".join(f"`{u.key}` (e.g. `{u.example}`)" for u in uses)
+        written = "; ".join(f"`{u.key}`, e.g. `{u.example}`" for u in uses)
         lines += [f"Written in {written}.", ""]
     lines += ["| notation | label | definition | alternative labels |", "|---|---|---|---|"]
     members = [m for m in graph.subjects(SKOS.inScheme, scheme) if isinstance(m, URIRef)]
