@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "fact-sheets.md"
 EXAMPLES = ROOT / "examples"
 HEADING = "## Vocabularies"
+FRAGMENT = re.compile(r"#\s*fragment\s*\n")
+"""First line of a docs block of top-level keys without `article` (see test_docs_examples)."""
 YAML_BLOCK = re.compile(r"^```yaml\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 INTRO = """\
@@ -84,7 +86,10 @@ def _example_sheets() -> Iterator[FactSheet]:
     for file, text, suffix in texts:
         try:
             doc = parse_json(text, file) if suffix == ".json" else parse_yaml(text, file)
-            yield FactSheet.model_validate(doc.data)
+            data = doc.data
+            if FRAGMENT.match(text) and isinstance(data, dict):  # top-level keys, no article
+                data = {"article": {"id": "fragment"}, **data}
+            yield FactSheet.model_validate(data)
         except (LoadError, ValidationError):
             continue  # fragments and sheets of other shapes tell nothing about usage
 
