@@ -77,3 +77,14 @@ def test_each_yaml_example_is_valid(line: int, block: str) -> None:
         return
     data = parse_factsheet(block, where).data
     _check_fragment(data, marker.group("cls"), int(marker.group("fmt") or 1), where)
+
+
+def test_class_fragments_are_checked_against_their_class_and_format() -> None:
+    event = {"kind": "visit", "place": "dza", "evidence": {"quote": "q"}}
+    _check_fragment([event], "Event", 2, "here")
+    with pytest.raises(AssertionError):
+        _check_fragment(event, "Event", 1, "here")  # `place` is a format 2 key
+    with pytest.raises(ValueError):
+        _check_fragment({"kind": "visit"}, "Event", 2, "here")  # no evidence
+    marker = MARKER.match("# fragment: Event, format 2")
+    assert marker is not None and (marker["cls"], marker["fmt"]) == ("Event", "2")
