@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from loaders.errors import Problem
+from loaders.formats import format_problems
 from loaders.model import (
     Agreement,
     Event,
@@ -93,7 +94,7 @@ def _ids(sheet: FactSheet) -> Iterator[tuple[str, str]]:
 
 def check_sheet(sheet: FactSheet, doc: Document) -> list[Problem]:
     """Every problem of ids, references, vocabularies and periods (errors and warnings)."""
-    problems = _duplicate_ids(sheet, doc)
+    problems = format_problems(sheet, doc) + _duplicate_ids(sheet, doc)
     kinds = local_kinds(sheet)
     for ref in references(sheet):
         message = _check_ref(ref, kinds)
@@ -177,6 +178,8 @@ def references(sheet: FactSheet) -> Iterator[Ref]:
         yield from _list_refs(event.participants, (*path, "participants"), ACTOR)
         if event.location:
             yield Ref((*path, "location"), event.location, PLACE)
+        if event.place:
+            yield Ref((*path, "place"), event.place, PLACE)
         if event.concerns:
             yield Ref((*path, "concerns"), event.concerns, AGREEMENT)
         yield from _evidence_refs(event.evidence, path)
@@ -321,6 +324,8 @@ def notations(sheet: FactSheet) -> Iterator[tuple[Path, str, str]]:
                 yield (*path, "status"), "commitment-status", c.status
     for i, influence in enumerate(sheet.influences):
         yield ("influences", i, "kind"), "influence-kind", influence.kind
+        if influence.direction:
+            yield ("influences", i, "direction"), "direction", influence.direction
     for i, event in enumerate(sheet.events):
         yield ("events", i, "kind"), "event-kind", event.kind
     yield from _lifecycle_notations(sheet)

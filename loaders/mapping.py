@@ -348,7 +348,8 @@ class _Builder:
         for i, item in enumerate(self.sheet.events):
             path: Path = ("events", i)
             who = [self.refs[p] for p in item.participants]
-            where = self.refs[item.location] if item.location else None
+            place = item.place or item.location  # format 2's name, format 1's name
+            where = self.refs[place] if place else None
             key = [_iri("event-kind", item.kind), who, item.start, where]
             node = self.mint("event", path, key, item.description or item.id)
             if item.id:

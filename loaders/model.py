@@ -116,7 +116,12 @@ Frequency = Annotated[
 
 FORMAT_2: dict[str, Any] = {"x-format": 2}
 """``json_schema_extra`` of a key new in format 2: a sheet using it must declare ``format: 2``
-(checked in :mod:`loaders.checks`; ``diplograph migrate`` rewrites a format 1 sheet)."""
+(checked in :mod:`loaders.formats`; ``diplograph migrate`` rewrites a format 1 sheet)."""
+
+
+def renamed_in_format_2(new_key: str) -> dict[str, Any]:
+    """``json_schema_extra`` of a format 1 key that format 2 calls ``new_key`` (refused there)."""
+    return {"x-format-max": 1, "x-renamed-to": new_key}
 
 
 class Model(BaseModel):
@@ -453,7 +458,16 @@ class Event(Qualified):
     aliases: list[Name] = []
     same_as: list[FactRef] = []
     participants: list[Ref] = []
-    location: Ref | None = None
+    location: Ref | None = Field(
+        default=None,
+        description="Where it happened (format 1; format 2 writes `place`).",
+        json_schema_extra=renamed_in_format_2("place"),
+    )
+    place: Ref | None = Field(
+        default=None,
+        description="Where it happened (format 2's name of `location`).",
+        json_schema_extra=FORMAT_2,
+    )
     start: PartialDate | None = None
     end: PartialDate | None = None
     concerns: Ref | None = None

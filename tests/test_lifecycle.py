@@ -228,7 +228,8 @@ def _line(name: str, text: str) -> int:
             "v2-ended-by-non-actor.yaml",
             "agreements[0].ended.by[0]",
             "by: [sahel]",
-            "'sahel' is a region, expected a country or a collective actor or an organization or a person",
+            "'sahel' is a region, expected a country or a collective actor or an organization "
+            "or a person",
         ),
         (
             "v2-entry-into-force-after-expiry.yaml",

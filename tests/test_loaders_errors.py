@@ -115,7 +115,7 @@ def test_unknown_vocabulary_slug_suggests_the_notation() -> None:
     assert problem.path == "agreements[0].areas[0]"
     assert problem.line == line_of(BAD / "unknown-slug.yaml", "counter-terrorism")
     assert problem.message.startswith(
-        "unknown area 'counter-terrorism'; did you mean 'counterterrorism'?"
+        "unknown area 'counter-terrorism': did you mean 'counterterrorism' (counterterrorism)?"
     )
 
 

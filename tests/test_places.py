@@ -128,8 +128,8 @@ BAD_CASES = [
         "v2-place-as-party.yaml",
         "parties: [mli, algiers]",
         "agreements[0].parties[1]",
-        "'algiers' is a place, expected a country or a collective actor or an organization or a person (a place is "
-        "not an actor",
+        "'algiers' is a place, expected a country or a collective actor or an organization "
+        "or a person (a place is not an actor",
     ),
 ]
 

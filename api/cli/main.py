@@ -12,14 +12,21 @@ import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
-from api.cli import export_cmd, identity_cmd, neo4j_cmd, serve_cmd, store_cmd
+from api.cli import export_cmd, identity_cmd, migrate_cmd, neo4j_cmd, serve_cmd, store_cmd
 from api.settings import Settings
 from graph.errors import GraphError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-COMMANDS: tuple[ModuleType, ...] = (serve_cmd, neo4j_cmd, store_cmd, identity_cmd, export_cmd)
+COMMANDS: tuple[ModuleType, ...] = (
+    serve_cmd,
+    neo4j_cmd,
+    store_cmd,
+    identity_cmd,
+    export_cmd,
+    migrate_cmd,
+)
 """Subcommand modules, in the order ``diplograph --help`` lists them."""
 
 
