@@ -36,6 +36,15 @@ HOLDER = "person/holder-of-minister-of-national-defense"
 GROUP = "group/sahelian-military-regimes"
 MEMMICH = "person/imed-memmich"
 (RECIPE_21,) = [r for r in RECIPES if r.number == 21]
+ROLE_ONLY_SIGNATORY = [
+    [
+        "holder of Minister of National Defense",
+        "Minister of National Defense",
+        "Tunisia",
+        "Tunisia-Algeria defence memorandum",
+    ]
+]
+"""Recipe 21's answer on this corpus (the cookbook states it for the example articles)."""
 
 
 @pytest.fixture(scope="module", params=["nx", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -131,7 +140,7 @@ def test_neo4j_projects_groups_members_and_role_only_holders(
     assert (rows[0]["n"], rows[0]["inferred"]) == (3, 0)
     rows, _, _ = neo4j_driver.execute_query(RECIPE_21.cypher, database_=neo4j_database)
     assert normalised([list(r.values()) for r in rows], False) == normalised(
-        RECIPE_21.expected, False
+        ROLE_ONLY_SIGNATORY, False
     )
 
 
@@ -139,7 +148,7 @@ def test_cookbook_21_on_the_role_only_article() -> None:
     rdf = OxigraphStore(None)
     ingest_paths(GraphStore(rdf), [CORPUS / "role-only.yaml"])
     rows = sparql_rows(GraphSparqlService(rdf.pyoxigraph_store), RECIPE_21.sparql)
-    assert normalised(rows, False) == normalised(RECIPE_21.expected, False)
+    assert normalised(rows, False) == normalised(ROLE_ONLY_SIGNATORY, False)
 
 
 @pytest.mark.neo4j

@@ -30,8 +30,9 @@ from graph.writer import GraphStore
 ROOT = Path(__file__).resolve().parents[1]
 COOKBOOK = ROOT / "docs" / "queries.md"
 EXAMPLE = ROOT / "examples" / "us-algeria-mou.yaml"
-LIFECYCLE = ROOT / "tests" / "fixtures" / "lifecycle"
-"""Format 2 lifecycle fixtures (recipe 19) until the format 2 example article exists."""
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+"""The example articles the cookbook's answers are stated for: the reference article (format 1)
+and the format 2 example (recipes 18 to 22)."""
 WIPE_BATCH = "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS deleted"
 
 _SECTION = re.compile(r"^## (\d+)\. (.+)$", re.MULTILINE)
@@ -104,9 +105,9 @@ def test_the_cookbook_has_enough_recipes() -> None:
 
 @pytest.fixture(scope="module")
 def sparql() -> GraphSparqlService:
-    """The example article in an in-memory Oxigraph store."""
+    """The example articles in an in-memory Oxigraph store."""
     rdf = OxigraphStore(None)
-    report = ingest_paths(GraphStore(rdf), [EXAMPLE, LIFECYCLE])
+    report = ingest_paths(GraphStore(rdf), EXAMPLES)
     assert report.articles and not report.failed
     return GraphSparqlService(rdf.pyoxigraph_store)
 
@@ -139,7 +140,7 @@ def cypher(neo4j_driver: Driver, neo4j_database: str) -> Iterator[GraphCypherSer
     links = LinkUpkeep(rdf)  # the LINK relationships, as the app keeps them
     store = GraphStore(rdf, Neo4jProjection(neo4j_driver, neo4j_database, links=links))
     store.ensure_schema()
-    report = ingest_paths(store, [EXAMPLE, LIFECYCLE])
+    report = ingest_paths(store, EXAMPLES)
     assert report.articles and not report.failed
     yield GraphCypherService(neo4j_driver, neo4j_database)
 

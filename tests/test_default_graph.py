@@ -34,7 +34,7 @@ from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
 from tests.conftest import fuzz_examples, fuzz_profile
 from tests.live_server import live_server
-from tests.test_cookbook import EXAMPLE, RECIPES, Recipe, normalised, sparql_rows
+from tests.test_cookbook import EXAMPLES, RECIPES, Recipe, normalised, sparql_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 CHILD = ROOT / "tests" / "union_child.py"
@@ -237,14 +237,17 @@ def test_sparqlwrapper_counts_each_triple_once(endpoint: tuple[str, GraphStore])
 
 @pytest.fixture(scope="module")
 def three_copies() -> Iterator[GraphSparqlService]:
-    """The example article stated by three articles (its graph under two more IRIs)."""
+    """The example articles, each stated by three articles (its graph under two more IRIs)."""
     rdf = OxigraphStore(None)
-    report = ingest_paths(GraphStore(rdf), [EXAMPLE])
+    report = ingest_paths(GraphStore(rdf), EXAMPLES)
     assert report.articles and not report.failed
-    (name,) = [info.iri for info in rdf.articles()]
-    graph = Dataset().parse(data=rdf.dump(), format="nquads").graph(URIRef(name))
-    assert len(graph) > 900
-    rdf.replace_graphs({f"{name}-copy-1": graph, f"{name}-copy-2": graph})
+    dataset = Dataset().parse(data=rdf.dump(), format="nquads")
+    copies = {}
+    for name in [info.iri for info in rdf.articles()]:
+        graph = dataset.graph(URIRef(name))
+        assert len(graph) > 200
+        copies |= {f"{name}-copy-1": graph, f"{name}-copy-2": graph}
+    rdf.replace_graphs(copies)
     service = GraphSparqlService(rdf.pyoxigraph_store)
     yield service
     service.close()

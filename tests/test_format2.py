@@ -157,9 +157,9 @@ def test_the_overview_lists_every_format_2_key_and_its_links_resolve() -> None:
     assert missing == [], f"format 2 keys missing from the ## Format 2 overview: {missing}"
     headings = {
         "-".join("".join(c for c in h.lower() if c.isalnum() or c in " -").split())
-        for h in section.splitlines()
-        if h.startswith("### ")
-        for h in [h[4:]]
+        for h in (ROOT / "docs" / "fact-sheets.md").read_text(encoding="utf-8").splitlines()
+        if h.startswith(("## ", "### "))
+        for h in [h.lstrip("#").strip()]
     }
     links = set(re.findall(r"\]\(#([a-z0-9-]+)\)", section))
     assert links and links <= headings, links - headings
