@@ -96,7 +96,11 @@ def _name_fact(builder: Builder, node: URIRef, local: str) -> None:
 
 
 def _decimal(value: float) -> Literal:
-    """An ``xsd:decimal`` literal of a YAML number (``0.75``, ``2000``)."""
+    """A YAML number as an ``xsd:integer`` when whole (``2000``), else an ``xsd:decimal``
+    (``0.75``). A whole ``xsd:decimal`` has no lexical form every writer keeps: Oxigraph
+    stores ``2000``, rdflib's Turtle writes ``2000.0``, so exports would not round-trip."""
+    if float(value).is_integer():
+        return Literal(int(value))
     return Literal(Decimal(str(value)))
 
 

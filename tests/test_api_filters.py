@@ -113,10 +113,11 @@ def test_a_states_agreements_signed_by_its_officials(api_client: TestClient) -> 
     assert plain["total"] == 0 and plain["included"] == []  # the state itself signed nothing
     wide = get(api_client, "/agreements", AgreementList, signatory=DZA, include="subordinates")
     assert wide["total"] == 1
-    # the ministry (country: Algeria), the army (part of the ministry) and the official
-    # holding posts in them
+    # the ministries (country: Algeria; the foreign ministry is the format 2 example's), the army
+    # (part of the defence ministry) and the official holding posts in them
     assert [e["id"] for e in wide["included"]] == [
         "organization/algerian-ministry-of-national-defense",
+        "organization/ministry-of-foreign-affairs-of-algeria",
         "organization/national-peoples-army",
         CHANEGRIHA,
     ]
@@ -151,10 +152,13 @@ def test_claims_by_any_official_of_a_state(api_client: TestClient) -> None:
     officials = get(
         api_client, "/influences", InfluenceList, claimed_by="country/USA", include="subordinates"
     )
-    assert state["total"] == 0  # the state itself vouches for nothing
+    # the state itself vouches for one influence (the format 2 example: "according to U.S.
+    # officials"); its officials for more
+    assert state["total"] == 1
     assert PIMENTEL in {e["id"] for e in officials["included"]}  # he holds a post at CSIS
     ids = {i["id"] for i in officials["items"]}
-    assert {i["id"] for i in pimentel["items"]} <= ids
+    assert {i["id"] for i in pimentel["items"]} | {i["id"] for i in state["items"]} <= ids
+    assert len(ids) > state["total"]
 
 
 # ------------------------------------------------------------------------------ timeline

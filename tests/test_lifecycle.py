@@ -222,7 +222,7 @@ def _line(name: str, text: str) -> int:
             "v2-role-typo.yaml",
             "agreements[0].roles[0].role",
             "mediater",
-            "unknown role 'mediater'; did you mean 'mediator'?",
+            "unknown role 'mediater': did you mean 'mediator'",
         ),
         (
             "v2-ended-by-non-actor.yaml",
