@@ -83,6 +83,9 @@ def check_json_api(client: httpx.Client) -> None:
     (reaction,) = detail["reactions"]
     assert reaction["stance"]["notation"] == "regrets"
     assert reaction["reactor"]["name"] == "Ministry of Foreign Affairs of Algeria"
+    # stated: when; not stated: as of, placed by the article's date and marked so
+    assert reaction["when"] == "2024-01"
+    assert (reaction["as_of"], reaction["as_of_source"]) == ("2024-01-26", "article")
     # undated in the sheet: placed in time by the article, and marked as derived
     assert (detail["as_of"], detail["as_of_source"]) == ("2024-01-26", "article")
     (signature,) = detail["signatures"]

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
-from api.schemas.common import ApiModel, AttributionOut, ConceptOut, EntityOut
+from api.schemas.common import (
+    AS_OF,
+    AS_OF_SOURCE,
+    WHEN,
+    ApiModel,
+    AttributionOut,
+    ConceptOut,
+    EntityOut,
+    time_fields,
+)
 from graph.queries.model import FactLink, QuantityInfo, ReactionInfo
 from graph.queries.refs import short_id
 
@@ -71,8 +82,9 @@ class ReactionOut(ApiModel):
     reactor: EntityOut
     stance: ConceptOut | None
     towards: FactLinkOut
-    when: str | None = Field(description="point in time, as the sheet states it")
-    as_of: str | None = Field(description="the date the sheet says the stance held")
+    when: str | None = WHEN
+    as_of: str | None = AS_OF
+    as_of_source: Literal["sheet", "article"] | None = AS_OF_SOURCE
     description: str | None
     in_response_to: list[FactLinkOut]
     evidence: AttributionOut
@@ -86,8 +98,7 @@ class ReactionOut(ApiModel):
             reactor=EntityOut.of(info.reactor),
             stance=ConceptOut.maybe(info.stance),
             towards=FactLinkOut.of(info.towards),
-            when=info.when,
-            as_of=info.as_of,
+            **time_fields(info.time),
             description=info.description,
             in_response_to=FactLinkOut.all(info.in_response_to),
             evidence=AttributionOut.of(info.evidence),

@@ -454,3 +454,5 @@ class ReactionInfo:
     in_response_to: tuple[FactLink, ...]
     evidence: Attribution
     sources: tuple[str, ...]
+    time: TimeInfo = NO_TIME
+    """``as_of`` placed by the article when the sheet gives none (marked ``"article"``)."""

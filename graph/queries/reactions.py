@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graph.queries.model import Attribution, FactLink, QuantityInfo, ReactionInfo
+from graph.queries.model import Attribution, FactLink, QuantityInfo, ReactionInfo, TimeInfo
+from graph.queries.qualifiers import time_infos
 from graph.queries.refs import Refs, concept
 from graph.queries.source import Described, GraphSource
 from ontology.dates import first_day
@@ -80,10 +81,11 @@ def reaction_infos(source: GraphSource, refs: Refs, uris: Iterable[str]) -> list
     found = source.describe(sorted(set(uris)))
     facts = [found[u] for u in sorted(found) if "Reaction" in found[u].labels]
     refs.load(u for f in facts for u in f.all("REACTOR"))
-    return sorted((_reaction(source, refs, f) for f in facts), key=_when_key)
+    times = time_infos(source, facts)
+    return sorted((_reaction(source, refs, f, times[f.uri]) for f in facts), key=_when_key)
 
 
-def _reaction(source: GraphSource, refs: Refs, fact: Described) -> ReactionInfo:
+def _reaction(source: GraphSource, refs: Refs, fact: Described, time: TimeInfo) -> ReactionInfo:
     towards = _links(source, fact.all("TOWARDS"), fact.texts("towardsRef"))
     return ReactionInfo(
         uri=fact.uri,
@@ -93,6 +95,7 @@ def _reaction(source: GraphSource, refs: Refs, fact: Described) -> ReactionInfo:
         when=fact.text("pointInTime"),
         as_of=fact.text("asOf"),
         description=fact.text("description"),
+        time=time,
         in_response_to=responses(source, fact),
         evidence=Attribution(fact.ordered("quotes"), fact.ordered("claimants")),
         sources=fact.texts("sources"),
