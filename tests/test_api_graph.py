@@ -273,7 +273,8 @@ def test_timeline_of_chanegriha(api_client: TestClient) -> None:
 
 def test_brokers(api_client: TestClient) -> None:
     body = get(api_client, "/brokers", Brokers, limit=3)
-    assert body["items"][0]["entity"]["id"] == USA and body["scope"] == "graph"
+    # Algeria: the MOU's party and, in the format 2 example, the Algiers Accord's mediator
+    assert body["items"][0]["entity"]["id"] == DZA and body["scope"] == "graph"
     ego = get(api_client, "/brokers", Brokers, seed=DZA, depth=1, limit=5)
     assert ego["scope"] == "ego" and ego["items"]
 

@@ -31,9 +31,9 @@ def run(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
 def test_load_then_stats_and_articles(tmp_path: Path) -> None:
     loaded = run("load", "examples", data_dir=tmp_path)
     assert loaded.returncode == 0, loaded.stderr
-    assert "loaded 1 article(s)" in loaded.stdout
+    assert "loaded 2 article(s)" in loaded.stdout  # both example articles
     stats = run("stats", data_dir=tmp_path)
-    assert "in 1 articles" in stats.stdout
+    assert "in 2 articles" in stats.stdout
     assert "defensescoop-2025-01-us-algeria-mou" in run("articles", data_dir=tmp_path).stdout
 
 
@@ -50,13 +50,13 @@ def test_keep_going_loads_the_good_file_and_exits_1(tmp_path: Path) -> None:
     result = run("load", "--keep-going", "examples", str(BAD / "malformed.yaml"), data_dir=tmp_path)
     assert result.returncode == 1
     assert "1 file(s) refused" in result.stdout
-    assert OxigraphStore(tmp_path).counts().articles == 1
+    assert OxigraphStore(tmp_path).counts().articles == 2
 
 
 def test_validate_writes_nothing(tmp_path: Path) -> None:
     result = run("validate", "examples", str(BAD / "impossible-date.yaml"), data_dir=tmp_path)
     assert result.returncode == 2
-    assert "1 valid, 1 invalid" in result.stdout
+    assert "2 valid, 1 invalid" in result.stdout
     assert OxigraphStore(tmp_path).counts().triples == 0
 
 
