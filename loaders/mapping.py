@@ -117,6 +117,11 @@ class _Builder:
     def origin(self, node: URIRef, path: Path) -> None:
         self.origins.setdefault(node, (render_path(path), self.doc.line(path)))
 
+    def minted(self) -> dict[str, URIRef]:
+        """The node minted for each sheet entry, by its rendered path (``agreements[0]``): the
+        format 2 passes run after the sections and find their facts' nodes here."""
+        return {where: node for node, (where, _) in self.origins.items()}
+
     def mint(self, kind: str, path: Path, key: Sequence[KeyField], extra: str | None) -> URIRef:
         """A fact IRI; told apart by ``extra`` (or its path) if another entry has the same key."""
         iri = fact_iri(kind, *key)
@@ -398,7 +403,7 @@ class _Builder:
     def lifecycle(self) -> None:
         """Status, entry into force, expiry, duration, ending and follow-up bodies of the
         agreements; roles in agreements and events (their nodes are minted already)."""
-        nodes = {where: node for node, (where, _) in self.origins.items()}
+        nodes = self.minted()
         for i, agreement in enumerate(self.sheet.agreements):
             path: Path = ("agreements", i)
             node = nodes[render_path(path)]
@@ -455,7 +460,7 @@ class _Builder:
     def time_qualifiers(self) -> None:
         """Qualifiers of every fact, found by the path its node was minted from; the
         ``start``/``end`` format 2 adds to agreements, signatories and commitments."""
-        nodes = {where: node for node, (where, _) in self.origins.items()}
+        nodes = self.minted()
         for path, item in _qualified(self.sheet):
             node = nodes.get(render_path(path))
             if node is not None:

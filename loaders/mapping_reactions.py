@@ -37,7 +37,10 @@ class Builder(Protocol):
 
     sheet: FactSheet
     refs: dict[str, URIRef]
-    origins: dict[URIRef, tuple[str, int | None]]
+
+    def minted(self) -> dict[str, URIRef]:
+        """The node minted for each sheet entry, by its rendered path."""
+        ...
 
     def add(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal | None) -> None:
         """Add a triple unless ``value`` is None."""
@@ -71,7 +74,7 @@ class Builder(Protocol):
 def map_facts_about_facts(builder: Builder) -> None:
     """Add the reactions, responses, quantities and fact ids of ``builder.sheet``."""
     sheet = builder.sheet
-    nodes = {path: node for node, (path, _) in builder.origins.items()}
+    nodes = builder.minted()
     named = [("influences", i, x.id) for i, x in enumerate(sheet.influences)]
     named += [("relations", i, x.id) for i, x in enumerate(sheet.relations)]
     for section, i, local in named:
