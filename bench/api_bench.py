@@ -37,6 +37,9 @@ actors drawn from all actors), as p50/p99 over ``--repeat`` rounds after one war
   managed read transaction) and returns its rows as JSON: what this stack (uvicorn, FastAPI,
   the driver, the query) can serve at best, in the same run; entity detail is reported as a
   share of it;
+* ``driver`` (Neo4j): the ceiling's query through the driver alone, eight threads in this
+  process rotating over the same ids, no HTTP at all: what Neo4j and the driver answer per
+  second on this machine, the bound of any web stack in front of them;
 * ``first``: the warm-up round (each item asked once before the measured rounds), reported on
   its own: right after a Neo4j restart (``--restart-neo4j``) it is the cold figure, the page
   cache empty; the measured rounds are warm.
@@ -324,22 +327,17 @@ def serve_ceiling(port: int) -> None:
     import uvicorn
     from fastapi import FastAPI, Response
 
-    from graph.neo4j.source import PAGE
+    from graph.neo4j.source import PAGE, page_parameters
     from graph.queries.pages import ENTITY_PAGE
     from graph.queries.refs import to_iri
 
     config = config_of(Path(os.environ["DIPLOGRAPH_DATA_DIR"]))
     auth = (config.neo4j_user, config.neo4j_password or "")
     driver = neo4j.GraphDatabase.driver(config.neo4j_uri, auth=auth, max_connection_pool_size=50)
-    params = {
-        "referrers": list(ENTITY_PAGE.referrers),
-        "follow": list(ENTITY_PAGE.follow),
-        "then": list(ENTITY_PAGE.then),
-    }
     app = FastAPI()
 
     def rows(tx: Any, uri: str) -> list[dict[str, Any]]:
-        return [r.data() for r in tx.run(PAGE, {"uri": uri, **params})]
+        return [r.data() for r in tx.run(PAGE, page_parameters(uri, ENTITY_PAGE))]
 
     @app.get("/entities/{entity_id:path}")
     def entity(entity_id: str) -> Response:
@@ -407,6 +405,53 @@ def python_load(url: str, ids: list[str], seconds: int, connections: int = 16) -
     }
 
 
+def driver_rate(
+    driver: Any, database: str | None, ids: list[str], seconds: int, threads: int = 8
+) -> dict[str, Any]:
+    """The entity page's query through the driver alone (``threads`` threads, no HTTP)."""
+    import threading
+
+    import neo4j
+
+    from graph.neo4j.source import PAGE, page_parameters
+    from graph.queries.pages import ENTITY_PAGE
+    from graph.queries.refs import to_iri
+
+    uris = [to_iri(i) for i in ids]
+    latencies: list[float] = []
+
+    def rows(tx: Any, uri: str) -> list[dict[str, Any]]:
+        return [r.data() for r in tx.run(PAGE, page_parameters(uri, ENTITY_PAGE))]
+
+    def work(offset: int, deadline: float) -> None:
+        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            position = offset
+            while time.monotonic() < deadline:
+                position = (position + 1) % len(uris)
+                started = time.perf_counter()
+                session.execute_read(rows, uris[position])
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.monotonic()
+    workers = [
+        threading.Thread(target=work, args=(i * 7919, started + seconds)) for i in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    ordered = sorted(latencies)
+    found = {
+        "generator": f"driver only, {threads} threads, no HTTP",
+        "rps": len(ordered) / (time.monotonic() - started),
+        "p50_ms": ordered[len(ordered) // 2],
+        "p99_ms": ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+        "errors": 0.0,
+    }
+    print(f"  driver alone: {found['rps']:.0f} queries/s", flush=True)
+    return found
+
+
 def wrk(url: str, ids: list[str], seconds: int) -> dict[str, Any]:
     """Requests per second and latency percentiles of entity detail under ``wrk``."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as out:
@@ -453,7 +498,9 @@ def report(rows: list[Row], rates: dict[str, dict[str, Any]]) -> list[str]:
             f"non-2xx ({found['generator']})"
         )
     detail, ceiling = rates.get("neo4j"), rates.get("ceiling")
-    if detail and ceiling:
+    if detail and ceiling and ceiling["errors"]:
+        lines.append("ceiling   detail      failed        non-2xx answers: see server-ceiling.log")
+    elif detail and ceiling:
         share = 100 * detail["rps"] / ceiling["rps"]
         lines.append(f"neo4j     detail      of ceiling    {share:.0f} %")
     return lines
@@ -488,6 +535,7 @@ def neo4j_phase(
         with server(env, False, log, "--serve-ceiling") as url:
             throughput(url, actors, 2, args.loadgen)  # its warm-up (the product had its own)
             rates["ceiling"] = throughput(url, actors, args.wrk_seconds, args.loadgen)
+        rates["driver"] = driver_rate(driver, config.neo4j_database, actors, args.wrk_seconds)
         rows.append(baseline_row(edges, pairs, config.limits.max_paths, args.repeat))
     return rows, pairs, actors, rates
 

@@ -175,6 +175,17 @@ def _entity(record: Record | Mapping[str, Any]) -> EntityInfo:
     return make_entity(record["uri"], record["labels"], record["name"], [str(a) for a in aliases])
 
 
+def page_parameters(uri: str, plan: PagePlan) -> dict[str, object]:
+    """The parameters of :data:`PAGE` for ``plan`` around ``uri``."""
+    return {
+        "uri": uri,
+        "referrers": list(plan.referrers),
+        "follow": list(plan.follow),
+        "then": list(plan.then),
+        "facts": list(FACT_LABELS),
+    }
+
+
 class Neo4jSource:
     """:class:`graph.queries.source.GraphSource` over the Neo4j projection and LINKs."""
 
@@ -317,14 +328,7 @@ class Neo4jSource:
 
     def page(self, uri: str, plan: PagePlan) -> PageRecords:
         """Everything ``plan`` reads around ``uri``, in one query (:data:`PAGE`)."""
-        rows = self.read(
-            PAGE,
-            uri=uri,
-            referrers=list(plan.referrers),
-            follow=list(plan.follow),
-            then=list(plan.then),
-            facts=list(FACT_LABELS),
-        )
+        rows = self.read(PAGE, **page_parameters(uri, plan))
         if not rows:
             return PageRecords(uri, plan, {}, (), {}, frozenset((uri,)))
         refs, nodes = rows[0]["refs"], rows[0]["nodes"]
