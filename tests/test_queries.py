@@ -18,9 +18,9 @@ from graph.backends import nx_queries, open_backends
 from graph.errors import NotFound, QueryError
 from graph.queries import QueryService, StepFilter
 from graph.rdf.store import OxigraphStore
-from graph.rules.steps import first_day
 from graph.writer import GraphStore
 from loaders import EntityIndex, load_paths
+from ontology.dates import first_day
 from tests.conftest import Neo4jConnection, neo4j_backend_config
 
 EXAMPLE = "examples/us-algeria-mou.yaml"

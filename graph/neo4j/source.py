@@ -175,7 +175,7 @@ def _entity(record: Record | Mapping[str, Any]) -> EntityInfo:
     return make_entity(record["uri"], record["labels"], record["name"], [str(a) for a in aliases])
 
 
-def page_parameters(uri: str, plan: PagePlan) -> dict[str, object]:
+def page_parameters(uri: str, plan: PagePlan) -> dict[str, Any]:
     """The parameters of :data:`PAGE` for ``plan`` around ``uri``."""
     return {
         "uri": uri,

@@ -60,151 +60,28 @@ does I/O.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from graph.rules.fact_index import Evidence, FactIndex, Quad, evidence_key
+from graph.rules.step_dates import earliest, fact_dates, last_key, with_date
+from graph.rules.step_model import (
+    FACT_CLASSES,
+    INFERENCE_RULES,
+    PLAIN_PREDICATES,
+    PREFIXED_RELATIONS,
+    REGION_MEMBERSHIP,
+    RELATIONS,
+    STEP_PREDICATES,
+    SYMMETRIC_RELATIONS,
+    Step,
+    notation,
+    step_uri,
+)
 from ontology.classes import DG_NS
-from ontology.dates import first_day, last_day
-from ontology.namespace import DG, ID
-
-FACT_CLASSES = frozenset(
-    str(c)
-    for c in (
-        DG.Agreement,
-        DG.Signature,
-        DG.Commitment,
-        DG.Influence,
-        DG.Tenure,
-        DG.Event,
-        DG.Relation,
-        DG.Role,
-        DG.AgreementEnding,
-        DG.Reaction,
-    )
-)
-PLAIN_PREDICATES = {
-    str(DG.partOf): "part-of",
-    str(DG.country): "country",
-    str(DG.nationality): "nationality",
-    str(DG.member): "member",
-}
-"""Direct actor → actor properties that are steps of their own (``via`` is None)."""
-
-RELATIONS = (
-    "agreement",
-    "signature",
-    "commitment",
-    "influence",
-    "tenure",
-    "event",
-    "relation",
-    "part-of",
-    "country",
-    "nationality",
-    "role",
-    "ended",
-    "reaction",
-    "member",
-)
-"""Relation kinds; ``relation`` stands for every ``relation:<notation>``, ``role`` for every
-``role:<notation>``."""
-
-PREFIXED_RELATIONS = ("relation", "role")
-"""Families of relation kinds spelt ``<family>:<notation>`` (``relation:ruled``,
-``role:mediator``); the family name alone stands for all of them in filters."""
-
-SYMMETRIC_RELATIONS = frozenset(("agreement", "commitment", "event"))
-
-REGION_MEMBERSHIP = "region-membership"
-INFERENCE_RULES = {
-    REGION_MEMBERSHIP: "an influence on a region stands for an influence on each country the "
-    "region includes (influencer → member country); a relation with a region likewise "
-    "stands for the relation with each country the region includes",
-}
-"""Every rule producing inferred steps, by name (docs/data-model.md states them)."""
-"""Relations whose steps have no direction: their endpoints are ordered by IRI."""
-
-STEP_PREDICATES = frozenset(
-    str(p)
-    for p in (
-        DG.party, DG.negotiatedBy, DG.establishes, DG.dateSigned, DG.agreement, DG.signatory,
-        DG.onBehalfOf, DG.date, DG.actor, DG.commitmentKind, DG.dueDate, DG.influencer,
-        DG.influenced, DG.influenceKind, DG.includes, DG.holder, DG.post, DG.postIn,
-        DG.participant, DG.eventKind, DG.relationSubject, DG.relationObject, DG.relationKind,
-        DG.startDate, DG.endDate, DG.evidence, DG.quote, DG.inArticle, DG.claimant,
-        DG.claimedBy, DG.name, DG.partOf, DG.country, DG.nationality, DG.member, DG.holds,
-        DG.pointInTime, DG.roleIn, DG.roleActor, DG.role, DG.endedBy, DG.concerns,
-        DG.reactor, DG.towards, DG.stance,
-    )
-)  # fmt: skip
-"""Predicates (besides ``rdf:type``) whose quads the step rules read."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One fact connecting two actors (see the module docstring for the rules)."""
-
-    uri: str
-    source: str
-    target: str
-    relation: str
-    via: str | None
-    kind: str | None
-    start: str | None
-    end: str | None
-    sources: tuple[str, ...]
-    evidence: tuple[Evidence, ...]
-    rule: str | None = None
-    """The inference rule that produced the step (see :data:`INFERENCE_RULES`); None when an
-    article states the fact between these two actors."""
-
-    @property
-    def inferred(self) -> bool:
-        """Whether the step is inferred rather than stated."""
-        return self.rule is not None
-
-    @property
-    def start_key(self) -> str | None:
-        """First day of ``start`` (``2025`` → ``2025-01-01``), for comparisons."""
-        return first_day(self.start)
-
-    @property
-    def end_key(self) -> str | None:
-        """Last day of ``end`` (``2025-02`` → ``2025-02-28``), for comparisons."""
-        return last_day(self.end)
-
-    @property
-    def directed(self) -> bool:
-        """False for a symmetric fact (agreement, commitment, event): source and target are
-        only ordered by IRI."""
-        return self.relation not in SYMMETRIC_RELATIONS
-
-    def other(self, actor: str) -> str:
-        """The endpoint that is not ``actor``."""
-        return self.target if actor == self.source else self.source
-
-
-# ------------------------------------------------------------------------------------- dates
-
-
-# ------------------------------------------------------------------------------------- steps
-
-
-def step_uri(via: str | None, source: str, target: str, relation: str) -> str:
-    """Deterministic IRI of a step: a hash of its fact, endpoints and relation."""
-    key = "\x1f".join((via or "", source, target, relation))
-    return f"{ID}link/{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-
-
-def notation(iri: str | None) -> str | None:
-    """The notation of a concept IRI: its last path segment (``…/relation-kind/ruled``)."""
-    if iri is None:
-        return None
-    return iri.rstrip("/").rsplit("/", 1)[-1]
+from ontology.namespace import DG
 
 
 @dataclass(frozen=True)
@@ -250,42 +127,6 @@ def _fact(
     return _Fact(via, relation, kind, dates[0], dates[1], evidence, index.sources(via, evidence))
 
 
-def _dates(index: FactIndex, fact: str) -> tuple[str | None, str | None]:
-    """Earliest ``startDate`` and latest ``endDate`` of ``fact``; a fact with neither spans its
-    ``pointInTime`` (format 2 ``when``: earliest to latest)."""
-    starts = index.all(fact, str(DG.startDate))
-    ends = index.all(fact, str(DG.endDate))
-    if not starts and not ends:
-        starts = ends = index.all(fact, str(DG.pointInTime))
-    return (min(starts, key=_first) if starts else None, max(ends, key=_last) if ends else None)
-
-
-def _with(
-    date: str | None, dates: tuple[str | None, str | None], *, ends: bool = False
-) -> tuple[str | None, str | None]:
-    """A fact's own date (signed, due) merged with its stated period (format 2): the earlier
-    start, or (``ends``) the later end."""
-    start, end = dates
-    if ends:
-        return start, max((d for d in (date, end) if d), key=_last, default=None)
-    return min((d for d in (date, start) if d), key=_first, default=None), end
-
-
-def _first(date: str) -> str:
-    """Sort key: first day of a partial date."""
-    return first_day(date) or ""
-
-
-def _last(date: str) -> str:
-    """Sort key: last day of a partial date."""
-    return last_day(date) or ""
-
-
-def _earliest(values: list[str]) -> str | None:
-    """The earliest of some partial dates, or None."""
-    return min(values, key=_first) if values else None
-
-
 def _pairs(index: FactIndex, fact: _Fact, members: Iterable[str]) -> Iterator[Step]:
     """Steps between every pair of actor ``members`` (endpoints ordered by IRI)."""
     actors = sorted({m for m in members if index.is_actor(m)})
@@ -328,7 +169,9 @@ def agreement_steps(index: FactIndex, agreement: str) -> Iterator[Step]:
         members.update(index.all(signature, str(DG.onBehalfOf)))
         for signer in signers:
             signer_evidence[signer].update(index.evidence(signature))
-    signed = _with(_earliest(index.all(agreement, str(DG.dateSigned))), _dates(index, agreement))
+    signed = with_date(
+        earliest(index.all(agreement, str(DG.dateSigned))), fact_dates(index, agreement)
+    )
     kind = _agreement_kind(index, agreement)
     base = _fact(index, agreement, "agreement", kind, signed)
     for step in _pairs(index, base, members):
@@ -343,10 +186,10 @@ def agreement_steps(index: FactIndex, agreement: str) -> Iterator[Step]:
 def signature_steps(index: FactIndex, signature: str) -> Iterator[Step]:
     """Signatory → each actor it signed for."""
     agreement = index.one(signature, str(DG.agreement))
-    date = _earliest(index.all(signature, str(DG.date)))
+    date = earliest(index.all(signature, str(DG.date)))
     if date is None and agreement is not None:
-        date = _earliest(index.all(agreement, str(DG.dateSigned)))
-    fact = _fact(index, signature, "signature", None, _with(date, _dates(index, signature)))
+        date = earliest(index.all(agreement, str(DG.dateSigned)))
+    fact = _fact(index, signature, "signature", None, with_date(date, fact_dates(index, signature)))
     yield from _directed(
         index,
         fact,
@@ -359,8 +202,8 @@ def commitment_steps(index: FactIndex, commitment: str) -> Iterator[Step]:
     """Pairs among the actors undertaking a commitment (ends on its due date)."""
     due = index.all(commitment, str(DG.dueDate))
     kind = notation(index.one(commitment, str(DG.commitmentKind)))
-    last_due = max(due, key=_last) if due else None
-    dates = _with(last_due, _dates(index, commitment), ends=True)
+    last_due = max(due, key=last_key) if due else None
+    dates = with_date(last_due, fact_dates(index, commitment), ends=True)
     fact = _fact(index, commitment, "commitment", kind, dates)
     yield from _pairs(index, fact, index.all(commitment, str(DG.actor)))
 
@@ -387,7 +230,7 @@ def region_split(index: FactIndex, nodes: Iterable[str]) -> tuple[list[str], lis
 def influence_steps(index: FactIndex, influence: str) -> Iterator[Step]:
     """Influencer → influenced; inferred influencer → each country of an influenced region."""
     kind = notation(index.one(influence, str(DG.influenceKind)))
-    fact = _fact(index, influence, "influence", kind, _dates(index, influence))
+    fact = _fact(index, influence, "influence", kind, fact_dates(index, influence))
     influencers = index.all(influence, str(DG.influencer))
     stated, inferred = influence_targets(index, influence)
     yield from _directed(index, fact, influencers, stated)
@@ -399,21 +242,21 @@ def tenure_steps(index: FactIndex, tenure: str) -> Iterator[Step]:
     posts = index.all(tenure, str(DG.post))
     places = [p for post in posts for p in index.all(post, str(DG.postIn))]
     post_name = index.one(posts[0], str(DG.name)) if posts else None
-    fact = _fact(index, tenure, "tenure", post_name, _dates(index, tenure))
+    fact = _fact(index, tenure, "tenure", post_name, fact_dates(index, tenure))
     yield from _directed(index, fact, index.all(tenure, str(DG.holder)), places)
 
 
 def event_steps(index: FactIndex, event: str) -> Iterator[Step]:
     """Pairs among an event's participants."""
     kind = notation(index.one(event, str(DG.eventKind)))
-    fact = _fact(index, event, "event", kind, _dates(index, event))
+    fact = _fact(index, event, "event", kind, fact_dates(index, event))
     yield from _pairs(index, fact, index.all(event, str(DG.participant)))
 
 
 def relation_steps(index: FactIndex, relation: str) -> Iterator[Step]:
     """Subject → object of a ``dg:Relation`` statement, as ``relation:<notation>``."""
     kind = notation(index.one(relation, str(DG.relationKind)))
-    fact = _fact(index, relation, f"relation:{kind}", kind, _dates(index, relation))
+    fact = _fact(index, relation, f"relation:{kind}", kind, fact_dates(index, relation))
     subjects, subject_members = region_split(index, index.all(relation, str(DG.relationSubject)))
     objects, object_members = region_split(index, index.all(relation, str(DG.relationObject)))
     yield from _directed(index, fact, subjects, objects)
@@ -473,10 +316,10 @@ def _members(index: FactIndex, fact: str) -> list[str]:
 
 
 def _period(index: FactIndex, facts: list[str]) -> tuple[str | None, str | None]:
-    """Earliest start and latest end over some facts (see :func:`_dates`)."""
+    """Earliest start and latest end over some facts (as :func:`fact_dates` for one)."""
     starts = [d for f in facts for d in index.all(f, str(DG.startDate))]
     ends = [d for f in facts for d in index.all(f, str(DG.endDate))]
-    return (_earliest(starts), max(ends, key=_last) if ends else None)
+    return (earliest(starts), max(ends, key=last_key) if ends else None)
 
 
 def role_steps(index: FactIndex, role: str) -> Iterator[Step]:
@@ -485,7 +328,7 @@ def role_steps(index: FactIndex, role: str) -> Iterator[Step]:
     kind = notation(index.one(role, str(DG.role)))
     targets = index.all(role, str(DG.roleIn))
     signed = [d for t in targets for d in index.all(t, str(DG.dateSigned))]
-    dates = (_earliest(signed), None) if signed else _period(index, targets)
+    dates = (earliest(signed), None) if signed else _period(index, targets)
     fact = _fact(index, role, f"role:{kind}", kind, dates)
     members = [m for t in targets for m in _members(index, t)]
     yield from _directed(index, fact, index.all(role, str(DG.roleActor)), members)
@@ -495,7 +338,7 @@ def ending_steps(index: FactIndex, ending: str) -> Iterator[Step]:
     """Each actor that ended an agreement → each of its parties (``ended``), from the ending's
     date; the kind is the event kind (termination, suspension…)."""
     kind = notation(index.one(ending, str(DG.eventKind)))
-    fact = _fact(index, ending, "ended", kind, _dates(index, ending))
+    fact = _fact(index, ending, "ended", kind, fact_dates(index, ending))
     parties = [p for a in index.all(ending, str(DG.concerns)) for p in _members(index, a)]
     yield from _directed(index, fact, index.all(ending, str(DG.endedBy)), parties)
 
@@ -513,7 +356,7 @@ REACTED_TO = tuple(
 def reaction_steps(index: FactIndex, reaction: str) -> Iterator[Step]:
     """Reactor → each actor of the fact the reaction is towards (format 2)."""
     kind = notation(index.one(reaction, str(DG.stance)))
-    when = _earliest(index.all(reaction, str(DG.pointInTime)))
+    when = earliest(index.all(reaction, str(DG.pointInTime)))
     fact = _fact(index, reaction, "reaction", kind, (when, when))
     targets = {
         actor
@@ -555,3 +398,20 @@ def derive_steps(quads: Iterable[Quad] | FactIndex) -> list[Step]:
         for step in itertools.chain(fact_steps(index, subject), plain_steps(index, subject)):
             found[step.uri] = step
     return [found[k] for k in sorted(found)]
+
+
+__all__ = [
+    "FACT_CLASSES",
+    "INFERENCE_RULES",
+    "PLAIN_PREDICATES",
+    "PREFIXED_RELATIONS",
+    "REGION_MEMBERSHIP",
+    "RELATIONS",
+    "STEP_PREDICATES",
+    "SYMMETRIC_RELATIONS",
+    "Step",
+    "derive_steps",
+    "fact_steps",
+    "notation",
+    "step_uri",
+]
