@@ -8,7 +8,7 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from loaders.article import ArticleGraph, new_dataset
+from loaders.article import ArticleGraph
 from loaders.dates import date_literal, duration_literal
 from loaders.errors import Problem, render_path
 from loaders.iris import KeyField, article_iri, fact_iri, post_iri
@@ -33,6 +33,7 @@ from loaders.source import Document, Path
 from loaders.vocab import resolve_concept
 from ontology.lifecycle import ENDING_EVENT_KINDS
 from ontology.namespace import DG, GEO, GEONAMES, WD, concept
+from ontology.triples import TripleSet
 
 Object = URIRef | Literal
 
@@ -68,7 +69,7 @@ def build_article(
     builder.build()
     return ArticleGraph(
         iri=builder.article,
-        dataset=builder.dataset,
+        triples=builder.triples,
         source=doc.file,
         warnings=[*warnings, *builder.warnings],
         entities=list(resolution.records),
@@ -80,8 +81,8 @@ class _Builder:
     def __init__(self, sheet: FactSheet, doc: Document, resolution: Resolution) -> None:
         self.sheet, self.doc = sheet, doc
         self.article = article_iri(sheet.article.id)
-        self.dataset = new_dataset()
-        self.graph = self.dataset.graph(self.article)
+        self.triples = TripleSet()
+        self.items = self.triples.items  # the hot path adds to the dict directly
         self.refs: dict[str, URIRef] = {k: v.iri for k, v in resolution.entities.items()}
         self.resolved = resolution.entities
         self.origins: dict[URIRef, tuple[str, int | None]] = {}
@@ -91,7 +92,7 @@ class _Builder:
 
     def add(self, subject: URIRef, predicate: URIRef, value: Object | None) -> None:
         if value is not None:
-            self.graph.add((subject, predicate, value))
+            self.items[(subject, predicate, value)] = None
 
     def text(self, subject: URIRef, predicate: URIRef, value: str | None) -> None:
         self.add(subject, predicate, None if value is None else Literal(value))
@@ -111,7 +112,7 @@ class _Builder:
             return
         choice = resolve_concept(scheme, text)
         for triple in choice.triples:
-            self.graph.add(triple)
+            self.items[triple] = None
         self.add(subject, predicate, choice.iri)
 
     def origin(self, node: URIRef, path: Path) -> None:
