@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib import namespace as rdf_ns
 
 from loaders.article import ArticleGraph
 from loaders.dates import date_literal, duration_literal
@@ -30,10 +30,16 @@ from loaders.model import (
 )
 from loaders.resolve import Resolution, Resolved
 from loaders.source import Document, Path
+from loaders.terms import Terms, text_literal
 from loaders.vocab import resolve_concept
+from ontology import namespace as ns
 from ontology.lifecycle import ENDING_EVENT_KINDS
-from ontology.namespace import DG, GEO, GEONAMES, WD, concept
+from ontology.namespace import GEONAMES, WD, concept
 from ontology.triples import TripleSet
+
+DG, GEO, OWL, RDF, XSD = (Terms(n) for n in (ns.DG, ns.GEO, rdf_ns.OWL, rdf_ns.RDF, rdf_ns.XSD))
+"""The namespaces of the triples written, each term made once (see :mod:`loaders.terms`)."""
+TRUE = Literal(True)
 
 Object = URIRef | Literal
 
@@ -95,7 +101,7 @@ class _Builder:
             self.items[(subject, predicate, value)] = None
 
     def text(self, subject: URIRef, predicate: URIRef, value: str | None) -> None:
-        self.add(subject, predicate, None if value is None else Literal(value))
+        self.add(subject, predicate, None if value is None else text_literal(value))
 
     def date(self, subject: URIRef, predicate: URIRef, value: str | None) -> None:
         self.add(subject, predicate, None if value is None else date_literal(value))
@@ -209,7 +215,7 @@ class _Builder:
             self.text(node, DG.alias, alias)
         self.text(node, DG.isoCode, resolved.iso)
         if resolved.historic:
-            self.add(node, DG.historic, Literal(True))
+            self.add(node, DG.historic, TRUE)
         if entity.wikidata:
             self.text(node, DG.wikidata, entity.wikidata)
             self.add(node, OWL.sameAs, WD[entity.wikidata])
@@ -395,7 +401,7 @@ class _Builder:
         for entity in self.sheet.entities:
             if isinstance(entity, PersonEntity) and entity.holds and entity.name is None:
                 node = self.refs[entity.id]
-                self.add(node, DG.roleOnly, Literal(True))
+                self.add(node, DG.roleOnly, TRUE)
                 self.ref(node, DG.holds, entity.holds)
                 self.date(node, DG.asOf, entity.as_of)
 
