@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
@@ -98,6 +99,11 @@ def _name_key(predicate: object) -> str | None:
     return local if local.lower() in NAME_KEYS else None
 
 
+_iri_problem = lru_cache(maxsize=1 << 16)(iri_problem)
+""":func:`~ontology.identifiers.iri_problem` of one IRI: predicates, classes, concepts and
+entities recur in every article of a corpus."""
+
+
 def identifier_problems(article: ArticleGraph) -> list[Problem]:
     """Every IRI of the article (article IRI included) and every name or alias over the limits
     of :mod:`ontology.identifiers`, checked before anything is written; one problem per value."""
@@ -109,7 +115,7 @@ def identifier_problems(article: ArticleGraph) -> list[Problem]:
             if type(node) is not URIRef or node in checked:
                 continue
             checked.add(node)
-            if problem := iri_problem(str(node)):
+            if problem := _iri_problem(str(node)):
                 problems[str(node)] = _located(article, node, problem)
         subject, predicate, value = triple
         if not isinstance(value, Literal):

@@ -11,6 +11,7 @@ changes the index: the caller adds :attr:`Resolved.record` values once the file 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from rdflib import URIRef
 
@@ -170,9 +171,9 @@ class _Resolver:
         mine = _country_of(self.entity, self.out, self.states)
         if mine is None:
             return iri
-        suffixes = [mine.rsplit("/", 1)[1].lower(), *(str(n) for n in range(2, 100))]
+        suffixes = chain([mine.rsplit("/", 1)[1].lower()], map(str, range(2, 100)))
         candidate = iri
-        for suffix in suffixes:  # IRIs made only as needed: the first one nearly always fits
+        for suffix in suffixes:  # made only as needed: the first IRI nearly always fits
             if not self._clash(candidate, mine):
                 return candidate
             candidate = URIRef(f"{iri}-{suffix}")
