@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rdflib import Literal
 from rdflib.namespace import XSD
@@ -34,9 +35,11 @@ _DURATION = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def date_literal(text: str) -> Literal:
     """``2025`` → ``xsd:gYear``, ``2025-01`` → ``xsd:gYearMonth``, ``2025-01-22`` → ``xsd:date``;
-    any other EDTF value (``2025~``, ``2020-09/2021-09``) → ``dg:edtf``."""
+    any other EDTF value (``2025~``, ``2020-09/2021-09``) → ``dg:edtf``. Cached: dates recur
+    across the facts of a corpus, and a typed ``Literal`` parses its value (16 µs)."""
     check_date(text)
     if not is_plain(text):
         return Literal(text, datatype=DG.edtf)

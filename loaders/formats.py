@@ -8,6 +8,8 @@ the model with the marker is gated without touching this module.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal, get_origin
 
 from pydantic import BaseModel
@@ -26,11 +28,33 @@ def _extra(holder: FieldInfo | object) -> dict[str, Any]:
     return extra if isinstance(extra, dict) else {}
 
 
-def _given(model: BaseModel) -> Iterator[tuple[str, FieldInfo, Any]]:
-    """The fields the sheet wrote (defaults left out), with their key as spelt in the sheet."""
-    for name, info in type(model).model_fields.items():
-        if name in model.model_fields_set:
-            yield info.alias or name, info, getattr(model, name)
+@dataclass(frozen=True)
+class _Field:
+    """What the gate reads of one field of a model, read once per model class."""
+
+    name: str
+    key: str
+    info: FieldInfo
+    since: int
+    """``x-format``: the first format with the key (1 unless marked)."""
+    until: int | None
+    """``x-format-max``: the last format with the key, if it was renamed."""
+    renamed_to: str | None
+
+
+@cache
+def _fields(model: type[BaseModel]) -> tuple[bool, tuple[_Field, ...]]:
+    """Whether the model is a format 2 entry as a whole, and its fields' markers (walking a
+    sheet reads them for every entry: reading the pydantic metadata each time cost more than
+    the rest of the walk)."""
+    whole = bool(_extra(model.model_config.get("json_schema_extra")).get("x-format"))
+    fields = []
+    for name, info in model.model_fields.items():
+        extra = _extra(info)
+        key = info.alias or name
+        since, until = extra.get("x-format", 1), extra.get("x-format-max")
+        fields.append(_Field(name, key, info, since, until, extra.get("x-renamed-to")))
+    return whole, tuple(fields)
 
 
 def _children(value: Any, path: Path) -> Iterator[tuple[BaseModel, Path]]:
@@ -42,19 +66,23 @@ def _children(value: Any, path: Path) -> Iterator[tuple[BaseModel, Path]]:
 
 
 def _walk(model: BaseModel, path: Path, fmt: int) -> Iterator[tuple[Path, str]]:
-    if fmt < 2 and _extra(type(model).model_config.get("json_schema_extra")).get("x-format"):
+    whole, fields = _fields(type(model))
+    if fmt < 2 and whole:
         yield path, f"this entry is format 2: {MIGRATE_HINT}"
         return
-    for key, info, value in _given(model):
-        extra = _extra(info)
-        if fmt < 2 and extra.get("x-format", 1) > 1:
-            yield (*path, key), _new_key_message(key, info, value)
-        if fmt >= 2 and extra.get("x-format-max", fmt) < fmt:
-            new_key = extra.get("x-renamed-to")
-            instead = f": write `{new_key}` instead" if new_key else ""
+    given = model.model_fields_set  # the fields the sheet wrote (defaults left out)
+    for field in fields:
+        if field.name not in given:
+            continue
+        key, value = field.key, getattr(model, field.name)
+        if fmt < 2 and field.since > 1:
+            yield (*path, key), _new_key_message(key, field.info, value)
+        if fmt >= 2 and field.until is not None and field.until < fmt:
+            instead = f": write `{field.renamed_to}` instead" if field.renamed_to else ""
             yield (*path, key), f"`{key}` is not a format {fmt} key{instead}"
-        for child, child_path in _children(value, (*path, key)):
-            yield from _walk(child, child_path, fmt)
+        if isinstance(value, BaseModel | list):
+            for child, child_path in _children(value, (*path, key)):
+                yield from _walk(child, child_path, fmt)
 
 
 def _new_key_message(key: str, info: FieldInfo, value: Any) -> str:

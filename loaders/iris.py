@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -34,14 +35,17 @@ def country_iri(iso: str) -> URIRef:
     return ID[f"country/{iso}"]
 
 
+@lru_cache(maxsize=1 << 15)
 def entity_iri(kind: EntityType, name: str) -> URIRef:
     """``id:person/michael-langley``, ``id:organization/us-africa-command``, ``id:region/sahel``:
     the slug of the name's matching key (:func:`loaders.names.normalize_name`: a leading "the"
-    and a person's honorifics dropped), the key that names a merged entity too."""
+    and a person's honorifics dropped), the key that names a merged entity too. Cached: names
+    recur across a corpus and normalising one costs more than the rest of minting."""
     key = normalize_name(name, person=ENTITY_PATHS[kind] == "person")
     return ID[f"{ENTITY_PATHS[kind]}/{slugify(key)}"]
 
 
+@lru_cache(maxsize=1 << 14)
 def post_iri(name: str) -> URIRef:
     """``id:post/commander-us-africa-command`` (the slug of the name's matching key)."""
     return ID[f"post/{slugify(normalize_name(name))}"]

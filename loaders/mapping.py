@@ -6,9 +6,9 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, XSD
+from rdflib import namespace as rdf_ns
 
-from loaders.article import ArticleGraph, new_dataset
+from loaders.article import ArticleGraph
 from loaders.dates import date_literal, duration_literal
 from loaders.errors import Problem, render_path
 from loaders.iris import KeyField, article_iri, fact_iri, post_iri
@@ -30,9 +30,16 @@ from loaders.model import (
 )
 from loaders.resolve import Resolution, Resolved
 from loaders.source import Document, Path
+from loaders.terms import Terms, text_literal
 from loaders.vocab import resolve_concept
+from ontology import namespace as ns
 from ontology.lifecycle import ENDING_EVENT_KINDS
-from ontology.namespace import DG, GEO, GEONAMES, WD, concept
+from ontology.namespace import GEONAMES, WD, concept
+from ontology.triples import TripleSet
+
+DG, GEO, OWL, RDF, XSD = (Terms(n) for n in (ns.DG, ns.GEO, rdf_ns.OWL, rdf_ns.RDF, rdf_ns.XSD))
+"""The namespaces of the triples written, each term made once (see :mod:`loaders.terms`)."""
+TRUE = Literal(True)
 
 Object = URIRef | Literal
 
@@ -68,7 +75,7 @@ def build_article(
     builder.build()
     return ArticleGraph(
         iri=builder.article,
-        dataset=builder.dataset,
+        triples=builder.triples,
         source=doc.file,
         warnings=[*warnings, *builder.warnings],
         entities=list(resolution.records),
@@ -80,8 +87,8 @@ class _Builder:
     def __init__(self, sheet: FactSheet, doc: Document, resolution: Resolution) -> None:
         self.sheet, self.doc = sheet, doc
         self.article = article_iri(sheet.article.id)
-        self.dataset = new_dataset()
-        self.graph = self.dataset.graph(self.article)
+        self.triples = TripleSet()
+        self.items = self.triples.items  # the hot path adds to the dict directly
         self.refs: dict[str, URIRef] = {k: v.iri for k, v in resolution.entities.items()}
         self.resolved = resolution.entities
         self.origins: dict[URIRef, tuple[str, int | None]] = {}
@@ -91,10 +98,10 @@ class _Builder:
 
     def add(self, subject: URIRef, predicate: URIRef, value: Object | None) -> None:
         if value is not None:
-            self.graph.add((subject, predicate, value))
+            self.items[(subject, predicate, value)] = None
 
     def text(self, subject: URIRef, predicate: URIRef, value: str | None) -> None:
-        self.add(subject, predicate, None if value is None else Literal(value))
+        self.add(subject, predicate, None if value is None else text_literal(value))
 
     def date(self, subject: URIRef, predicate: URIRef, value: str | None) -> None:
         self.add(subject, predicate, None if value is None else date_literal(value))
@@ -111,7 +118,7 @@ class _Builder:
             return
         choice = resolve_concept(scheme, text)
         for triple in choice.triples:
-            self.graph.add(triple)
+            self.items[triple] = None
         self.add(subject, predicate, choice.iri)
 
     def origin(self, node: URIRef, path: Path) -> None:
@@ -208,7 +215,7 @@ class _Builder:
             self.text(node, DG.alias, alias)
         self.text(node, DG.isoCode, resolved.iso)
         if resolved.historic:
-            self.add(node, DG.historic, Literal(True))
+            self.add(node, DG.historic, TRUE)
         if entity.wikidata:
             self.text(node, DG.wikidata, entity.wikidata)
             self.add(node, OWL.sameAs, WD[entity.wikidata])
@@ -394,7 +401,7 @@ class _Builder:
         for entity in self.sheet.entities:
             if isinstance(entity, PersonEntity) and entity.holds and entity.name is None:
                 node = self.refs[entity.id]
-                self.add(node, DG.roleOnly, Literal(True))
+                self.add(node, DG.roleOnly, TRUE)
                 self.ref(node, DG.holds, entity.holds)
                 self.date(node, DG.asOf, entity.as_of)
 

@@ -21,15 +21,18 @@ from decimal import Decimal
 from typing import Protocol
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib import namespace as rdf_ns
 
 from loaders.checks import local_fact_id, responding
 from loaders.errors import render_path
 from loaders.iris import KeyField
 from loaders.model import Evidence, FactSheet, Quantity, Reaction
 from loaders.source import Path
+from loaders.terms import Terms
 from loaders.vocab import resolve_concept
-from ontology.namespace import DG
+from ontology import namespace as ns
+
+DG, RDF = Terms(ns.DG), Terms(rdf_ns.RDF)
 
 
 class Builder(Protocol):

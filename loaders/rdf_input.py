@@ -204,7 +204,7 @@ def _article(graph: Graph, name: object, file: str, problems: list[Problem]) -> 
     if not str(iri).startswith(f"{ID}article/"):
         message = f"article IRI is not under {ID}article/"
         warnings.append(Problem(file, None, compact(iri), message, "warning"))
-    return ArticleGraph(iri, dataset, file, warnings, records_from_graph(target))
+    return ArticleGraph(iri, target, file, warnings, records_from_graph(target), rdf=dataset)
 
 
 ARTICLE_TYPES = frozenset({DG.Article, SCHEMA.NewsArticle, SCHEMA.Article})
@@ -229,7 +229,7 @@ def _not_an_article_iri(graph: Graph, iri: URIRef) -> str | None:
 def _check_terms(article: ArticleGraph) -> list[Problem]:
     """Terms in the dg: namespace that the ontology does not declare (usually typos)."""
     used: set[str] = set()
-    for _, p, o in article.graph:
+    for _, p, o in article.triples:
         used.add(str(p))
         if p == RDF.type:
             used.add(str(o))

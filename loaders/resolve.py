@@ -11,6 +11,7 @@ changes the index: the caller adds :attr:`Resolved.record` values once the file 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from rdflib import URIRef
 
@@ -170,14 +171,18 @@ class _Resolver:
         mine = _country_of(self.entity, self.out, self.states)
         if mine is None:
             return iri
-        suffixes = [mine.rsplit("/", 1)[1].lower(), *(str(n) for n in range(2, 100))]
-        candidates = [iri, *(URIRef(f"{iri}-{suffix}") for suffix in suffixes)]
-        return next((c for c in candidates if not self._clash(c, mine)), candidates[-1])
+        suffixes = chain([mine.rsplit("/", 1)[1].lower()], map(str, range(2, 100)))
+        candidate = iri
+        for suffix in suffixes:  # made only as needed: the first IRI nearly always fits
+            if not self._clash(candidate, mine):
+                return candidate
+            candidate = URIRef(f"{iri}-{suffix}")
+        return candidate  # the last one, clash or not
 
     def _clash(self, candidate: URIRef, mine: str) -> bool:
         """Whether ``candidate`` already names an entity of another country in this sheet."""
-        records = [r for r in self.out.records if r.iri == str(candidate)]
-        return any(r.country and r.country != mine for r in records)
+        text = str(candidate)
+        return any(r.country and r.country != mine for r in self.out.records if r.iri == text)
 
     def check_same_as(self) -> None:
         """A diplograph IRI in ``same_as`` must name an entity of the same kind (which one it
@@ -258,7 +263,8 @@ class _Resolver:
         if facts is None:
             return None
         iri = entity_iri("place", entity.name)
-        if any(r.iri == str(iri) and r.country != str(facts.country) for r in self.out.records):
+        text, in_country = str(iri), str(facts.country)
+        if any(r.iri == text and r.country != in_country for r in self.out.records):
             iri = URIRef(f"{iri}-{facts.country.rsplit('/', 1)[1].lower()}")
         return replace(self.finish(iri), place=facts)
 

@@ -21,6 +21,7 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, Sc
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from loaders.errors import ParseError, PathPart, Problem, Severity, render_path
+from loaders.json_lines import Unusual, index_json
 
 Path = tuple[PathPart, ...]
 
@@ -237,13 +238,25 @@ def load_json(text: str, file: str) -> Any:
 
 
 def parse_json(text: str, file: str) -> Document:
-    """Parse JSON text; lines come from re-reading the text as YAML (JSON is a subset)."""
+    """Parse JSON text, with the line of every key and item (:mod:`loaders.json_lines`, or
+    for the documents it leaves to YAML, re-reading the text as YAML: JSON is a subset)."""
     data = load_json(text, file)
     doc = Document(file, data, {(): 1})
+    try:
+        too_deep = index_json(text, doc, MAX_DEPTH, TOO_DEEP, MAX_VALUES)
+    except Unusual:
+        too_deep = _index_as_yaml(text, doc)
+    if too_deep:
+        raise ParseError([too_deep])
+    return doc
+
+
+def _index_as_yaml(text: str, doc: Document) -> Problem | None:
+    """The lines of JSON ``text`` read as YAML, or the depth problem."""
     loader = _Loader(text.replace("\t", " "))
     try:
-        if too_deep := _depth_problem(text.replace("\t", " "), file):
-            raise ParseError([too_deep])
+        if too_deep := _depth_problem(text.replace("\t", " "), doc.file):
+            return too_deep
         node = loader.get_single_node()
     except yaml.YAMLError:  # pragma: no cover - valid JSON that YAML cannot read: paths only
         node = None
@@ -251,7 +264,7 @@ def parse_json(text: str, file: str) -> Document:
         loader.dispose()
     if node is not None:
         _index(node, (), doc, set())
-    return doc
+    return None
 
 
 def _index(node: Node, path: Path, doc: Document, active: set[int]) -> None:

@@ -76,8 +76,10 @@ def schemes() -> dict[str, Scheme]:
     return found
 
 
+@lru_cache(maxsize=1 << 12)
 def resolve_concept(scheme_name: str, text: str) -> ConceptChoice:
-    """The concept for ``text`` in ``scheme_name``; raise :class:`VocabularyError` on a bad slug."""
+    """The concept for ``text`` in ``scheme_name``; raise :class:`VocabularyError` on a bad slug.
+    Cached (a choice is immutable; the same notations recur in every sheet)."""
     scheme = schemes()[scheme_name]
     if text in scheme.notations:
         return ConceptChoice(scheme.notations[text])

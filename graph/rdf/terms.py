@@ -81,12 +81,11 @@ def parts_data(graphs: Mapping[str, Triples]) -> tuple[bytes, bytes]:
     Our writer escapes newlines inside literals, so each line ends with the only ``" .\\n"``
     of the line and naming the graph before the dot makes N-Quads of N-Triples.
     """
-    iris: dict[Any, str] = {}
     quads: list[str] = []
     triples: list[str] = []
     for iri, graph in graphs.items():
         lines: list[str] = []
-        triple_lines(graph, " .\n", iris, lines)
+        triple_lines(graph, " .\n", lines)
         text = "".join(lines)
         triples.append(text)
         quads.append(text.replace(" .\n", f" <{iri_node(iri).value}> .\n"))
@@ -95,43 +94,31 @@ def parts_data(graphs: Mapping[str, Triples]) -> tuple[bytes, bytes]:
 
 def insert_data(graphs: Mapping[str, Triples]) -> list[str]:
     """SPARQL update operations that replace ``graphs``: dropped, then inserted."""
-    iris: dict[Any, str] = {}
     operations = [f"DROP SILENT GRAPH <{iri_node(iri).value}>" for iri in graphs]
     for iri, graph in graphs.items():
         lines: list[str] = []
-        triple_lines(graph, " .\n", iris, lines)
+        triple_lines(graph, " .\n", lines)
         operations.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{''.join(lines)}}} }}")
     return operations
 
 
-def triple_lines(graph: Triples, end: str, iris: dict[Any, str], lines: list[str]) -> None:
+def triple_lines(graph: Triples, end: str, lines: list[str]) -> None:
     """Append every triple of ``graph`` to ``lines`` in N-Triples syntax, each ending with
     ``end`` (its graph name for N-Quads).
 
-    IRIs recur (predicates, classes, shared entities), so their syntax is computed once per
-    call (``iris``); literals are written each time (hashing an rdflib literal costs more than
-    writing it).
+    An IRI is written by formatting it (``<…>``): cheaper than looking it up in a cache, since
+    an rdflib IRI that is equal but not identical to the cached key costs a Python ``__eq__``.
     """
-
-    def iri_or_bnode(term: Any) -> str:
-        text = iris.get(term)
-        if text is None:
-            text = nt_term(term)
-            if type(term) is URIRef:
-                iris[term] = text
-        return text
-
     append = lines.append
     for s, p, o in graph:
-        subject = iris.get(s) or iri_or_bnode(s)
-        predicate = iris.get(p) or iri_or_bnode(p)
+        subject = f"<{s}>" if type(s) is URIRef else nt_term(s)
+        predicate = f"<{p}>" if type(p) is URIRef else nt_term(p)
         if type(o) is Literal:
-            obj = nt_literal(o)
+            append(f"{subject} {predicate} {nt_literal(o)}{end}")
         elif type(o) is URIRef:
-            obj = iris.get(o) or iri_or_bnode(o)
+            append(f"{subject} {predicate} <{o}>{end}")
         else:
-            obj = nt_term(o)
-        append(f"{subject} {predicate} {obj}{end}")
+            append(f"{subject} {predicate} {nt_term(o)}{end}")
 
 
 def bulk_parts(graphs: Mapping[str, Triples], total: int, count: int) -> list[dict[str, Triples]]:
