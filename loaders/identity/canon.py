@@ -40,6 +40,7 @@ Node = tuple[str, str]
 _TYPE, _LOCAL, _SAME = str(RDF.type), str(DG.localIri), str(OWL.sameAs)
 _ISO, _WIKIDATA, _GEONAMES = str(DG.isoCode), str(DG.wikidata), str(DG.geonamesId)
 _ROLE_ONLY, _ROLE_ONLY_TRUE = str(DG.roleOnly), frozenset(("true", "1"))
+_NAME, _ALIAS = str(DG.name), str(DG.alias)
 _GROUPS = {
     str(DG.Country): "country",
     str(DG.Organization): "organization",
@@ -102,18 +103,33 @@ class Canon:
     merges: list[Merge] = field(default_factory=list)
     _iris_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     _locals_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    subjects: Callable[[str], Iterable[str]] | None = field(default=None, repr=False)
+    """The subjects of one article's nodes, when known (else read from :attr:`iris`)."""
+    candidates: frozenset[str] | None = field(default=None, repr=False)
+    """The only articles that can have changed (an incremental run), when known."""
 
     def of_article(self, article: str) -> dict[str, str]:
         """Stored IRI → canonical IRI for the nodes of one article."""
+        if self.subjects is not None:
+            return _of(self.iris, article, self.subjects(article))
         return _by_article(self.iris, self._iris_index).get(article, {})
 
     def local_ids_of_article(self, article: str) -> dict[str, str]:
         """Stored IRI → local id for the entities and posts of one article."""
+        if self.subjects is not None:
+            return _of(self.local_ids, article, self.subjects(article))
         return _by_article(self.local_ids, self._locals_index).get(article, {})
 
     def changed(self) -> set[str]:
         """Articles whose graph has a node whose canonical IRI is not the one stored."""
+        if self.subjects is not None and self.candidates is not None:
+            of = self.of_article
+            return {a for a in self.candidates if any(s != i for s, i in of(a).items())}
         return {a for (a, s), iri in self.iris.items() if s != iri}
+
+
+def _of(values: dict[Node, str], article: str, subjects: Iterable[str]) -> dict[str, str]:
+    return {s: v for s in sorted(subjects) if (v := values.get((article, s))) is not None}
 
 
 def _by_article(
@@ -147,6 +163,27 @@ def _combine(a: _Profile, b: _Profile) -> _Profile:
     )
 
 
+@dataclass(frozen=True)
+class EntityCluster:
+    """One cluster of descriptions: its representative, members (sorted), their local ids, the
+    IRI it wants, its profile and why its members were joined."""
+
+    root: Node
+    members: tuple[Node, ...]
+    locals: tuple[str, ...]
+    wanted: str
+    profile: _Profile
+    reasons: tuple[str, ...]
+
+    def merge(self, iri: str) -> Merge | None:
+        """The merge this cluster records under ``iri`` (None: one local id)."""
+        locals_ = sorted(set(self.locals))
+        if len(locals_) < 2:
+            return None
+        articles = tuple(sorted({a for a, _ in self.members}))
+        return Merge(iri, tuple(locals_), articles, self.reasons)
+
+
 def _allowed_by(negatives: set[frozenset[str]]) -> Callable[[_Profile, _Profile], bool]:
     def allowed(a: _Profile, b: _Profile) -> bool:
         if a.group != b.group or a.articles & b.articles:
@@ -174,44 +211,79 @@ def _group_of_types(types: tuple[str, ...]) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
+def name_keys(props: Props) -> set[str]:
+    """The keys (:func:`loaders.names.normalize_name`) of a description's names and aliases
+    that identity is matched on."""
+    if _ROLE_ONLY_TRUE & set(props.get(_ROLE_ONLY, ())):
+        return set()  # a derived name ("holder of …") is no evidence: identity/roles.py
+    person = group_of(props) == "person"
+    texts = (*props.get(_NAME, ()), *props.get(_ALIAS, ()))
+    return {key for t in texts if (key := normalize_name(t, person=person))}
+
+
 def local_id(node: Node, props: Props) -> str:
     """The IRI the node's article alone gives it."""
     return min(props.get(_LOCAL, ()), default=node[1])
+
+
+PHASES: tuple[tuple[str, ...], ...] = (
+    ("country", "organization", "person", "group", "region", "place"),
+    ("post",),
+)
+"""Entity groups by phase: a post's scope is its organisation's canonical IRI."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The judgements as pairs of local ids (they may name stored IRIs)."""
+
+    same: tuple[tuple[str, ...], ...]
+    negatives: frozenset[frozenset[str]]
+
+
+def resolve_judgements(statements: Statements, judged: Judged) -> Resolved:
+    """The judgements as pairs of the local ids of ``statements``."""
+    same_pairs, not_same = judged.same_pairs(), judged.not_same_pairs()
+    if not same_pairs and not not_same:
+        return Resolved((), frozenset())
+    as_locals = _local_ids_by_iri(statements)
+    same = sorted(
+        tuple(sorted((x, y))) for a, b in same_pairs for x in as_locals(a) for y in as_locals(b)
+    )
+    negatives = {
+        frozenset((x, y)) for a, b in not_same for x in as_locals(a) for y in as_locals(b) if x != y
+    }
+    return Resolved(tuple(same), frozenset(negatives))
 
 
 def canonical_entities(statements: Statements, judged: Judged) -> Canon:
     """Canonical IRIs of the entities, then of the posts (which depend on their organisation's);
     the facts are placed on these by :func:`loaders.identity.facts.canonicalise`."""
     canon = Canon()
-    as_locals = _local_ids_by_iri(statements)
-    negatives = negative_pairs(statements, judged)
-    same = sorted(
-        tuple(sorted((x, y)))
-        for a, b in judged.same_pairs()
-        for x in as_locals(a)
-        for y in as_locals(b)
-    )
-    for phase in (("country", "organization", "person", "group", "region", "place"), ("post",)):
+    resolved = resolve_judgements(statements, judged)
+    for phase in PHASES:
         nodes = {
             (a, s): props
             for a, subjects in statements.items()
             for s, props in subjects.items()
             if group_of(props) in phase
         }
-        _EntityPhase(nodes, canon, negatives, same).run()
+        name_entities(cluster_entities(nodes, canon.iris, resolved), canon)
     return canon
+
+
+def cluster_entities(
+    nodes: Mapping[Node, Props], known: Mapping[Node, str], resolved: Resolved
+) -> list[EntityCluster]:
+    """The clusters of the descriptions ``nodes`` of one phase (``known``: the canonical IRIs
+    of the earlier phase), before clashes between wanted IRIs are settled."""
+    negatives = set(resolved.negatives)
+    return _EntityPhase(nodes, known, negatives, list(resolved.same)).clustered()
 
 
 def negative_pairs(statements: Statements, judged: Judged) -> set[frozenset[str]]:
     """The not-same judgements as pairs of local ids."""
-    as_locals = _local_ids_by_iri(statements)
-    return {
-        frozenset((x, y))
-        for a, b in judged.not_same_pairs()
-        for x in as_locals(a)
-        for y in as_locals(b)
-        if x != y
-    }
+    return set(resolve_judgements(statements, judged).negatives)
 
 
 def _local_ids_by_iri(statements: Statements) -> Callable[[str], set[str]]:
@@ -238,12 +310,13 @@ class _EntityPhase:
 
     def __init__(
         self,
-        nodes: dict[Node, Props],
-        canon: Canon,
+        nodes: Mapping[Node, Props],
+        known: Mapping[Node, str],
         negatives: set[frozenset[str]],
         same: list[tuple[str, ...]],
     ) -> None:
-        self.nodes, self.canon, self.same = nodes, canon, same
+        """``known``: the canonical IRIs of the earlier phase (a post's organisation)."""
+        self.nodes, self.known, self.same = nodes, known, same
         self.locals = {node: local_id(node, props) for node, props in nodes.items()}
         profiles = {node: self._profile(node, props) for node, props in nodes.items()}
         self.clusters: Clusters[Node, _Profile] = Clusters(
@@ -252,7 +325,7 @@ class _EntityPhase:
 
     def mapped(self, article: str, iri: str) -> str:
         """``iri`` as the canonical IRI of that article's node, if it is one already placed."""
-        return self.canon.iris.get((article, iri), iri)
+        return self.known.get((article, iri), iri)
 
     def _profile(self, node: Node, props: Props) -> _Profile:
         group = group_of(props)
@@ -265,14 +338,26 @@ class _EntityPhase:
             scope=frozenset(self.mapped(node[0], v) for v in values),
             # a place's GeoNames id is its code: two ids are two places
             codes=frozenset((*props.get(_ISO, ()), *props.get(_GEONAMES, ()))),
-            wikidata=frozenset(props.get(str(DG.wikidata), ())),
+            wikidata=frozenset(props.get(_WIKIDATA, ())),
             locals=frozenset((self.locals[node],)),
         )
 
-    def run(self) -> None:
+    def clustered(self) -> list[EntityCluster]:
+        """The clusters of the nodes, each with the IRI it wants (before clashes are settled),
+        in the order of their representatives."""
         self._strong()
         self._names()
-        self._name_clusters()
+        return [
+            EntityCluster(
+                root,
+                tuple(members),
+                tuple(self.locals[n] for n in members),
+                self._wanted_iri(members),
+                self.clusters.profile(root),
+                tuple(dict.fromkeys(self.clusters.reasons.get(root, []))),
+            )
+            for root, members in self.clusters.groups().items()
+        ]
 
     def _by_local(self) -> dict[str, list[Node]]:
         found: dict[str, list[Node]] = defaultdict(list)
@@ -312,38 +397,14 @@ class _EntityPhase:
     def _names(self) -> None:
         buckets: dict[tuple[str, str], list[Node]] = defaultdict(list)
         for node, props in self.nodes.items():
-            if _ROLE_ONLY_TRUE & set(props.get(_ROLE_ONLY, ())):
-                continue  # a derived name ("holder of …") is no evidence: identity/roles.py
-            person = group_of(props) == "person"
-            texts = (*props.get(str(DG.name), ()), *props.get(str(DG.alias), ()))
-            for key in {normalize_name(t, person=person) for t in texts}:
-                if key:
-                    buckets[(self.clusters.profile(node).group, key)].append(node)
+            for key in name_keys(props):
+                buckets[(self.clusters.profile(node).group, key)].append(node)
         for group, key in sorted(buckets):
             roots: list[Node] = []
             for node in sorted(buckets[(group, key)]):
                 if not self.clusters.join_first(node, roots, f"name '{key}'"):
                     roots.append(node)
                 roots = list(dict.fromkeys(self.clusters.find(r) for r in roots))
-
-    def _name_clusters(self) -> None:
-        groups = self.clusters.groups()
-        wanted = {root: self._wanted_iri(members) for root, members in groups.items()}
-        final = _unclash(wanted, {r: self.clusters.profile(r) for r in groups})
-        for root, members in groups.items():
-            for node in members:
-                self.canon.iris[node] = final[root]
-                self.canon.local_ids[node] = self.locals[node]
-            locals_ = sorted({self.locals[n] for n in members})
-            if len(locals_) > 1:
-                self.canon.merges.append(
-                    Merge(
-                        final[root],
-                        tuple(locals_),
-                        tuple(sorted({a for a, _ in members})),
-                        tuple(dict.fromkeys(self.clusters.reasons.get(root, []))),
-                    )
-                )
 
     def _wanted_iri(self, members: list[Node]) -> str:
         profile = self.clusters.profile(members[0])
@@ -356,7 +417,7 @@ class _EntityPhase:
         keys: dict[str, set[str]] = defaultdict(set)
         person = profile.group == "person"
         for article, subject in members:
-            for name in self.nodes[(article, subject)].get(str(DG.name), ()):
+            for name in self.nodes[(article, subject)].get(_NAME, ()):
                 keys[normalize_name(name, person=person)].add(article)
         if not keys:
             return locals_[0]
@@ -372,24 +433,44 @@ def _values_of(predicate: str) -> Callable[[Props], Iterable[str]]:
     return values
 
 
-def _unclash(wanted: dict[Node, str], profiles: Mapping[Node, _Profile]) -> dict[Node, str]:
-    """Distinct IRIs: clusters wanting the same one are qualified by their country (the last
-    path segment of an organisation's country or a post's organisation), then numbered, in
-    order of their local ids."""
+def name_entities(records: list[EntityCluster], canon: Canon) -> None:
+    """Give every cluster its IRI (clashes settled by :func:`settle_clashes`), in ``canon``,
+    with a merge for each cluster of several local ids."""
     by_iri: dict[str, list[Node]] = defaultdict(list)
-    for root, iri in wanted.items():
-        by_iri[iri].append(root)
-    final = dict(wanted)
-    assigned = {iri for iri, roots in by_iri.items() if len(roots) == 1}
-    for iri, roots in sorted(by_iri.items()):
-        if len(roots) < 2:
-            continue
-        for root in sorted(roots, key=lambda r: sorted(profiles[r].locals)):
-            scope = sorted(profiles[root].scope)
+    for record in records:
+        by_iri[record.wanted].append(record.root)
+    profiles = {r.root: r.profile for r in records}
+    clashing = {iri: roots for iri, roots in by_iri.items() if len(roots) > 1}
+    unique = lambda iri: len(by_iri.get(iri, ())) == 1  # noqa: E731
+    final = settle_clashes(clashing, unique, profiles.__getitem__)
+    for record in records:
+        iri = final.get(record.root, record.wanted)
+        for node, local in zip(record.members, record.locals, strict=True):
+            canon.iris[node] = iri
+            canon.local_ids[node] = local
+        merge = record.merge(iri)
+        if merge is not None:
+            canon.merges.append(merge)
+
+
+def settle_clashes(
+    clashing: Mapping[str, Iterable[Node]],
+    unique: Callable[[str], bool],
+    profile: Callable[[Node], _Profile],
+) -> dict[Node, str]:
+    """Distinct IRIs for the clusters (``clashing``: wanted IRI → the clusters wanting it, for
+    every IRI wanted more than once; ``unique``: whether an IRI is wanted by exactly one
+    cluster): each is qualified by its country (the last path segment of an organisation's
+    country or a post's organisation), then numbered, in order of local ids."""
+    chosen: set[str] = set()
+    final: dict[Node, str] = {}
+    for iri in sorted(clashing):
+        for root in sorted(clashing[iri], key=lambda r: (sorted(profile(r).locals), repr(r))):
+            scope = sorted(profile(root).scope)
             base = f"{iri}-{slugify(scope[0].rsplit('/', 1)[-1])}" if len(scope) == 1 else iri
             choice, n = base, 2
-            while choice in assigned:
+            while unique(choice) or choice in chosen:
                 choice, n = f"{base}-{n}", n + 1
-            assigned.add(choice)
+            chosen.add(choice)
             final[root] = choice
     return final
