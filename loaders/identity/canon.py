@@ -218,7 +218,13 @@ def name_keys(props: Props) -> set[str]:
         return set()  # a derived name ("holder of …") is no evidence: identity/roles.py
     person = group_of(props) == "person"
     texts = (*props.get(_NAME, ()), *props.get(_ALIAS, ()))
-    return {key for t in texts if (key := normalize_name(t, person=person))}
+    return {key for t in texts if (key := _name_key(t, person))}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(text: str, person: bool) -> str:
+    """:func:`loaders.names.normalize_name`, once per spelling (names recur across articles)."""
+    return normalize_name(text, person=person)
 
 
 def local_id(node: Node, props: Props) -> str:
@@ -418,7 +424,7 @@ class _EntityPhase:
         person = profile.group == "person"
         for article, subject in members:
             for name in self.nodes[(article, subject)].get(_NAME, ()):
-                keys[normalize_name(name, person=person)].add(article)
+                keys[_name_key(name, person)].add(article)
         if not keys:
             return locals_[0]
         # the name most articles give (honorifics, case and accents aside), as names are chosen

@@ -185,13 +185,20 @@ class _Phase:
         """``nodes``: the facts of the spec's class; ``known``: the canonical IRIs of the
         entities and of the facts of the earlier specs."""
         self.spec, self.nodes, self.known = spec, nodes, known
+        self._values: dict[tuple[Node, str], tuple[str, ...]] = {}
 
     def mapped(self, article: str, value: str) -> str:
         return self.known.get((article, value), value)
 
     def values(self, node: Node, predicate: str) -> tuple[str, ...]:
-        article = node[0]
-        return tuple(sorted({self.mapped(article, v) for v in self.nodes[node].get(predicate, ())}))
+        """The canonical values of one predicate of a fact, sorted (asked many times: kept)."""
+        found = self._values.get((node, predicate))
+        if found is None:
+            article, known = node[0], self.known
+            objects = self.nodes[node].get(predicate, ())
+            found = tuple(sorted({known.get((article, v), v) for v in objects}))
+            self._values[(node, predicate)] = found
+        return found
 
     def key(self, node: Node) -> tuple[tuple[str, ...], ...]:
         return tuple(self.values(node, p) for p in self.spec.exact)

@@ -19,8 +19,7 @@ otherwise.
 
 from __future__ import annotations
 
-from collections import ChainMap
-from collections.abc import Collection, Iterable, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -62,6 +61,34 @@ _ISO, _WIKIDATA, _GEONAMES = (
     "https://w3id.org/diplograph/ontology#geonamesId",
 )
 _SAME = "http://www.w3.org/2002/07/owl#sameAs"
+
+
+class _Chain(Mapping[Node, str]):
+    """Several mappings read as one, the first that has a key winning (faster than
+    :class:`collections.ChainMap` for the lookups clustering makes)."""
+
+    def __init__(self, *maps: Mapping[Node, str]) -> None:
+        self.maps = maps
+
+    def get(self, key: Node, default: str | None = None) -> str | None:  # type: ignore[override]
+        """The value of ``key`` in the first mapping that has it."""
+        for values in self.maps:
+            found = values.get(key)
+            if found is not None:
+                return found
+        return default
+
+    def __getitem__(self, key: Node) -> str:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter({key for values in self.maps for key in values})
+
+    def __len__(self) -> int:
+        return len({key for values in self.maps for key in values})
 
 
 class _Recording(dict[Node, str]):
@@ -218,14 +245,14 @@ class IdentityState:
             subjects = [(a, statements[a]) for a in sorted(dirty) if a in statements]
         entity_iris, merges = self._roles(statements, dirty, resolved)
         dirty = dirty | self._role_changes
-        layers: list[MutableMapping[Node, str]] = [entity_iris]
+        layers: list[Mapping[Node, str]] = [entity_iris]
         for spec, layer in zip(self.specs, self.facts, strict=True):
             subjects = [(a, statements[a]) for a in sorted(dirty) if a in statements]
-            view: ChainMap[Node, str] = ChainMap(*reversed(layers))
+            view = _Chain(*reversed(layers))  # later kinds of fact are not placed yet
             self._facts(spec, layer, statements, fact_nodes(spec, subjects), dirty, view)
             layers.append(layer.iris)
             dirty = dirty | layer.changed_articles()
-        return self._canon(entity_iris, merges, dirty)
+        return self._canon(merges, dirty)
 
     def _entities(
         self,
@@ -274,7 +301,7 @@ class IdentityState:
 
     def _roles(
         self, statements: Statements, dirty: Collection[str], resolved: Resolved
-    ) -> tuple[ChainMap[Node, str], list[Merge]]:
+    ) -> tuple[_Chain, list[Merge]]:
         """The entity IRIs once role-only persons joined their named holders, and the merges."""
         for article in dirty:
             subjects = statements.get(article, {})
@@ -285,11 +312,11 @@ class IdentityState:
         merges = [
             merges[root] for merges in self.entity_merges for root in sorted(merges, key=repr)
         ]
-        entity_iris = ChainMap(*(layer.iris for layer in self.entities))
+        entity_iris = _Chain(*(layer.iris for layer in self.entities))
         before, self.overrides = self.overrides, {}
         if self.role_articles:
-            iris = _Recording(entity_iris)
-            local_ids = dict(ChainMap(*(layer.local_ids for layer in self.entities)))
+            iris = _Recording(_merged(layer.iris for layer in self.entities))
+            local_ids = _merged(layer.local_ids for layer in self.entities)
             canon = Canon(iris, local_ids, merges)
             join_role_only(statements, canon, lambda: set(resolved.negatives))
             self.overrides = {n: iris[n] for n in iris.written}
@@ -299,7 +326,7 @@ class IdentityState:
             for n in {*before, *self.overrides}
             if self.overrides.get(n, entity_iris.get(n)) != before.get(n, entity_iris.get(n))
         }
-        return ChainMap(self.overrides, entity_iris), merges
+        return _Chain(self.overrides, *entity_iris.maps), merges
 
     def _facts(
         self,
@@ -327,14 +354,13 @@ class IdentityState:
             for record, final in settle_facts(spec, iri, group, members).items():
                 layer.give(record.root, final)
 
-    def _canon(
-        self, entity_iris: Mapping[Node, str], merges: list[Merge], dirty: set[str]
-    ) -> Canon:
-        iris = dict(entity_iris)
-        local_ids = dict(ChainMap(*(layer.local_ids for layer in self.entities)))
-        for layer in self.facts:
-            iris.update(layer.iris)
-            local_ids.update(layer.local_ids)
+    def _canon(self, merges: list[Merge], dirty: set[str]) -> Canon:
+        """The canon as the full run gives it (a later phase's IRI wins, as it overwrites)."""
+        iris = _merged(layer.iris for layer in self.entities)
+        iris.update(self.overrides)
+        iris.update(_merged(layer.iris for layer in self.facts))
+        local_ids = _merged(layer.local_ids for layer in self.entities)
+        local_ids.update(_merged(layer.local_ids for layer in self.facts))
         indexes = [layer.by_article for layer in self.entities]
         indexes += [layer.by_article for layer in self.facts]
 
@@ -342,6 +368,13 @@ class IdentityState:
             return {s for index in indexes for _, s in index.get(article, ())}
 
         return Canon(iris, local_ids, merges, subjects=subjects, candidates=frozenset(dirty))
+
+
+def _merged(maps: Iterable[Mapping[Node, str]]) -> dict[Node, str]:
+    out: dict[Node, str] = {}
+    for values in maps:
+        out.update(values)
+    return out
 
 
 def _entity_reach(node: Node, props: Props, same_of: Mapping[str, list[int]]) -> Reach:
