@@ -126,7 +126,8 @@ class FactCluster:
 
 @dataclass(frozen=True)
 class _Profile:
-    articles: frozenset[str]
+    articles: set[str]
+    """Grown in place (:func:`_combine`): a cluster's profile is its own."""
     optional: tuple[frozenset[str], ...]
     members: frozenset[str]
     dates: tuple[tuple[str, ...], ...]
@@ -136,8 +137,10 @@ class _Profile:
 
 
 def _combine(a: _Profile, b: _Profile) -> _Profile:
+    big, small = (a, b) if len(a.articles) >= len(b.articles) else (b, a)
+    big.articles.update(small.articles)  # the two profiles are dropped by the union: no copy
     return _Profile(
-        a.articles | b.articles,
+        big.articles,
         tuple(x | y for x, y in zip(a.optional, b.optional, strict=True)),
         a.members | b.members,
         tuple(x + y for x, y in zip(a.dates, b.dates, strict=True)),
@@ -207,7 +210,7 @@ class _Phase:
         props, spec = self.nodes[node], self.spec
         texts = frozenset(fold(t) for p in spec.texts for t in props.get(p, ()))
         return _Profile(
-            articles=frozenset((node[0],)),
+            articles={node[0]},
             optional=tuple(frozenset(self.values(node, p)) for p in spec.optional),
             members=frozenset(self.values(node, spec.members)) if spec.members else frozenset(),
             dates=tuple(tuple(props.get(p, ())) for p, _ in spec.dates),
