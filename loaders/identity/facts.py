@@ -25,6 +25,8 @@ from loaders.identity.canon import Canon, Judged, Node, canonical_entities, nega
 from loaders.identity.cluster import Clusters
 from loaders.identity.components import Reach
 from loaders.identity.roles import join_role_only
+from loaders.identity.specs import SPECS as SPECS
+from loaders.identity.specs import FactSpec as FactSpec
 from loaders.identity.statements import Props, Statements
 from loaders.iris import KeyField, fact_iri
 from ontology.dates import most_precise
@@ -43,73 +45,6 @@ _AGREEMENT_KINDS = {
 """The agreement ``kind`` of a fact sheet by its class (as :mod:`loaders.mapping` maps it)."""
 TITLE_SIMILARITY = 80
 """rapidfuzz ``token_set_ratio`` (0-100) from which two agreement titles or aliases are alike."""
-
-
-@dataclass(frozen=True)
-class FactSpec:
-    """How facts of one class are told apart."""
-
-    kind: str
-    cls: str
-    exact: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    members: str | None = None
-    dates: tuple[tuple[str, bool], ...] = ()
-    """Date predicates, each with whether an absent date matches any date."""
-    texts: tuple[str, ...] = ()
-
-
-def _p(*terms: object) -> tuple[str, ...]:
-    return tuple(str(t) for t in terms)
-
-
-SPECS: tuple[tuple[FactSpec, ...], ...] = (
-    (
-        FactSpec(
-            "agreement",
-            str(DG.Agreement),
-            _p(RDF.type),
-            members=str(DG.party),
-            dates=((str(DG.dateSigned), True),),
-            texts=_p(DG.title, DG.alias),
-        ),
-        FactSpec(
-            "event",
-            str(DG.Event),
-            _p(DG.eventKind),
-            optional=_p(DG.location),
-            members=str(DG.participant),
-            dates=((str(DG.startDate), False), (str(DG.endDate), True)),
-        ),
-        FactSpec(
-            "tenure",
-            str(DG.Tenure),
-            _p(DG.holder, DG.post),
-            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
-        ),
-        FactSpec(
-            "relation",
-            str(DG.Relation),
-            _p(DG.relationSubject, DG.relationObject, DG.relationKind),
-            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
-        ),
-        FactSpec(
-            "influence",
-            str(DG.Influence),
-            _p(DG.influencer, DG.influenced, DG.influenceKind, DG.direction),
-            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
-        ),
-    ),
-    (
-        FactSpec("signature", str(DG.Signature), _p(DG.agreement, DG.signatory, DG.onBehalfOf)),
-        FactSpec(
-            "commitment",
-            str(DG.Commitment),
-            _p(DG.agreement, DG.commitmentKind, DG.area, DG.actor, DG.dueDate),
-        ),
-    ),
-)
-"""Fact kinds by phase: a phase's keys use the IRIs the earlier phases chose."""
 
 
 _DIGEST_TEXTS = (str(DG.title), str(DG.description), str(DG.alias))
