@@ -110,6 +110,8 @@ class _Known:
     generation: int
     statements: dict[str, dict[str, Props]]
     state: IdentityState | None = None
+    writes: int = 0
+    """Writes this process made to the store (it keeps clusters from its second on)."""
 
 
 _KNOWN: weakref.WeakKeyDictionary[GraphStore, _Known] = weakref.WeakKeyDictionary()
@@ -125,7 +127,7 @@ def _stored(store: GraphStore) -> dict[str, dict[str, Props]]:
     if known is not None and known.generation == generation:
         return known.statements
     statements = dict(stored_statements(store))
-    _KNOWN[store] = _Known(generation, statements)
+    _KNOWN[store] = _Known(generation, statements, writes=known.writes if known else 0)
     return statements
 
 
@@ -152,7 +154,9 @@ def remember(store: GraphStore, plan: IdentityPlan) -> None:
     """After ``plan`` was written: keep the statements it leaves stored, for the next load."""
     if plan.state is not None:
         plan.state.valid = True
-    _KNOWN[store] = _Known(store.rdf.generation, plan.statements, plan.state)
+    known = _KNOWN.get(store)
+    writes = known.writes + 1 if known is not None else 1
+    _KNOWN[store] = _Known(store.rdf.generation, plan.statements, plan.state, writes)
 
 
 def plan_identity(
@@ -164,8 +168,8 @@ def plan_identity(
     full: bool = False,
 ) -> IdentityPlan:
     """The graphs that loading ``new`` (and dropping ``drop``) writes, identity resolved:
-    incrementally from the clusters this process kept for the store, else (or with ``full``)
-    by clustering every description."""
+    incrementally from the clusters this process kept for the store (:func:`_state`), else
+    (or with ``full``) by clustering every description."""
     skipped = set(new) | set(drop)
     stored = _stored(store)
     statements = {a: st for a, st in stored.items() if a not in skipped}
@@ -193,11 +197,15 @@ def plan_identity(
     return IdentityPlan(graphs, canon, tuple(rewritten), statements, state)
 
 
-def _state(store: GraphStore, stored: dict[str, dict[str, Props]]) -> IdentityState:
-    """The clusters kept for ``stored`` (the statements just read or kept), or a new, empty
-    state (the first write of this process clusters everything)."""
+def _state(store: GraphStore, stored: dict[str, dict[str, Props]]) -> IdentityState | None:
+    """The clusters kept for ``stored`` (the statements just read or kept); a new, empty state
+    when this process wrote to the store before (a server: the clusters are kept from then
+    on); None for the first write of a process (the CLI: keeping them would cost more than the
+    one full clustering it needs)."""
     known = _KNOWN.get(store)
-    state = known.state if known is not None and known.statements is stored else None
+    if known is None or known.writes == 0:
+        return None
+    state = known.state if known.statements is stored else None
     return state if state is not None and state.valid else IdentityState()
 
 
