@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from storeutil import nquads_lines
 
+from api import resolution
 from api.ingest import ingest_paths, retract
 from api.resolution import plan_identity
 from graph.backends import BackendConfig, open_backends
@@ -289,13 +290,18 @@ def test_a_store_written_incrementally_is_the_store_loaded_at_once(
     backends = open_backends(BackendConfig(data_dir=None))
     loaded: dict[int, str] = {}
     try:
+        written = 0
         for op, n in plan:
             if op == "load":
                 loaded[n] = ingest_paths(backends.store, [FILES[n]]).articles[0]
+                written += 1
             elif n in loaded:
                 retract(backends.store, loaded.pop(n))
+                written += 1
             check = plan_identity(backends.store, {}, NoJudgements(), full=True)
             assert check.rewritten == ()
+        kept_clusters = resolution._KNOWN[backends.store].state
+        assert (kept_clusters is not None) == (written > 1)  # kept from the second write on
         kept = nquads_lines(backends.store.rdf.dump())
     finally:
         backends.close()
