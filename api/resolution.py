@@ -2,8 +2,11 @@
 
 The loaders give each new article the IRIs it alone implies; :func:`plan_identity` reads the
 identifying statements of every stored article, clusters them with the new ones and the
-recorded judgements (:func:`loaders.identity.canonicalise`), and returns the new articles and
-every stored article whose IRIs change, rewritten in canonical IRIs. The caller writes them in
+recorded judgements, and returns the new articles and every stored article whose IRIs change,
+rewritten in canonical IRIs. A process keeps, per store, the clusters the last write left
+(:class:`loaders.identity.incremental.IdentityState`), so a write re-clusters only the
+descriptions it can reach, with the same outcome as clustering everything
+(:func:`loaders.identity.canonicalise`, which ``full=True`` runs). The caller writes them in
 one transaction (:meth:`graph.writer.GraphStore.replace_articles`), so a merge or a split
 re-points every fact in both stores at once.
 """
@@ -30,6 +33,7 @@ from loaders.identity import (
     unchanged,
 )
 from loaders.identity.canon import Merge, group_of
+from loaders.identity.incremental import IdentityState
 from loaders.identity.statements import Props, Statements, add_rows, new_statements
 from loaders.index import IndexEntry
 from ontology.namespace import DG
@@ -46,6 +50,8 @@ class IdentityPlan:
     """Stored articles whose IRIs changed (besides the ones being loaded)."""
     statements: dict[str, dict[str, Props]]
     """The identifying statements of every article once the graphs are written."""
+    state: IdentityState | None = None
+    """The clusters behind :attr:`canon`, for the next write (None: a full run)."""
 
     @property
     def merges(self) -> list[Merge]:
@@ -103,6 +109,9 @@ class _Known:
 
     generation: int
     statements: dict[str, dict[str, Props]]
+    state: IdentityState | None = None
+    writes: int = 0
+    """Writes this process made to the store (it keeps clusters from its second on)."""
 
 
 _KNOWN: weakref.WeakKeyDictionary[GraphStore, _Known] = weakref.WeakKeyDictionary()
@@ -118,7 +127,7 @@ def _stored(store: GraphStore) -> dict[str, dict[str, Props]]:
     if known is not None and known.generation == generation:
         return known.statements
     statements = dict(stored_statements(store))
-    _KNOWN[store] = _Known(generation, statements)
+    _KNOWN[store] = _Known(generation, statements, writes=known.writes if known else 0)
     return statements
 
 
@@ -143,7 +152,11 @@ def country_records(store: GraphStore) -> list[IndexEntry]:
 
 def remember(store: GraphStore, plan: IdentityPlan) -> None:
     """After ``plan`` was written: keep the statements it leaves stored, for the next load."""
-    _KNOWN[store] = _Known(store.rdf.generation, plan.statements)
+    if plan.state is not None:
+        plan.state.valid = True
+    known = _KNOWN.get(store)
+    writes = known.writes + 1 if known is not None else 1
+    _KNOWN[store] = _Known(store.rdf.generation, plan.statements, plan.state, writes)
 
 
 def plan_identity(
@@ -151,13 +164,24 @@ def plan_identity(
     new: Mapping[str, Triples],
     judged: Judged,
     drop: Iterable[str] = (),
+    *,
+    full: bool = False,
 ) -> IdentityPlan:
-    """The graphs that loading ``new`` (and dropping ``drop``) writes, identity resolved."""
+    """The graphs that loading ``new`` (and dropping ``drop``) writes, identity resolved:
+    incrementally from the clusters this process kept for the store (:func:`_state`), else
+    (or with ``full``) by clustering every description."""
     skipped = set(new) | set(drop)
-    statements = {a: st for a, st in _stored(store).items() if a not in skipped}
+    stored = _stored(store)
+    statements = {a: st for a, st in stored.items() if a not in skipped}
     for iri, graph in new.items():
         statements[iri] = statements_of_graph(iri, graph)
-    canon = canonicalise(statements, judged)
+    state = None if full else _state(store, stored)
+    if state is None:
+        canon = canonicalise(statements, judged)
+    else:
+        state.valid = False  # changed in place: valid again once the plan is written
+        dirty = skipped if state.resolved is not None else set(statements)
+        canon = state.update(statements, dirty, judged)
     rewritten = sorted(canon.changed() - skipped)
     graphs: dict[str, Triples] = {}
     for article in [*new, *rewritten]:
@@ -168,7 +192,21 @@ def plan_identity(
         source = new.get(article) or stored_triples(store.rdf.graph_quads(article))
         graphs[article] = rewrite_article(article, source, iris, locals_)
         statements[article] = rewrite_statements(statements[article], iris, locals_)
-    return IdentityPlan(graphs, canon, tuple(rewritten), statements)
+    if state is not None:
+        state.pending = set(graphs)  # their statements are rewritten: made again next time
+    return IdentityPlan(graphs, canon, tuple(rewritten), statements, state)
+
+
+def _state(store: GraphStore, stored: dict[str, dict[str, Props]]) -> IdentityState | None:
+    """The clusters kept for ``stored`` (the statements just read or kept); a new, empty state
+    when this process wrote to the store before (a server: the clusters are kept from then
+    on); None for the first write of a process (the CLI: keeping them would cost more than the
+    one full clustering it needs)."""
+    known = _KNOWN.get(store)
+    if known is None or known.writes == 0:
+        return None
+    state = known.state if known.statements is stored else None
+    return state if state is not None and state.valid else IdentityState()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ its *local ids*). :func:`canonicalise` then clusters every description of every 
 recorded judgements, into one canonical IRI per real-world entity, agreement, event, post or
 tenure, deterministically from that set: the graph does not depend on the order in which
 articles were loaded. :func:`rewrite_article` puts one article graph into canonical IRIs.
+:class:`~loaders.identity.incremental.IdentityState` gives the same canon after a write while
+re-clustering only the descriptions the written articles reach (:mod:`.components`).
 """
 
 from loaders.identity.canon import Canon, Judged, NoJudgements

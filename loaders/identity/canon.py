@@ -23,23 +23,25 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass
 
 from rdflib.namespace import OWL, RDF
 
 from loaders.identity.cluster import Clusters
+from loaders.identity.model import Canon as Canon
+from loaders.identity.model import Judged as Judged
+from loaders.identity.model import Merge as Merge
+from loaders.identity.model import Node as Node
+from loaders.identity.model import NoJudgements as NoJudgements
 from loaders.identity.statements import Props, Statements
 from loaders.names import normalize_name, slugify
 from ontology.choice import preferred_name
 from ontology.namespace import DG, ID
 
-Node = tuple[str, str]
-"""``(article IRI, subject IRI as stored in that article's graph)``."""
-
 _TYPE, _LOCAL, _SAME = str(RDF.type), str(DG.localIri), str(OWL.sameAs)
 _ISO, _WIKIDATA, _GEONAMES = str(DG.isoCode), str(DG.wikidata), str(DG.geonamesId)
 _ROLE_ONLY, _ROLE_ONLY_TRUE = str(DG.roleOnly), frozenset(("true", "1"))
+_NAME, _ALIAS = str(DG.name), str(DG.alias)
 _GROUPS = {
     str(DG.Country): "country",
     str(DG.Organization): "organization",
@@ -59,77 +61,11 @@ _SCOPE = {
 """The predicate whose value must agree for two descriptions to be one entity."""
 
 
-class Judged(Protocol):
-    """Recorded identity judgements, as pairs of local ids."""
-
-    def same_pairs(self) -> list[tuple[str, str]]:
-        """Pairs judged to be one entity."""
-        ...
-
-    def not_same_pairs(self) -> list[tuple[str, str]]:
-        """Pairs judged to be different entities."""
-        ...
-
-
-class NoJudgements:
-    """No judgements recorded."""
-
-    def same_pairs(self) -> list[tuple[str, str]]:
-        """None."""
-        return []
-
-    def not_same_pairs(self) -> list[tuple[str, str]]:
-        """None."""
-        return []
-
-
-@dataclass(frozen=True)
-class Merge:
-    """Descriptions with different local ids that became one entity, and why."""
-
-    iri: str
-    local_ids: tuple[str, ...]
-    articles: tuple[str, ...]
-    reasons: tuple[str, ...]
-
-
-@dataclass
-class Canon:
-    """The canonical IRI of every node, its local id, and the merges that were made."""
-
-    iris: dict[Node, str] = field(default_factory=dict)
-    local_ids: dict[Node, str] = field(default_factory=dict)
-    merges: list[Merge] = field(default_factory=list)
-    _iris_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
-    _locals_index: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
-
-    def of_article(self, article: str) -> dict[str, str]:
-        """Stored IRI → canonical IRI for the nodes of one article."""
-        return _by_article(self.iris, self._iris_index).get(article, {})
-
-    def local_ids_of_article(self, article: str) -> dict[str, str]:
-        """Stored IRI → local id for the entities and posts of one article."""
-        return _by_article(self.local_ids, self._locals_index).get(article, {})
-
-    def changed(self) -> set[str]:
-        """Articles whose graph has a node whose canonical IRI is not the one stored."""
-        return {a for (a, s), iri in self.iris.items() if s != iri}
-
-
-def _by_article(
-    values: dict[Node, str], index: dict[str, dict[str, str]]
-) -> dict[str, dict[str, str]]:
-    """``values`` grouped by article, built once (the canon is complete when it is read)."""
-    if not index:
-        for (a, s), value in values.items():
-            index.setdefault(a, {})[s] = value
-    return index
-
-
 @dataclass(frozen=True)
 class _Profile:
     group: str
-    articles: frozenset[str]
+    articles: set[str]
+    """Grown in place (:func:`_combine`): a cluster's profile is its own."""
     scope: frozenset[str]
     codes: frozenset[str]
     wikidata: frozenset[str]
@@ -137,14 +73,41 @@ class _Profile:
 
 
 def _combine(a: _Profile, b: _Profile) -> _Profile:
+    # the smaller article set goes into the larger, which is not copied (the two profiles are
+    # dropped by the union): a country described by n articles costs n log n, not n²
+    big, small = (
+        (a.articles, b.articles) if len(a.articles) >= len(b.articles) else (b.articles, a.articles)
+    )
+    big |= small
     return _Profile(
         a.group,
-        a.articles | b.articles,
+        big,
         a.scope | b.scope,
         a.codes | b.codes,
         a.wikidata | b.wikidata,
         a.locals | b.locals,
     )
+
+
+@dataclass(frozen=True)
+class EntityCluster:
+    """One cluster of descriptions: its representative, members (sorted), their local ids, the
+    IRI it wants, its profile and why its members were joined."""
+
+    root: Node
+    members: tuple[Node, ...]
+    locals: tuple[str, ...]
+    wanted: str
+    profile: _Profile
+    reasons: tuple[str, ...]
+
+    def merge(self, iri: str) -> Merge | None:
+        """The merge this cluster records under ``iri`` (None: one local id)."""
+        locals_ = sorted(set(self.locals))
+        if len(locals_) < 2:
+            return None
+        articles = tuple(sorted({a for a, _ in self.members}))
+        return Merge(iri, tuple(locals_), articles, self.reasons)
 
 
 def _allowed_by(negatives: set[frozenset[str]]) -> Callable[[_Profile, _Profile], bool]:
@@ -174,44 +137,85 @@ def _group_of_types(types: tuple[str, ...]) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
+def name_keys(props: Props) -> set[str]:
+    """The keys (:func:`loaders.names.normalize_name`) of a description's names and aliases
+    that identity is matched on."""
+    if _ROLE_ONLY_TRUE & set(props.get(_ROLE_ONLY, ())):
+        return set()  # a derived name ("holder of …") is no evidence: identity/roles.py
+    person = group_of(props) == "person"
+    texts = (*props.get(_NAME, ()), *props.get(_ALIAS, ()))
+    return {key for t in texts if (key := _name_key(t, person))}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(text: str, person: bool) -> str:
+    """:func:`loaders.names.normalize_name`, once per spelling (names recur across articles)."""
+    return normalize_name(text, person=person)
+
+
 def local_id(node: Node, props: Props) -> str:
     """The IRI the node's article alone gives it."""
     return min(props.get(_LOCAL, ()), default=node[1])
+
+
+PHASES: tuple[tuple[str, ...], ...] = (
+    ("country", "organization", "person", "group", "region", "place"),
+    ("post",),
+)
+"""Entity groups by phase: a post's scope is its organisation's canonical IRI."""
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The judgements as pairs of local ids (they may name stored IRIs)."""
+
+    same: tuple[tuple[str, ...], ...]
+    negatives: frozenset[frozenset[str]]
+
+
+def resolve_judgements(statements: Statements, judged: Judged) -> Resolved:
+    """The judgements as pairs of the local ids of ``statements``."""
+    same_pairs, not_same = judged.same_pairs(), judged.not_same_pairs()
+    if not same_pairs and not not_same:
+        return Resolved((), frozenset())
+    as_locals = _local_ids_by_iri(statements)
+    same = sorted(
+        tuple(sorted((x, y))) for a, b in same_pairs for x in as_locals(a) for y in as_locals(b)
+    )
+    negatives = {
+        frozenset((x, y)) for a, b in not_same for x in as_locals(a) for y in as_locals(b) if x != y
+    }
+    return Resolved(tuple(same), frozenset(negatives))
 
 
 def canonical_entities(statements: Statements, judged: Judged) -> Canon:
     """Canonical IRIs of the entities, then of the posts (which depend on their organisation's);
     the facts are placed on these by :func:`loaders.identity.facts.canonicalise`."""
     canon = Canon()
-    as_locals = _local_ids_by_iri(statements)
-    negatives = negative_pairs(statements, judged)
-    same = sorted(
-        tuple(sorted((x, y)))
-        for a, b in judged.same_pairs()
-        for x in as_locals(a)
-        for y in as_locals(b)
-    )
-    for phase in (("country", "organization", "person", "group", "region", "place"), ("post",)):
+    resolved = resolve_judgements(statements, judged)
+    for phase in PHASES:
         nodes = {
             (a, s): props
             for a, subjects in statements.items()
             for s, props in subjects.items()
             if group_of(props) in phase
         }
-        _EntityPhase(nodes, canon, negatives, same).run()
+        name_entities(cluster_entities(nodes, canon.iris, resolved), canon)
     return canon
+
+
+def cluster_entities(
+    nodes: Mapping[Node, Props], known: Mapping[Node, str], resolved: Resolved
+) -> list[EntityCluster]:
+    """The clusters of the descriptions ``nodes`` of one phase (``known``: the canonical IRIs
+    of the earlier phase), before clashes between wanted IRIs are settled."""
+    negatives = set(resolved.negatives)
+    return _EntityPhase(nodes, known, negatives, list(resolved.same)).clustered()
 
 
 def negative_pairs(statements: Statements, judged: Judged) -> set[frozenset[str]]:
     """The not-same judgements as pairs of local ids."""
-    as_locals = _local_ids_by_iri(statements)
-    return {
-        frozenset((x, y))
-        for a, b in judged.not_same_pairs()
-        for x in as_locals(a)
-        for y in as_locals(b)
-        if x != y
-    }
+    return set(resolve_judgements(statements, judged).negatives)
 
 
 def _local_ids_by_iri(statements: Statements) -> Callable[[str], set[str]]:
@@ -238,12 +242,13 @@ class _EntityPhase:
 
     def __init__(
         self,
-        nodes: dict[Node, Props],
-        canon: Canon,
+        nodes: Mapping[Node, Props],
+        known: Mapping[Node, str],
         negatives: set[frozenset[str]],
         same: list[tuple[str, ...]],
     ) -> None:
-        self.nodes, self.canon, self.same = nodes, canon, same
+        """``known``: the canonical IRIs of the earlier phase (a post's organisation)."""
+        self.nodes, self.known, self.same = nodes, known, same
         self.locals = {node: local_id(node, props) for node, props in nodes.items()}
         profiles = {node: self._profile(node, props) for node, props in nodes.items()}
         self.clusters: Clusters[Node, _Profile] = Clusters(
@@ -252,7 +257,7 @@ class _EntityPhase:
 
     def mapped(self, article: str, iri: str) -> str:
         """``iri`` as the canonical IRI of that article's node, if it is one already placed."""
-        return self.canon.iris.get((article, iri), iri)
+        return self.known.get((article, iri), iri)
 
     def _profile(self, node: Node, props: Props) -> _Profile:
         group = group_of(props)
@@ -261,18 +266,30 @@ class _EntityPhase:
         values = props.get(scope, ()) if scope else ()
         return _Profile(
             group=group,
-            articles=frozenset((node[0],)),
+            articles={node[0]},
             scope=frozenset(self.mapped(node[0], v) for v in values),
             # a place's GeoNames id is its code: two ids are two places
             codes=frozenset((*props.get(_ISO, ()), *props.get(_GEONAMES, ()))),
-            wikidata=frozenset(props.get(str(DG.wikidata), ())),
+            wikidata=frozenset(props.get(_WIKIDATA, ())),
             locals=frozenset((self.locals[node],)),
         )
 
-    def run(self) -> None:
+    def clustered(self) -> list[EntityCluster]:
+        """The clusters of the nodes, each with the IRI it wants (before clashes are settled),
+        in the order of their representatives."""
         self._strong()
         self._names()
-        self._name_clusters()
+        return [
+            EntityCluster(
+                root,
+                tuple(members),
+                tuple(self.locals[n] for n in members),
+                self._wanted_iri(members),
+                self.clusters.profile(root),
+                tuple(dict.fromkeys(self.clusters.reasons.get(root, []))),
+            )
+            for root, members in self.clusters.groups().items()
+        ]
 
     def _by_local(self) -> dict[str, list[Node]]:
         found: dict[str, list[Node]] = defaultdict(list)
@@ -312,38 +329,14 @@ class _EntityPhase:
     def _names(self) -> None:
         buckets: dict[tuple[str, str], list[Node]] = defaultdict(list)
         for node, props in self.nodes.items():
-            if _ROLE_ONLY_TRUE & set(props.get(_ROLE_ONLY, ())):
-                continue  # a derived name ("holder of …") is no evidence: identity/roles.py
-            person = group_of(props) == "person"
-            texts = (*props.get(str(DG.name), ()), *props.get(str(DG.alias), ()))
-            for key in {normalize_name(t, person=person) for t in texts}:
-                if key:
-                    buckets[(self.clusters.profile(node).group, key)].append(node)
+            for key in name_keys(props):
+                buckets[(self.clusters.profile(node).group, key)].append(node)
         for group, key in sorted(buckets):
             roots: list[Node] = []
             for node in sorted(buckets[(group, key)]):
                 if not self.clusters.join_first(node, roots, f"name '{key}'"):
                     roots.append(node)
                 roots = list(dict.fromkeys(self.clusters.find(r) for r in roots))
-
-    def _name_clusters(self) -> None:
-        groups = self.clusters.groups()
-        wanted = {root: self._wanted_iri(members) for root, members in groups.items()}
-        final = _unclash(wanted, {r: self.clusters.profile(r) for r in groups})
-        for root, members in groups.items():
-            for node in members:
-                self.canon.iris[node] = final[root]
-                self.canon.local_ids[node] = self.locals[node]
-            locals_ = sorted({self.locals[n] for n in members})
-            if len(locals_) > 1:
-                self.canon.merges.append(
-                    Merge(
-                        final[root],
-                        tuple(locals_),
-                        tuple(sorted({a for a, _ in members})),
-                        tuple(dict.fromkeys(self.clusters.reasons.get(root, []))),
-                    )
-                )
 
     def _wanted_iri(self, members: list[Node]) -> str:
         profile = self.clusters.profile(members[0])
@@ -356,8 +349,8 @@ class _EntityPhase:
         keys: dict[str, set[str]] = defaultdict(set)
         person = profile.group == "person"
         for article, subject in members:
-            for name in self.nodes[(article, subject)].get(str(DG.name), ()):
-                keys[normalize_name(name, person=person)].add(article)
+            for name in self.nodes[(article, subject)].get(_NAME, ()):
+                keys[_name_key(name, person)].add(article)
         if not keys:
             return locals_[0]
         # the name most articles give (honorifics, case and accents aside), as names are chosen
@@ -372,24 +365,44 @@ def _values_of(predicate: str) -> Callable[[Props], Iterable[str]]:
     return values
 
 
-def _unclash(wanted: dict[Node, str], profiles: Mapping[Node, _Profile]) -> dict[Node, str]:
-    """Distinct IRIs: clusters wanting the same one are qualified by their country (the last
-    path segment of an organisation's country or a post's organisation), then numbered, in
-    order of their local ids."""
+def name_entities(records: list[EntityCluster], canon: Canon) -> None:
+    """Give every cluster its IRI (clashes settled by :func:`settle_clashes`), in ``canon``,
+    with a merge for each cluster of several local ids."""
     by_iri: dict[str, list[Node]] = defaultdict(list)
-    for root, iri in wanted.items():
-        by_iri[iri].append(root)
-    final = dict(wanted)
-    assigned = {iri for iri, roots in by_iri.items() if len(roots) == 1}
-    for iri, roots in sorted(by_iri.items()):
-        if len(roots) < 2:
-            continue
-        for root in sorted(roots, key=lambda r: sorted(profiles[r].locals)):
-            scope = sorted(profiles[root].scope)
+    for record in records:
+        by_iri[record.wanted].append(record.root)
+    profiles = {r.root: r.profile for r in records}
+    clashing = {iri: roots for iri, roots in by_iri.items() if len(roots) > 1}
+    unique = lambda iri: len(by_iri.get(iri, ())) == 1  # noqa: E731
+    final = settle_clashes(clashing, unique, profiles.__getitem__)
+    for record in records:
+        iri = final.get(record.root, record.wanted)
+        for node, local in zip(record.members, record.locals, strict=True):
+            canon.iris[node] = iri
+            canon.local_ids[node] = local
+        merge = record.merge(iri)
+        if merge is not None:
+            canon.merges.append(merge)
+
+
+def settle_clashes(
+    clashing: Mapping[str, Iterable[Node]],
+    unique: Callable[[str], bool],
+    profile: Callable[[Node], _Profile],
+) -> dict[Node, str]:
+    """Distinct IRIs for the clusters (``clashing``: wanted IRI → the clusters wanting it, for
+    every IRI wanted more than once; ``unique``: whether an IRI is wanted by exactly one
+    cluster): each is qualified by its country (the last path segment of an organisation's
+    country or a post's organisation), then numbered, in order of local ids."""
+    chosen: set[str] = set()
+    final: dict[Node, str] = {}
+    for iri in sorted(clashing):
+        for root in sorted(clashing[iri], key=lambda r: (sorted(profile(r).locals), repr(r))):
+            scope = sorted(profile(root).scope)
             base = f"{iri}-{slugify(scope[0].rsplit('/', 1)[-1])}" if len(scope) == 1 else iri
             choice, n = base, 2
-            while choice in assigned:
+            while unique(choice) or choice in chosen:
                 choice, n = f"{base}-{n}", n + 1
-            assigned.add(choice)
+            chosen.add(choice)
             final[root] = choice
     return final

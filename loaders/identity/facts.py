@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -23,7 +23,10 @@ from rdflib.namespace import OWL, RDF
 
 from loaders.identity.canon import Canon, Judged, Node, canonical_entities, negative_pairs
 from loaders.identity.cluster import Clusters
+from loaders.identity.components import Reach
 from loaders.identity.roles import join_role_only
+from loaders.identity.specs import SPECS as SPECS
+from loaders.identity.specs import FactSpec as FactSpec
 from loaders.identity.statements import Props, Statements
 from loaders.iris import KeyField, fact_iri
 from ontology.dates import most_precise
@@ -31,6 +34,7 @@ from ontology.namespace import DG, ID
 from ontology.text import fold
 
 _TYPE, _LOCAL = str(RDF.type), str(DG.localIri)
+_SAME, _LOCAL_REF, _SAME_AS_REF = str(OWL.sameAs), str(DG.localRef), str(DG.sameAsRef)
 _AGREEMENT_KINDS = {
     "mou": str(DG.MOU),
     "treaty": str(DG.Treaty),
@@ -43,76 +47,22 @@ TITLE_SIMILARITY = 80
 """rapidfuzz ``token_set_ratio`` (0-100) from which two agreement titles or aliases are alike."""
 
 
+_DIGEST_TEXTS = (str(DG.title), str(DG.description), str(DG.alias))
+
+
 @dataclass(frozen=True)
-class FactSpec:
-    """How facts of one class are told apart."""
+class FactCluster:
+    """One cluster of fact descriptions: its representative, members, the IRI it wants."""
 
-    kind: str
-    cls: str
-    exact: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    members: str | None = None
-    dates: tuple[tuple[str, bool], ...] = ()
-    """Date predicates, each with whether an absent date matches any date."""
-    texts: tuple[str, ...] = ()
-
-
-def _p(*terms: object) -> tuple[str, ...]:
-    return tuple(str(t) for t in terms)
-
-
-SPECS: tuple[tuple[FactSpec, ...], ...] = (
-    (
-        FactSpec(
-            "agreement",
-            str(DG.Agreement),
-            _p(RDF.type),
-            members=str(DG.party),
-            dates=((str(DG.dateSigned), True),),
-            texts=_p(DG.title, DG.alias),
-        ),
-        FactSpec(
-            "event",
-            str(DG.Event),
-            _p(DG.eventKind),
-            optional=_p(DG.location),
-            members=str(DG.participant),
-            dates=((str(DG.startDate), False), (str(DG.endDate), True)),
-        ),
-        FactSpec(
-            "tenure",
-            str(DG.Tenure),
-            _p(DG.holder, DG.post),
-            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
-        ),
-        FactSpec(
-            "relation",
-            str(DG.Relation),
-            _p(DG.relationSubject, DG.relationObject, DG.relationKind),
-            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
-        ),
-        FactSpec(
-            "influence",
-            str(DG.Influence),
-            _p(DG.influencer, DG.influenced, DG.influenceKind, DG.direction),
-            dates=((str(DG.startDate), True), (str(DG.endDate), True)),
-        ),
-    ),
-    (
-        FactSpec("signature", str(DG.Signature), _p(DG.agreement, DG.signatory, DG.onBehalfOf)),
-        FactSpec(
-            "commitment",
-            str(DG.Commitment),
-            _p(DG.agreement, DG.commitmentKind, DG.area, DG.actor, DG.dueDate),
-        ),
-    ),
-)
-"""Fact kinds by phase: a phase's keys use the IRIs the earlier phases chose."""
+    root: Node
+    members: tuple[Node, ...]
+    wanted: str
 
 
 @dataclass(frozen=True)
 class _Profile:
-    articles: frozenset[str]
+    articles: set[str]
+    """Grown in place (:func:`_combine`): a cluster's profile is its own."""
     optional: tuple[frozenset[str], ...]
     members: frozenset[str]
     dates: tuple[tuple[str, ...], ...]
@@ -122,8 +72,10 @@ class _Profile:
 
 
 def _combine(a: _Profile, b: _Profile) -> _Profile:
+    big, small = (a, b) if len(a.articles) >= len(b.articles) else (b, a)
+    big.articles.update(small.articles)  # the two profiles are dropped by the union: no copy
     return _Profile(
-        a.articles | b.articles,
+        big.articles,
         tuple(x | y for x, y in zip(a.optional, b.optional, strict=True)),
         a.members | b.members,
         tuple(x + y for x, y in zip(a.dates, b.dates, strict=True)),
@@ -160,6 +112,10 @@ def _allowed_for(spec: FactSpec) -> Callable[[_Profile, _Profile], bool]:
     return allowed
 
 
+def _nested(a: frozenset[str], b: frozenset[str]) -> bool:
+    return a <= b or b <= a
+
+
 def _only_articles(a: _Profile, b: _Profile) -> bool:
     return not a.articles & b.articles
 
@@ -167,21 +123,24 @@ def _only_articles(a: _Profile, b: _Profile) -> bool:
 class _Phase:
     """Clusters the facts of one spec."""
 
-    def __init__(self, spec: FactSpec, statements: Statements, canon: Canon) -> None:
-        self.spec, self.statements, self.canon = spec, statements, canon
-        self.nodes: dict[Node, Props] = {
-            (a, s): props
-            for a, subjects in statements.items()
-            for s, props in subjects.items()
-            if spec.cls in props.get(_TYPE, ())
-        }
+    def __init__(self, spec: FactSpec, nodes: Mapping[Node, Props], known: Mapping[Node, str]):
+        """``nodes``: the facts of the spec's class; ``known``: the canonical IRIs of the
+        entities and of the facts of the earlier specs."""
+        self.spec, self.nodes, self.known = spec, nodes, known
+        self._values: dict[tuple[Node, str], tuple[str, ...]] = {}
 
     def mapped(self, article: str, value: str) -> str:
-        return self.canon.iris.get((article, value), value)
+        return self.known.get((article, value), value)
 
     def values(self, node: Node, predicate: str) -> tuple[str, ...]:
-        article = node[0]
-        return tuple(sorted({self.mapped(article, v) for v in self.nodes[node].get(predicate, ())}))
+        """The canonical values of one predicate of a fact, sorted (asked many times: kept)."""
+        found = self._values.get((node, predicate))
+        if found is None:
+            article, known = node[0], self.known
+            objects = self.nodes[node].get(predicate, ())
+            found = tuple(sorted({known.get((article, v), v) for v in objects}))
+            self._values[(node, predicate)] = found
+        return found
 
     def key(self, node: Node) -> tuple[tuple[str, ...], ...]:
         return tuple(self.values(node, p) for p in self.spec.exact)
@@ -190,7 +149,7 @@ class _Phase:
         props, spec = self.nodes[node], self.spec
         texts = frozenset(fold(t) for p in spec.texts for t in props.get(p, ()))
         return _Profile(
-            articles=frozenset((node[0],)),
+            articles={node[0]},
             optional=tuple(frozenset(self.values(node, p)) for p in spec.optional),
             members=frozenset(self.values(node, spec.members)) if spec.members else frozenset(),
             dates=tuple(tuple(props.get(p, ())) for p, _ in spec.dates),
@@ -205,9 +164,10 @@ class _Phase:
         members = len(props.get(self.spec.members, ())) if self.spec.members else 0
         return (-dates, -members)
 
-    def run(self) -> None:
+    def clustered(self) -> list[FactCluster]:
+        """The clusters of the facts, each with the IRI its most precise member gives it."""
         if not self.nodes:
-            return
+            return []
         profiles = {node: self.profile(node) for node in self.nodes}
         clusters: Clusters[Node, _Profile] = Clusters(profiles, _allowed_for(self.spec), _combine)
         self._explicit(clusters)
@@ -216,7 +176,12 @@ class _Phase:
             buckets[self.key(node)].append(node)
         for key in sorted(buckets):
             self._join_bucket(clusters, sorted(buckets[key], key=lambda n: (self.precision(n), n)))
-        self._name(clusters.groups())
+        records = []
+        for root, members in clusters.groups().items():
+            best = min(members, key=lambda n: (self.precision(n), n))
+            wanted = str(fact_iri(self.spec.kind, *self.mapping_key(best)))
+            records.append(FactCluster(root, tuple(members), wanted))
+        return records
 
     def _join_bucket(self, clusters: Clusters[Node, _Profile], nodes: list[Node]) -> None:
         """Join each node to the first earlier cluster of its bucket that accepts it. Only the
@@ -233,6 +198,9 @@ class _Phase:
                 indexes = sorted(found)
             else:
                 indexes = list(range(len(seeds)))
+            if self.spec.members:  # what allowed() checks first, without the cost of a union
+                mine = clusters.profile(node).members
+                indexes = [i for i in indexes if _nested(mine, clusters.profile(seeds[i]).members)]
             joined = next((i for i in indexes if clusters.union(seeds[i], node, "same key")), None)
             if joined is None:
                 seeds.append(node)
@@ -245,35 +213,16 @@ class _Phase:
         by_ref: dict[str, list[Node]] = defaultdict(list)
         for node in sorted(self.nodes):
             by_iri[node[1]].append(node)
-            for ref in self.nodes[node].get(str(DG.localRef), ()):
+            for ref in self.nodes[node].get(_LOCAL_REF, ()):
                 by_ref[ref].append(node)
         for node in sorted(self.nodes):
             props = self.nodes[node]
             targets = [
-                *(n for t in props.get(str(OWL.sameAs), ()) if t.startswith(ID) for n in by_iri[t]),
-                *(n for r in props.get(str(DG.sameAsRef), ()) for n in by_ref[r]),
+                *(n for t in props.get(_SAME, ()) if t.startswith(ID) for n in by_iri[t]),
+                *(n for r in props.get(_SAME_AS_REF, ()) for n in by_ref[r]),
             ]
             for other in sorted(targets):
                 clusters.union(other, node, "same as", _only_articles)
-
-    def _name(self, groups: dict[Node, list[Node]]) -> None:
-        wanted: dict[Node, str] = {}
-        for root, members in groups.items():
-            best = min(members, key=lambda n: (self.precision(n), n))
-            wanted[root] = str(fact_iri(self.spec.kind, *self.mapping_key(best)))
-        by_iri: dict[str, list[Node]] = defaultdict(list)
-        for root, iri in wanted.items():
-            by_iri[iri].append(root)
-        for iri, roots in by_iri.items():
-            if len(roots) > 1:  # one article states two facts with the same key fields
-                digests = {r: self._digest(groups[r]) for r in roots}
-                for root in sorted(roots, key=lambda r: (digests[r], r))[1:]:
-                    wanted[root] = str(fact_iri(self.spec.kind, iri, digests[root]))
-        for root, members in groups.items():
-            for node in members:
-                self.canon.iris[node] = wanted[root]
-                # the IRI the article alone gave the fact: still answered once it is merged
-                self.canon.local_ids[node] = min(self.nodes[node].get(_LOCAL, ()), default=node[1])
 
     def mapping_key(self, node: Node) -> list[KeyField]:
         """The key fields :mod:`loaders.mapping` hashes for this kind, with canonical IRIs: an
@@ -324,15 +273,6 @@ class _Phase:
         values = self.values(node, str(predicate))
         return values[0] if values else None
 
-    def _digest(self, members: list[Node]) -> str:
-        """What tells apart two facts of one article with the same key: their texts."""
-        texts: list[str] = []
-        for article, subject in members:
-            props = self.statements[article][subject]
-            for p in (DG.title, DG.description, DG.alias):
-                texts += props.get(str(p), ())
-        return hashlib.sha1("\x1f".join(sorted(texts)).encode()).hexdigest()[:16]
-
 
 def canonicalise(statements: Statements, judged: Judged) -> Canon:
     """The canonical IRI of every entity, post and fact of ``statements`` (every stored article
@@ -341,5 +281,89 @@ def canonicalise(statements: Statements, judged: Judged) -> Canon:
     join_role_only(statements, canon, lambda: negative_pairs(statements, judged))
     for phase in SPECS:
         for spec in phase:
-            _Phase(spec, statements, canon).run()
+            nodes = fact_nodes(spec, statements.items())
+            name_facts(spec, _Phase(spec, nodes, canon.iris).clustered(), nodes, canon)
     return canon
+
+
+def fact_nodes(
+    spec: FactSpec, articles: Iterable[tuple[str, Mapping[str, Props]]]
+) -> dict[Node, Props]:
+    """The descriptions of facts of ``spec``'s class in ``articles``."""
+    return {
+        (a, s): props
+        for a, subjects in articles
+        for s, props in subjects.items()
+        if spec.cls in props.get(_TYPE, ())
+    }
+
+
+def cluster_facts(
+    spec: FactSpec, nodes: Mapping[Node, Props], known: Mapping[Node, str]
+) -> list[FactCluster]:
+    """The clusters of the facts ``nodes`` of ``spec`` (``known``: the canonical IRIs of the
+    entities and earlier facts), before clashes between wanted IRIs are settled."""
+    return _Phase(spec, nodes, known).clustered()
+
+
+def fact_reach(
+    spec: FactSpec, nodes: Mapping[Node, Props], known: Mapping[Node, str]
+) -> dict[Node, Reach]:
+    """What links each fact of ``nodes`` to the others (:mod:`loaders.identity.components`):
+    its bucket (key fields), the members it shares within it, its explicit ``sameAs``."""
+    phase = _Phase(spec, nodes, known)
+    out: dict[Node, Reach] = {}
+    for node, props in nodes.items():
+        bucket = phase.key(node)
+        members = phase.values(node, spec.members) if spec.members else ()
+        keys: list[tuple[object, ...]] = [("iri", node[1])]
+        keys += [("iri", t) for t in props.get(_SAME, ()) if t.startswith(ID)]
+        keys += [("ref", r) for r in (*props.get(_LOCAL_REF, ()), *props.get(_SAME_AS_REF, ()))]
+        keys += [("member", bucket, m) for m in members]
+        out[node] = Reach(tuple(keys), bucket, whole=not members)
+    return out
+
+
+def name_facts(
+    spec: FactSpec, records: list[FactCluster], nodes: Mapping[Node, Props], canon: Canon
+) -> None:
+    """Put the clusters of one spec into ``canon``."""
+    by_iri: dict[str, list[FactCluster]] = defaultdict(list)
+    for record in records:
+        by_iri[record.wanted].append(record)
+    for iri, group in by_iri.items():
+        for record, final in settle_facts(spec, iri, group, nodes).items():
+            for node in record.members:
+                canon.iris[node] = final
+                canon.local_ids[node] = fact_local_id(node, nodes[node])
+
+
+def fact_local_id(node: Node, props: Props) -> str:
+    """The IRI the article alone gave the fact: still answered once it is merged."""
+    return min(props.get(_LOCAL, ()), default=node[1])
+
+
+def settle_facts(
+    spec: FactSpec, iri: str, group: Iterable[FactCluster], nodes: Mapping[Node, Props]
+) -> dict[FactCluster, str]:
+    """The IRIs of the clusters that want ``iri``: one keeps it; when one article states two
+    facts with the same key fields, the others are told apart by their texts."""
+    records = list(group)
+    if len(records) == 1:
+        return {records[0]: iri}
+    digests = {r: _digest(r.members, nodes) for r in records}
+    ordered = sorted(records, key=lambda r: (digests[r], r.root))
+    out = {ordered[0]: iri}
+    for record in ordered[1:]:
+        out[record] = str(fact_iri(spec.kind, iri, digests[record]))
+    return out
+
+
+def _digest(members: Iterable[Node], nodes: Mapping[Node, Props]) -> str:
+    """What tells apart two facts of one article with the same key: their texts."""
+    texts: list[str] = []
+    for node in members:
+        props = nodes[node]
+        for p in _DIGEST_TEXTS:
+            texts += props.get(p, ())
+    return hashlib.sha1("\x1f".join(sorted(texts)).encode()).hexdigest()[:16]
