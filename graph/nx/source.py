@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from graph.model import RDFStore
+from graph.model import QuadRow, RDFStore
+from graph.nx.described import Computed
 from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
@@ -16,7 +17,7 @@ from graph.queries.reactions import REF_LABELS
 from graph.queries.source import Described, Expansion, PagePlan, PageRecords
 from graph.rdf.reader import SparqlReader, iri, literal
 from graph.rules.naming import dg_class, predicate_of, relationship_type
-from graph.rules.records import project_subjects
+from graph.rules.records import dependencies, gather, project
 from graph.rules.steps import Step
 from ontology.namespace import DG
 
@@ -123,22 +124,28 @@ class NxSource:
     # ------------------------------------------------------------------ facts
 
     def describe(self, uris: Sequence[str]) -> dict[str, Described]:
-        """Nodes and Relation relationships of ``uris`` as the projection computes them."""
-        wanted = list(dict.fromkeys(uris))
-        projected = project_subjects(wanted, self._store.subject_quads)
+        """Nodes and Relation relationships of ``uris`` as the projection computes them (kept
+        between reads until a write touches what they read: ``graph.nx.described``)."""
+        return self._view.described.describe(uris, self._described)
+
+    def _described(self, wanted: list[str]) -> Computed:
+        """Fresh descriptions of ``wanted`` (one batch) and the subjects each one read."""
+        quads = gather(wanted, self._store.subject_quads)
+        projected = project(wanted, quads)
         out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         found: dict[str, Described] = {}
+        asked = set(wanted)
         for rel in projected.relationships:
             if rel.uri is None:
                 out[rel.start][rel.type].append(rel.end)
-            elif rel.uri in wanted:
+            elif rel.uri in asked:
                 targets = {"RELATION_SUBJECT": (rel.start,), "RELATION_OBJECT": (rel.end,)}
                 found[rel.uri] = Described(rel.uri, ("Relation",), dict(rel.properties), targets)
         for node in projected.nodes:
             labels = tuple(sorted(set(node.labels) - {"Resource"}))
             rels = {t: tuple(sorted(set(v))) for t, v in out[node.uri].items()}
             found[node.uri] = Described(node.uri, labels, dict(node.properties), rels)
-        return found
+        return Computed(found, _sources(wanted, quads))
 
     def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
         """Subjects pointing at ``uri`` through the predicates of ``rel_types``."""
@@ -178,3 +185,22 @@ class NxSource:
     def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
         """Composed of the other reads."""
         return compose_expansion(self, uris, flt, exempt)
+
+
+def _sources(wanted: Sequence[str], quads: Sequence[QuadRow]) -> dict[str, frozenset[str]]:
+    """For each subject of ``wanted``, itself and the dependencies whose quads describing it
+    reads (the closure ``graph.rules.records.gather`` follows, per subject)."""
+    by_subject: dict[str, list[QuadRow]] = defaultdict(list)
+    for quad in quads:
+        if isinstance(quad.subject, str):
+            by_subject[quad.subject].append(quad)
+    sources: dict[str, frozenset[str]] = {}
+    for subject in wanted:
+        seen = {subject}
+        frontier = [subject]
+        while frontier:
+            step = dependencies(q for s in frontier for q in by_subject.get(s, ())) - seen
+            seen |= step
+            frontier = sorted(step)
+        sources[subject] = frozenset(seen)
+    return sources

@@ -124,6 +124,7 @@ class OxigraphStore:
         self._cache: dict[str, list[QuadRow]] | None = None
         self._cache_thread: int | None = None
         self._mirror: ox.Store | None = None
+        self._counts: tuple[int, StoreCounts] | None = None  # (generation, counts at it)
         self._journal: UndoJournal | None = None
         with _store_errors(f"opening the RDF store at {self.path}"):
             if self.path is None:
@@ -448,11 +449,19 @@ class OxigraphStore:
         return catalog.entity_records(self._select)
 
     def counts(self) -> StoreCounts:
-        """Number of quads in the article graphs and of article graphs."""
+        """Number of quads in the article graphs and of article graphs (counted once per
+        generation: a count scans every quad, and ``/stats`` asks for it on every call)."""
+        generation = self._generation
+        kept = self._counts
+        if kept is not None and kept[0] == generation:
+            return kept[1]
         with _store_errors("counting"):
             found = self._select(_QUADS_QUERY).rows[0][0]
             triples = int(found.value) if isinstance(found, Lit) else 0
-            return StoreCounts(triples=triples, articles=len(self._named_graphs()))
+            counts = StoreCounts(triples=triples, articles=len(self._named_graphs()))
+        if self._generation == generation:  # no write landed while counting
+            self._counts = (generation, counts)
+        return counts
 
     def dump(self) -> bytes:
         """Every quad of the article graphs as N-Quads (not the default graph: their union)."""
