@@ -95,6 +95,9 @@ def test_a_claimer_renamed_elsewhere_changes_the_fact_on_the_next_read() -> None
     )
     before = source.describe([str(agreement)])[str(agreement)]
     assert before.props["claimants"] == [str(claimer)]  # unnamed: known by its IRI
+    kept = source._view.described._entries
+    store.load_articles(article(2, [[(claimer, RDF.type, DG.Person)]]))
+    assert str(agreement) in kept  # the claimer was touched, its names did not change
     store.load_articles(article(1, [[(claimer, DG.name, Literal("Claire Named"))]]))
     after = source.describe([str(agreement)])[str(agreement)]
     assert after.props["claimants"] == ["Claire Named"]

@@ -42,7 +42,9 @@ class NxView:
         self._follows = follows_writes
         self._lock = threading.Lock()  # held by a full build and by an upkeep, never by reads
         self._snapshot: ActorGraph | None = None
-        self.described = DescribedCache(lambda: store.generation, follows_writes=follows_writes)
+        self.described = DescribedCache(
+            store.subject_quads, lambda: store.generation, follows_writes=follows_writes
+        )
         """Descriptions of subjects kept between reads (``NxSource.describe``), dropped by the
         same notifications that advance the graph."""
 
