@@ -212,3 +212,17 @@ def test_a_hub_page_shows_a_new_influence_on_the_next_read_over_http() -> None:
         )
         assert retracted.status_code in (200, 204), retracted.text
         assert influencers() == first
+
+
+def test_the_store_reads_a_subject_afresh_after_every_write() -> None:
+    """``OxigraphStore.subject_quads`` keeps decoded subjects until the next write only."""
+    rdf = OxigraphStore()
+    country, graph = ID["country/AAA"], ID["article/0"]
+    rdf.replace_graphs({str(graph): article(0, [[(country, DG.name, Literal("A"))]]).graph(graph)})
+    names = [q.object for q in rdf.subject_quads([str(country)]) if q.predicate == str(DG.name)]
+    assert [n.value for n in names] == ["A"]  # type: ignore[union-attr]
+    rdf.replace_graphs({str(graph): article(0, [[(country, DG.name, Literal("B"))]]).graph(graph)})
+    names = [q.object for q in rdf.subject_quads([str(country)]) if q.predicate == str(DG.name)]
+    assert [n.value for n in names] == ["B"]  # type: ignore[union-attr]
+    rdf.drop_graph(str(graph))
+    assert rdf.subject_quads([str(country)]) == []
