@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,6 +30,7 @@ from graph.nx.source import NxSource
 from graph.nx.view import NxView
 from graph.queries.source import Described
 from graph.rdf.reader import SparqlReader
+from graph.rdf.sparql_service import GraphSparqlService
 from graph.rdf.store import OxigraphStore
 from graph.writer import GraphStore
 from ontology.namespace import DG, ID
@@ -226,3 +229,30 @@ def test_the_store_reads_a_subject_afresh_after_every_write() -> None:
     assert [n.value for n in names] == ["B"]  # type: ignore[union-attr]
     rdf.drop_graph(str(graph))
     assert rdf.subject_quads([str(country)]) == []
+
+
+def test_sparql_workers_open_the_written_store_before_the_next_query(tmp_path: Path) -> None:
+    """The SPARQL service follows the writes: after one, its idle workers hold the new
+    snapshot without a query having asked, and a query answers from the write."""
+    rdf = OxigraphStore(tmp_path / "store")
+    sparql = GraphSparqlService(
+        rdf.pyoxigraph_store,
+        max_concurrent=2,
+        data_dir=tmp_path / "store",
+        generation=lambda: rdf.generation,
+    )
+    store = GraphStore(rdf, observers=[sparql])
+    query = f"ASK {{ <{ID['country/AAA']}> <{DG.name}> 'New' }}"
+    try:
+        store.load_articles(article(0, [[(ID["country/AAA"], DG.name, Literal("Old"))]]))
+        assert b"false" in sparql.query(query).body
+        before = sparql.current_snapshot()
+        store.load_articles(article(0, [[(ID["country/AAA"], DG.name, Literal("New"))]]))
+        deadline = time.monotonic() + 30
+        while sparql.pool.held() != [before + 1, before + 1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert sparql.pool.held() == [before + 1, before + 1]
+        assert b"true" in sparql.query(query).body
+        assert sparql.current_snapshot() == before + 1
+    finally:
+        sparql.close()

@@ -134,6 +134,11 @@ def _raise(outcome: Outcome) -> None:
         raise _ERRORS.get(outcome.error, QueryError)(outcome.message, **outcome.attributes)
 
 
+PREPARE_QUERY = "ASK {}"
+"""What a worker runs to open a new snapshot ahead of the queries
+(:meth:`GraphSparqlService.committed`)."""
+
+
 class GraphSparqlService:
     """SPARQL 1.1 queries over a pyoxigraph ``Store`` whose named graphs are the articles and
     whose default graph is their set union (as :class:`graph.rdf.store.OxigraphStore` keeps it).
@@ -176,6 +181,20 @@ class GraphSparqlService:
     def close(self) -> None:
         """Stop the workers and delete the snapshots."""
         self._finalizer()
+
+    def committed(self, touched: frozenset[str], generation: int) -> None:
+        """:class:`graph.writer.WriteObserver`: snapshot the store as the write left it and
+        have the idle workers open it now, in the background, rather than on their next query."""
+        self.pool.prepare(self._prepare_job, self._timeout_s)
+
+    def current_snapshot(self) -> int:
+        """The id of the snapshot the next query runs on (made now if the store changed)."""
+        return self._snapshots.current().id
+
+    def _prepare_job(self, snapshot: Snapshot) -> Job:
+        return Job(
+            PREPARE_QUERY, snapshot, 1, {}, self._prefixes, checked=self._verdict(PREPARE_QUERY)
+        )
 
     @staticmethod
     def media_types(form: QueryForm | None) -> tuple[str, ...]:
