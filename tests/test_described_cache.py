@@ -242,6 +242,7 @@ def test_sparql_workers_open_the_written_store_before_the_next_query(tmp_path: P
         generation=lambda: rdf.generation,
     )
     store = GraphStore(rdf, observers=[sparql])
+    sparql.start()  # as the server does; before it, writes start no workers
     query = f"ASK {{ <{ID['country/AAA']}> <{DG.name}> 'New' }}"
     try:
         store.load_articles(article(0, [[(ID["country/AAA"], DG.name, Literal("Old"))]]))

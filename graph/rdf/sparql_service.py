@@ -169,6 +169,7 @@ class GraphSparqlService:
         self._verdicts: OrderedDict[bytes, CheckedQuery] = OrderedDict()
         self._verdict_lock = threading.Lock()
         self._snapshots = Snapshots(store, generation or (lambda: 0), data_dir)
+        self._serving = False
         config = WorkerConfig(memory_bytes=memory_bytes, limits=limits or CheckLimits())
         self.pool = WorkerPool(max_concurrent, config, self._snapshots, self._remember)
         self._finalizer = weakref.finalize(self, _shut, self.pool, self._snapshots)
@@ -176,6 +177,7 @@ class GraphSparqlService:
     def start(self) -> None:
         """Start the worker processes in the background (the server calls it at start-up, so
         that the first queries do not wait for them; otherwise they start on first use)."""
+        self._serving = True
         self.pool.warm()
 
     def close(self) -> None:
@@ -184,8 +186,10 @@ class GraphSparqlService:
 
     def committed(self, touched: frozenset[str], generation: int) -> None:
         """:class:`graph.writer.WriteObserver`: snapshot the store as the write left it and
-        have the idle workers open it now, in the background, rather than on their next query."""
-        self.pool.prepare(self._prepare_job, self._timeout_s)
+        have the idle workers open it now, in the background, rather than on their next query
+        (once :meth:`start` was called: a CLI load starts no workers for nobody's queries)."""
+        if self._serving:
+            self.pool.prepare(self._prepare_job, self._timeout_s)
 
     def current_snapshot(self) -> int:
         """The id of the snapshot the next query runs on (made now if the store changed)."""
