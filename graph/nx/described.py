@@ -36,7 +36,7 @@ from graph.model import QuadRow
 from graph.queries.source import Described
 from ontology.namespace import DG
 
-MAX_ENTRIES = 200_000
+MAX_ENTRIES = 100_000
 """Past this many kept subjects the cache starts over (a bound on memory, far above the
 subjects of a 10,000-article store's busiest pages)."""
 

@@ -88,7 +88,7 @@ BULK_PART = 100_000
 """A bulk load is split in parts of at most about this many triples (at least 2: one is
 written while the other loads). Each part's N-Quads are held in memory as text and bytes, so
 the part size, not the batch size, bounds what a large load adds to the process."""
-RECENT_SUBJECTS = 50_000
+RECENT_SUBJECTS = 20_000
 """Decoded subjects kept between writes (:meth:`OxigraphStore.subject_quads`) before starting
 over: a bound on memory well above the subjects of the busiest page."""
 
