@@ -257,3 +257,37 @@ def test_sparql_workers_open_the_written_store_before_the_next_query(tmp_path: P
         assert sparql.current_snapshot() == before + 1
     finally:
         sparql.close()
+
+
+def test_concurrent_reads_of_a_cold_subject_compute_it_once() -> None:
+    """A read missing subjects another read is computing waits for it instead."""
+    rdf = OxigraphStore()
+    store, source = followed(rdf)
+    countries = [ID[f"country/{c}"] for c in ("AAA", "BBB")]
+    store.load_articles(article(0, [[(c, DG.name, Literal(str(c)[-3:])) for c in countries]]))
+    uris = [str(c) for c in countries]
+    cache = source._view.described
+    calls: list[list[str]] = []
+    entered, release = threading.Event(), threading.Event()
+
+    def compute(wanted: list[str], fetch: Any) -> Any:
+        calls.append(list(wanted))
+        if len(calls) == 1:
+            entered.set()
+            release.wait(10)
+        return source._described(wanted, fetch)
+
+    results: list[dict[str, Described]] = []
+    first = threading.Thread(target=lambda: results.append(cache.describe(uris, compute)))
+    first.start()
+    assert entered.wait(10)
+    second = threading.Thread(target=lambda: results.append(cache.describe(uris, compute)))
+    second.start()
+    second.join(0.3)  # it waits for the first...
+    assert second.is_alive()
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == [uris]  # ...and does not compute the same subjects again
+    assert len(results) == 2
+    assert as_plain(results[0]) == as_plain(results[1]) == as_plain(fresh(rdf, uris))

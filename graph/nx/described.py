@@ -40,6 +40,10 @@ MAX_ENTRIES = 100_000
 """Past this many kept subjects the cache starts over (a bound on memory, far above the
 subjects of a 10,000-article store's busiest pages)."""
 
+WAIT_S = 10.0
+"""How long a read waits for another's computation of the same subjects before computing
+them itself."""
+
 _NAME = str(DG.name)
 
 Names = frozenset[tuple[object, str]]
@@ -92,13 +96,16 @@ class DescribedCache:
         self._name_users: dict[str, set[str]] = defaultdict(set)
         """Claimer → the kept descriptions that read its names (:attr:`_names`)."""
         self._names: dict[str, Names] = {}
+        self._pending: dict[str, threading.Event] = {}
+        """Subjects some read is computing, and the event it sets when done."""
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def describe(self, uris: Sequence[str], compute: Compute) -> dict[str, Described]:
         """The descriptions of ``uris`` (absent: describes to nothing), computing the missing
-        ones with ``compute`` in one batch."""
+        ones with ``compute`` in one batch. Subjects another read is computing are waited
+        for rather than computed twice (eight readers opening the same cold hub page)."""
         wanted = list(dict.fromkeys(uris))
         started = self._generation()
         with self._lock:
@@ -106,16 +113,39 @@ class DescribedCache:
                 self._clear(started)
             usable = started == self._known
             kept = {u: self._entries[u] for u in wanted if u in self._entries} if usable else {}
-        missing = [u for u in wanted if u not in kept]
-        if not missing:
-            return {u: d for u, d in kept.items() if d is not None}
-        fetched: dict[str, list[QuadRow]] = {}
-        fresh = compute(missing, self._reader(usable, fetched))
-        if usable:
-            self._keep(missing, fresh, fetched, started)
+            missing = [u for u in wanted if u not in kept]
+            pending = self._pending if usable else {}
+            theirs = {pending[u] for u in missing if u in pending}
+            mine = [u for u in missing if u not in pending]
+            done = threading.Event()
+            if usable:
+                self._pending.update(dict.fromkeys(mine, done))
         found = {u: d for u, d in kept.items() if d is not None}
-        found.update(fresh.found)
+        try:
+            found.update(self._computed(mine, compute, usable, started).found)
+        finally:
+            with self._lock:
+                for subject in mine:
+                    if self._pending.get(subject) is done:
+                        del self._pending[subject]
+            done.set()
+        if theirs:
+            for event in theirs:
+                event.wait(WAIT_S)
+            found.update(self.describe([u for u in missing if u not in mine], compute))
         return found
+
+    def _computed(
+        self, subjects: list[str], compute: Compute, usable: bool, started: int
+    ) -> Computed:
+        """``compute`` of ``subjects``, kept when ``usable`` (and nothing moved meanwhile)."""
+        if not subjects:
+            return Computed({}, {})
+        fetched: dict[str, list[QuadRow]] = {}
+        fresh = compute(subjects, self._reader(usable, fetched))
+        if usable:
+            self._keep(subjects, fresh, fetched, started)
+        return fresh
 
     def committed(self, touched: frozenset[str], generation: int) -> None:
         """A write reaching ``generation`` changed the quads of ``touched``: drop them and the
