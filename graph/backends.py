@@ -145,14 +145,14 @@ def open_backends(config: BackendConfig) -> Backends:
     closers: list[Any] = [rdf.flush, sparql.close]
     if not config.neo4j_uri:
         view = NxView.of_store(rdf, limits.timeout, follows_writes=True)
-        store = GraphStore(rdf, marker=marker, observers=[view])
+        store = GraphStore(rdf, marker=marker, observers=[view, sparql])
         queries = nx_queries(rdf, limits, view=view)
         exporter = ExportService(queries, rdf)
         return Backends(config, rdf, store, sparql, queries, exporter, _closers=closers)
     driver = _neo4j_driver(config)
     closers.append(driver.close)
     projection = Neo4jProjection(driver, config.neo4j_database, links=LinkUpkeep(rdf))
-    store = GraphStore(rdf, projection, marker=marker)
+    store = GraphStore(rdf, projection, marker=marker, observers=[sparql])
     queries = neo4j_queries(driver, config.neo4j_database, limits, former=rdf.merged_into)
     cypher = GraphCypherService(
         driver,

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from graph.model import RDFStore
+from graph.model import QuadRow, RDFStore
+from graph.nx.described import Computed, Fetch, Reads, names_of
 from graph.nx.view import ActorGraph, NxView
 from graph.queries.entities import EntityInfo
 from graph.queries.filters import StepFilter
@@ -16,7 +17,7 @@ from graph.queries.reactions import REF_LABELS
 from graph.queries.source import Described, Expansion, PagePlan, PageRecords
 from graph.rdf.reader import SparqlReader, iri, literal
 from graph.rules.naming import dg_class, predicate_of, relationship_type
-from graph.rules.records import project_subjects
+from graph.rules.records import gather, project
 from graph.rules.steps import Step
 from ontology.namespace import DG
 
@@ -32,6 +33,8 @@ LOCAL_REFS = (
     "GRAPH ?g {{ ?s <{local_ref}> ?r ; a ?c }} FILTER(isIRI(?s)) }} GROUP BY ?r"
 )
 """Format 2: the fact each reference names (:data:`graph.queries.reactions.REF_LABELS`)."""
+
+_EVIDENCE, _CLAIMED_BY = str(DG.evidence), str(DG.claimedBy)
 
 
 class NxSource:
@@ -123,22 +126,28 @@ class NxSource:
     # ------------------------------------------------------------------ facts
 
     def describe(self, uris: Sequence[str]) -> dict[str, Described]:
-        """Nodes and Relation relationships of ``uris`` as the projection computes them."""
-        wanted = list(dict.fromkeys(uris))
-        projected = project_subjects(wanted, self._store.subject_quads)
+        """Nodes and Relation relationships of ``uris`` as the projection computes them (kept
+        between reads until a write touches what they read: ``graph.nx.described``)."""
+        return self._view.described.describe(uris, self._described)
+
+    def _described(self, wanted: list[str], fetch: Fetch) -> Computed:
+        """Fresh descriptions of ``wanted`` (one batch) and what each one read."""
+        quads = gather(wanted, fetch)
+        projected = project(wanted, quads)
         out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         found: dict[str, Described] = {}
+        asked = set(wanted)
         for rel in projected.relationships:
             if rel.uri is None:
                 out[rel.start][rel.type].append(rel.end)
-            elif rel.uri in wanted:
+            elif rel.uri in asked:
                 targets = {"RELATION_SUBJECT": (rel.start,), "RELATION_OBJECT": (rel.end,)}
                 found[rel.uri] = Described(rel.uri, ("Relation",), dict(rel.properties), targets)
         for node in projected.nodes:
             labels = tuple(sorted(set(node.labels) - {"Resource"}))
             rels = {t: tuple(sorted(set(v))) for t, v in out[node.uri].items()}
             found[node.uri] = Described(node.uri, labels, dict(node.properties), rels)
-        return found
+        return Computed(found, _reads(wanted, quads))
 
     def referrers(self, uri: str, rel_types: Sequence[str]) -> list[tuple[str, str]]:
         """Subjects pointing at ``uri`` through the predicates of ``rel_types``."""
@@ -178,3 +187,29 @@ class NxSource:
     def expand(self, uris: Sequence[str], flt: StepFilter, exempt: frozenset[str]) -> Expansion:
         """Composed of the other reads."""
         return compose_expansion(self, uris, flt, exempt)
+
+
+def _reads(wanted: Sequence[str], quads: Sequence[QuadRow]) -> dict[str, Reads]:
+    """What describing each subject of ``wanted`` reads (``graph.rules.records.project``):
+    its quads and its evidence nodes' (``dg:evidence``), and the names of those nodes'
+    claimers (``dg:claimedBy``: ``_fold_evidence`` names them, nothing else of theirs)."""
+    by_subject: dict[str, list[QuadRow]] = defaultdict(list)
+    for quad in quads:
+        if isinstance(quad.subject, str):
+            by_subject[quad.subject].append(quad)
+    reads: dict[str, Reads] = {}
+    for subject in wanted:
+        evidence = {
+            q.object
+            for q in by_subject.get(subject, ())
+            if q.predicate == _EVIDENCE and isinstance(q.object, str)
+        }
+        claimers = {
+            q.object
+            for e in evidence
+            for q in by_subject.get(e, ())
+            if q.predicate == _CLAIMED_BY and isinstance(q.object, str)
+        }
+        names = {c: names_of(by_subject.get(c, ())) for c in sorted(claimers)}
+        reads[subject] = Reads(frozenset({subject, *evidence}), names)
+    return reads

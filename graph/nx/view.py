@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable
 
 from graph.model import RDFStore
+from graph.nx.described import DescribedCache
 from graph.nx.entities import read_entities
 from graph.nx.graph import ActorGraph, build_actor_graph
 from graph.nx.upkeep import advance
@@ -41,6 +42,11 @@ class NxView:
         self._follows = follows_writes
         self._lock = threading.Lock()  # held by a full build and by an upkeep, never by reads
         self._snapshot: ActorGraph | None = None
+        self.described = DescribedCache(
+            store.subject_quads, lambda: store.generation, follows_writes=follows_writes
+        )
+        """Descriptions of subjects kept between reads (``NxSource.describe``), dropped by the
+        same notifications that advance the graph."""
 
     @classmethod
     def of_store(
@@ -74,6 +80,7 @@ class NxView:
         Nothing to do before the first read (it builds). A failure is logged and drops the
         graph, so that the next read rebuilds it rather than serve a graph missing the write.
         """
+        self.described.committed(touched, generation)  # first: it is cheap, reads wait on it
         with self._lock:
             old = self._snapshot
             if old is None:
@@ -89,7 +96,8 @@ class NxView:
         self.committed(frozenset(touched), self._generation())
 
     def invalidate(self) -> None:
-        """Forget the graph; the next :meth:`current` rebuilds it."""
+        """Forget the graph and the kept descriptions; the next :meth:`current` rebuilds it."""
+        self.described.clear()
         with self._lock:
             self._snapshot = None
 

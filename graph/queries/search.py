@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from graph.queries.entities import EntityInfo
 from graph.queries.model import EntityHit, SearchResult
 from graph.queries.refs import make_ref
 from ontology.text import fold
+
+_folded = lru_cache(maxsize=1 << 16)(fold)
+""":func:`ontology.text.fold` of names and aliases, remembered: folding every label of every
+entity was most of a search (a pure function of a string, so nothing to invalidate)."""
 
 MATCHES = ("exact", "prefix", "substring", "listed")
 """Match kinds, best first; ``listed``: no search text, every entity of the types asked."""
@@ -22,7 +27,7 @@ def best_match(query: str, info: EntityInfo) -> tuple[int, str] | None:
     labels = ([info.name] if info.name else []) + list(info.aliases)
     best: tuple[int, str] | None = None
     for label in labels:
-        folded = fold(label)
+        folded = _folded(label)
         if folded == query:
             rank = 0
         elif folded.startswith(query):
@@ -50,14 +55,14 @@ def search_entities(
     if not query:
         for info in entities:
             if types is None or not types.isdisjoint(info.types):
-                scored.append((3, fold(info.name or ""), info.uri, info.name or info.uri, info))
+                scored.append((3, _folded(info.name or ""), info.uri, info.name or info.uri, info))
     else:
         for info in entities:
             if types is not None and types.isdisjoint(info.types):
                 continue
             match = best_match(query, info)
             if match is not None:
-                scored.append((match[0], fold(info.name or ""), info.uri, match[1], info))
+                scored.append((match[0], _folded(info.name or ""), info.uri, match[1], info))
     scored.sort(key=lambda s: (s[0], s[1], s[2]))
     page = scored[offset : offset + limit]
     hits = tuple(

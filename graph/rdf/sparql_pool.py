@@ -76,6 +76,11 @@ class Snapshots:
             assert self._current is not None
             return self._current
 
+    def latest(self) -> int | None:
+        """The id of the newest snapshot made (None before the first), without making one."""
+        current = self._current
+        return current.id if current is not None else None
+
     def _make(self) -> Snapshot:
         if self._store is None:
             raise errors.StoreUnavailable("the SPARQL service is closed")
@@ -173,6 +178,8 @@ class WorkerPool:
         for slot in reversed(self._slots):
             self._idle.put(slot)
         self._closed = False
+        self._preparing: tuple[Callable[[Snapshot], Job], float] | None = None
+        """What :meth:`prepare` runs, once it was called (see :meth:`_release`)."""
         self.isolation: str | None = None
         """Why workers could not leave the network, or None when they did (or none started)."""
         self.replaced = 0
@@ -193,7 +200,7 @@ class WorkerPool:
             if slot.process is None:  # killed or dead: hand it back once a replacement is up
                 threading.Thread(target=self._replace, args=(slot,), daemon=True).start()
             else:
-                self._idle.put(slot)
+                self._release(slot)
 
     def _replace(self, slot: _Slot) -> None:
         """Start a worker in ``slot``, then make the slot available again."""
@@ -311,6 +318,53 @@ class WorkerPool:
                 break
         for slot in slots:
             threading.Thread(target=self._replace, args=(slot,), daemon=True).start()
+
+    def prepare(self, make_job: Callable[[Snapshot], Job], timeout: float) -> None:
+        """Have every idle worker run ``make_job`` on the current snapshot, in the background.
+
+        After a write, each worker's next query would first open the new snapshot (a RocksDB
+        open, ~0.1 s and more on a busy machine): done here right after the write instead,
+        while the queries that arrive meanwhile take the workers that are not preparing."""
+        self._preparing = (make_job, timeout)
+        slots = []
+        while True:
+            try:
+                slots.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        for slot in slots:
+            threading.Thread(target=self._prepare, args=(slot,), daemon=True).start()
+
+    def _prepare(self, slot: _Slot) -> None:
+        """Open the current snapshot in ``slot``'s worker, then hand the slot back."""
+        assert self._preparing is not None
+        make_job, timeout = self._preparing
+        try:
+            if not self._closed:
+                self._run(slot, make_job, time.monotonic() + timeout, timeout)
+        except errors.GraphError as error:  # the next query on this worker opens it instead
+            log.info("a SPARQL worker could not prepare the new snapshot: %s", error)
+            if slot.process is not None:
+                self._idle.put(slot)
+                return
+        if slot.process is None:
+            self._replace(slot)  # hands the slot back once a replacement is up
+        else:
+            self._release(slot)
+
+    def _release(self, slot: _Slot) -> None:
+        """Hand a slot back; one busy when the store last changed first opens the new
+        snapshot (when :meth:`prepare` is in use)."""
+        latest = self._snapshots.latest()
+        stale = slot.holding is not None and latest is not None and slot.holding.id != latest
+        if stale and self._preparing is not None and not self._closed:
+            threading.Thread(target=self._prepare, args=(slot,), daemon=True).start()
+        else:
+            self._idle.put(slot)
+
+    def held(self) -> list[int | None]:
+        """The snapshot each idle worker holds open (None: none yet)."""
+        return [s.holding.id if s.holding else None for s in list(self._idle.queue)]
 
     def pids(self) -> list[int]:
         """Process ids of the running workers (idle ones; a busy one is not listed)."""

@@ -134,6 +134,11 @@ def _raise(outcome: Outcome) -> None:
         raise _ERRORS.get(outcome.error, QueryError)(outcome.message, **outcome.attributes)
 
 
+PREPARE_QUERY = "ASK {}"
+"""What a worker runs to open a new snapshot ahead of the queries
+(:meth:`GraphSparqlService.committed`)."""
+
+
 class GraphSparqlService:
     """SPARQL 1.1 queries over a pyoxigraph ``Store`` whose named graphs are the articles and
     whose default graph is their set union (as :class:`graph.rdf.store.OxigraphStore` keeps it).
@@ -164,6 +169,7 @@ class GraphSparqlService:
         self._verdicts: OrderedDict[bytes, CheckedQuery] = OrderedDict()
         self._verdict_lock = threading.Lock()
         self._snapshots = Snapshots(store, generation or (lambda: 0), data_dir)
+        self._serving = False
         config = WorkerConfig(memory_bytes=memory_bytes, limits=limits or CheckLimits())
         self.pool = WorkerPool(max_concurrent, config, self._snapshots, self._remember)
         self._finalizer = weakref.finalize(self, _shut, self.pool, self._snapshots)
@@ -171,11 +177,28 @@ class GraphSparqlService:
     def start(self) -> None:
         """Start the worker processes in the background (the server calls it at start-up, so
         that the first queries do not wait for them; otherwise they start on first use)."""
+        self._serving = True
         self.pool.warm()
 
     def close(self) -> None:
         """Stop the workers and delete the snapshots."""
         self._finalizer()
+
+    def committed(self, touched: frozenset[str], generation: int) -> None:
+        """:class:`graph.writer.WriteObserver`: snapshot the store as the write left it and
+        have the idle workers open it now, in the background, rather than on their next query
+        (once :meth:`start` was called: a CLI load starts no workers for nobody's queries)."""
+        if self._serving:
+            self.pool.prepare(self._prepare_job, self._timeout_s)
+
+    def current_snapshot(self) -> int:
+        """The id of the snapshot the next query runs on (made now if the store changed)."""
+        return self._snapshots.current().id
+
+    def _prepare_job(self, snapshot: Snapshot) -> Job:
+        return Job(
+            PREPARE_QUERY, snapshot, 1, {}, self._prefixes, checked=self._verdict(PREPARE_QUERY)
+        )
 
     @staticmethod
     def media_types(form: QueryForm | None) -> tuple[str, ...]:

@@ -88,7 +88,9 @@ BULK_PART = 100_000
 """A bulk load is split in parts of at most about this many triples (at least 2: one is
 written while the other loads). Each part's N-Quads are held in memory as text and bytes, so
 the part size, not the batch size, bounds what a large load adds to the process."""
-
+RECENT_SUBJECTS = 20_000
+"""Decoded subjects kept between writes (:meth:`OxigraphStore.subject_quads`) before starting
+over: a bound on memory well above the subjects of the busiest page."""
 
 _QUADS_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -124,6 +126,10 @@ class OxigraphStore:
         self._cache: dict[str, list[QuadRow]] | None = None
         self._cache_thread: int | None = None
         self._mirror: ox.Store | None = None
+        self._counts: tuple[int, StoreCounts] | None = None  # (generation, counts at it)
+        self._recent: tuple[int, dict[str, list[QuadRow]]] = (0, {})
+        """Subjects' quads decoded at a generation; a write replaces the dictionary, so a
+        read that began before it fills the old one, which nobody reads any more."""
         self._journal: UndoJournal | None = None
         with _store_errors(f"opening the RDF store at {self.path}"):
             if self.path is None:
@@ -359,6 +365,7 @@ class OxigraphStore:
     def _changed(self) -> None:
         """Note a write: bump the generation, forget cached reads and the in-memory copy."""
         self._generation += 1
+        self._recent = (self._generation, {})
         self._mirror = None
         if self._cache is not None:
             self._cache.clear()
@@ -378,14 +385,22 @@ class OxigraphStore:
             ]
 
     def subject_quads(self, subjects: Iterable[str]) -> list[QuadRow]:
-        """Every quad of a named graph whose subject is one of ``subjects``."""
+        """Every quad of a named graph whose subject is one of ``subjects``.
+
+        Outside a writer's :meth:`cached_reads`, decoded subjects are kept until the next
+        write (:attr:`_recent`): a page reads its hub's thousands of quads more than once.
+        """
         cache = self._cache if self._cache_thread == threading.get_ident() else None
+        if cache is None:
+            generation, cache = self._recent
+            if generation != self._generation:
+                cache = {}  # a write is being noted: read afresh, keep nothing
+            elif len(cache) > RECENT_SUBJECTS:
+                cache = {}
+                self._recent = (generation, cache)
         rows: list[QuadRow] = []
         with _store_errors("reading subjects"):
             for subject in dict.fromkeys(subjects):
-                if cache is None:
-                    rows.extend(self._subject_rows(subject))
-                    continue
                 found = cache.get(subject)
                 if found is None:
                     found = cache[subject] = self._subject_rows(subject)
@@ -448,11 +463,19 @@ class OxigraphStore:
         return catalog.entity_records(self._select)
 
     def counts(self) -> StoreCounts:
-        """Number of quads in the article graphs and of article graphs."""
+        """Number of quads in the article graphs and of article graphs (counted once per
+        generation: a count scans every quad, and ``/stats`` asks for it on every call)."""
+        generation = self._generation
+        kept = self._counts
+        if kept is not None and kept[0] == generation:
+            return kept[1]
         with _store_errors("counting"):
             found = self._select(_QUADS_QUERY).rows[0][0]
             triples = int(found.value) if isinstance(found, Lit) else 0
-            return StoreCounts(triples=triples, articles=len(self._named_graphs()))
+            counts = StoreCounts(triples=triples, articles=len(self._named_graphs()))
+        if self._generation == generation:  # no write landed while counting
+            self._counts = (generation, counts)
+        return counts
 
     def dump(self) -> bytes:
         """Every quad of the article graphs as N-Quads (not the default graph: their union)."""
