@@ -56,7 +56,6 @@ from ontology.triples import Triples
 _RdfChange = Callable[[], GraphSnapshot]
 """A change to the RDF store that returns the snapshot undoing it."""
 
-_REL_SUBJECT = URIRef(REL_SUBJECT)
 
 SYNC_BATCH = 2000
 """Subjects projected per transaction by :meth:`GraphStore.sync`."""
@@ -123,11 +122,13 @@ def graph_touched(graph: Triples) -> set[str]:
     The same set as reading the graph back from the store once written, without the read.
     """
     touched: set[str] = set()
+    add = touched.add
     for s, p, o in graph:
         if isinstance(s, URIRef):
-            touched.add(str(s))
-        if p == _REL_SUBJECT and isinstance(o, URIRef):
-            touched.add(str(o))
+            add(str(s))
+        # str's comparison, not rdflib's (a Python __eq__ per triple): a predicate is an IRI
+        if isinstance(o, URIRef) and isinstance(p, URIRef) and str.__eq__(p, REL_SUBJECT):
+            add(str(o))
     return touched
 
 
@@ -276,12 +277,7 @@ class GraphStore:
         """
         with self._lock, paused_gc():
             if self.projection is None:
-                self.marker.set("written without the projection")
-                snapshot = change_rdf()
-                if self.observers:
-                    touched = _graphs_touched((new or {}).values())
-                    with self.rdf.cached_reads():  # an observer may read a subject twice
-                        self._notify(self.rdf.touched_subjects(snapshot) | touched)
+                self._write_rdf_only(change_rdf, new)
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
             self.marker.set("a write to both stores began")
@@ -308,6 +304,20 @@ class GraphStore:
         return WriteResult(
             tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
         )
+
+    def _write_rdf_only(self, change_rdf: _RdfChange, new: Mapping[str, Triples] | None) -> None:
+        """:meth:`_write` without a projection: the RDF change, then the observers told."""
+        self.marker.set("written without the projection")
+        if not self.observers:
+            change_rdf()
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool:
+            # computed while the RDF store loads (its bulk loader does not hold the GIL)
+            touching = pool.submit(_graphs_touched, list((new or {}).values()))
+            snapshot = change_rdf()
+            touched = touching.result()
+        with self.rdf.cached_reads():  # an observer may read a subject twice
+            self._notify(self.rdf.touched_subjects(snapshot) | touched)
 
     def _notify(self, touched: set[str]) -> None:
         """Tell the observers what the committed write touched (a restored write changed
