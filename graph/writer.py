@@ -56,7 +56,7 @@ from ontology.triples import Triples
 _RdfChange = Callable[[], GraphSnapshot]
 """A change to the RDF store that returns the snapshot undoing it."""
 
-
+_REL_SUBJECT = URIRef(REL_SUBJECT)
 SYNC_BATCH = 2000
 """Subjects projected per transaction by :meth:`GraphStore.sync`."""
 
@@ -122,13 +122,11 @@ def graph_touched(graph: Triples) -> set[str]:
     The same set as reading the graph back from the store once written, without the read.
     """
     touched: set[str] = set()
-    add = touched.add
     for s, p, o in graph:
         if isinstance(s, URIRef):
-            add(str(s))
-        # str's comparison, not rdflib's (a Python __eq__ per triple): a predicate is an IRI
-        if isinstance(o, URIRef) and isinstance(p, URIRef) and str.__eq__(p, REL_SUBJECT):
-            add(str(o))
+            touched.add(str(s))
+        if p == _REL_SUBJECT and isinstance(o, URIRef):
+            touched.add(str(o))
     return touched
 
 

@@ -383,10 +383,10 @@ def test_a_bulk_load_in_parts_stores_every_graph(
 def test_a_bulk_load_in_several_calls_keeps_every_graph_and_the_union(
     store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Several calls of the bulk loader, each streamed in several parts, store what one
-    transactional write stores: the same named graphs and the same default graph."""
+    """Several calls of the bulk loader, each a part's named graphs and default graph
+    together, store what one transactional write stores: the same named graphs and the same
+    default graph."""
     monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
-    monkeypatch.setattr("graph.rdf.store.BULK_CALL", 25)
     monkeypatch.setattr("graph.rdf.store.BULK_PART", 7)
     articles = [A1, A2, *(Article(f"extra-{n}", f"Extra {n}") for n in range(6))]
     load(store, *articles)

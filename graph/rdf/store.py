@@ -84,16 +84,10 @@ log = logging.getLogger("diplograph.rdf")
 BULK_THRESHOLD = 20_000
 """Triples above which a load uses Oxigraph's (non-transactional, much faster) bulk loader,
 made atomic by the undo journal."""
-BULK_CALL = 200_000
-"""Triples per call of Oxigraph's bulk loader. The loader holds what one call gives it in
-memory until it writes its sorted files (≈ 0.6 KB a triple, twice: the named graph and the
-default graph); each call ingests its own files, which RocksDB then compacts with the files
-of the earlier calls, so a part costs more the more there are (at 10,000 articles in parts
-of 100,000 triples, 1.2 CPU s for the first part, 3 s for the last)."""
-BULK_PART = 20_000
-"""A bulk load (one call of Oxigraph's loader) is given its N-Quads about this many triples
-at a time, formatted as it reads them: the text of one part is held in memory as text and
-bytes, so the part size, not the batch size, bounds what the text adds to the process."""
+BULK_PART = 100_000
+"""A bulk load is split in parts of at most about this many triples (at least 2: one is
+written while the other loads). Each part's N-Quads are held in memory as text and bytes, so
+the part size, not the batch size, bounds what a large load adds to the process."""
 
 
 _QUADS_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -276,7 +270,9 @@ class OxigraphStore:
             self._update([before, *drops], "dropping graphs")
             with _store_errors("adding article graphs"):
                 mirror = ox.Store() if self._mirrored() else None
-                bulk_load(self._store, graphs, BULK_PART, BULK_CALL, mirror)
+                targets = [self._store] if mirror is None else [self._store, mirror]
+                parts = max(2, -(-total // BULK_PART))
+                bulk_load(targets, graphs, total, parts, default=self._store)
             self._update([after], "removing what no article states any more")
             self.flush()  # durable before the journal goes: the commit point
         except BaseException:

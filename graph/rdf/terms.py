@@ -6,8 +6,8 @@ writes every triple once; pyoxigraph terms become the plain values of ``graph.mo
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pyoxigraph as ox
@@ -121,6 +121,19 @@ def triple_lines(graph: Triples, end: str, lines: list[str]) -> None:
             append(f"{subject} {predicate} {nt_term(o)}{end}")
 
 
+def bulk_parts(graphs: Mapping[str, Triples], total: int, count: int) -> list[dict[str, Triples]]:
+    """``graphs`` in ``count`` parts of about the same number of triples (graph IRIs checked)."""
+    parts: list[dict[str, Triples]] = [{}]
+    size = 0
+    for iri, graph in graphs.items():
+        iri_node(iri)
+        if size >= total * len(parts) / count:
+            parts.append({})
+        parts[-1][iri] = graph
+        size += len(graph)
+    return parts
+
+
 def quad_row(quad: Any) -> QuadRow:
     """A pyoxigraph quad of a named graph as a :class:`QuadRow`."""
     subject = to_term(quad.subject)
@@ -130,93 +143,37 @@ def quad_row(quad: Any) -> QuadRow:
 
 
 def bulk_load(
-    store: ox.Store,
+    targets: Sequence[ox.Store],
     graphs: Mapping[str, Triples],
-    part: int,
-    call: int,
-    mirror: ox.Store | None = None,
+    total: int,
+    count: int,
+    default: ox.Store | None = None,
 ) -> None:
-    """Bulk-load ``graphs`` into ``store``'s named graphs and their triples into its default
-    graph (the loader keeps a repeated triple once), in ONE call of Oxigraph's bulk loader;
-    ``mirror`` (in memory) gets the named graphs too.
-
-    The N-Quads are formatted as the loader reads them (:class:`_Stream`, ``part`` triples at
-    a time), so the text held in memory is one part, whatever the batch. One call, not one per
-    part: each call ingests its own sorted files into RocksDB, whose compactions then merge
-    them with what the earlier calls wrote, so the cost of a part grew with the store
-    (measured at 10,000 articles: 1.2 CPU s for the first of 15 parts, 3 s for the last).
-    Graph IRIs are checked before the store is touched.
-    """
-    for iri in graphs:
-        iri_node(iri)
-    for share in _shares(graphs, call):
-        stream = io.BufferedReader(_Stream(_chunks(share, part, mirror)), buffer_size=1 << 20)
-        store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
-
-
-def _shares(graphs: Mapping[str, Triples], size: int) -> Iterator[dict[str, Triples]]:
-    """``graphs`` in consecutive groups of about ``size`` triples."""
-    share: dict[str, Triples] = {}
-    count = 0
-    for iri, graph in graphs.items():
-        share[iri] = graph
-        count += len(graph)
-        if count >= size:
-            yield share
-            share, count = {}, 0
-    if share:
-        yield share
-
-
-def _chunks(graphs: Mapping[str, Triples], part: int, mirror: ox.Store | None) -> Iterator[bytes]:
-    """The N-Quads of ``graphs`` (named graphs, then the same triples in the default graph),
-    about ``part`` triples at a time (:func:`parts_data`)."""
-    chunk: dict[str, Triples] = {}
-    size = 0
-    for iri, graph in graphs.items():
-        chunk[iri] = graph
-        size += len(graph)
-        if size >= part:
-            yield from _chunk_data(chunk, mirror)
-            chunk, size = {}, 0
-    if chunk:
-        yield from _chunk_data(chunk, mirror)
-
-
-def _chunk_data(chunk: Mapping[str, Triples], mirror: ox.Store | None) -> Iterator[bytes]:
-    """One part as N-Quads: its quads, then its triples (N-Triples lines are N-Quads in the
-    default graph); the quads also go to ``mirror``."""
-    quads, triples = parts_data(chunk)
-    if mirror is not None:
-        mirror.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
-    yield quads
-    yield triples
-
-
-class _Stream(io.RawIOBase):
-    """A binary file over an iterator of byte strings, read by Oxigraph's bulk loader (its
-    parser thread calls ``read``, so the next part is formatted while the loader's other
-    threads sort and write the previous ones)."""
-
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        super().__init__()
-        self._chunks = chunks
-        self._view = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        """Copy the next bytes into ``buffer``; 0 at the end."""
-        while not self._view:
-            data = next(self._chunks, None)
-            if data is None:
-                return 0
-            self._view = memoryview(data)
-        size = min(len(buffer), len(self._view))
-        buffer[:size] = self._view[:size]
-        self._view = self._view[size:]
-        return size
+    """Bulk-load ``graphs`` into every store of ``targets`` in ``count`` parts, and their
+    distinct triples into the default graph of ``default``: worker threads load one part while
+    the N-Quads of the next are written (the bulk loader runs without the GIL; measured 15-25%
+    faster than one part, more parts cost more than they save)."""
+    with ThreadPoolExecutor(len(targets) + 1, thread_name_prefix="diplograph-bulk-load") as pool:
+        loading: list[Future[None]] = []
+        for part in bulk_parts(graphs, total, count):
+            data, triples = parts_data(part)
+            for future in loading:
+                future.result()
+            loading = [
+                pool.submit(target.bulk_load, data, format=ox.RdfFormat.N_QUADS)
+                for target in targets
+            ]
+            if default is not None:
+                loading.append(
+                    pool.submit(
+                        default.bulk_load,
+                        triples,
+                        format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.DefaultGraph(),
+                    )
+                )
+        for future in loading:
+            future.result()
 
 
 def snapshot_subjects(snapshot: GraphSnapshot) -> set[str]:
