@@ -57,7 +57,6 @@ _RdfChange = Callable[[], GraphSnapshot]
 """A change to the RDF store that returns the snapshot undoing it."""
 
 _REL_SUBJECT = URIRef(REL_SUBJECT)
-
 SYNC_BATCH = 2000
 """Subjects projected per transaction by :meth:`GraphStore.sync`."""
 
@@ -276,12 +275,7 @@ class GraphStore:
         """
         with self._lock, paused_gc():
             if self.projection is None:
-                self.marker.set("written without the projection")
-                snapshot = change_rdf()
-                if self.observers:
-                    touched = _graphs_touched((new or {}).values())
-                    with self.rdf.cached_reads():  # an observer may read a subject twice
-                        self._notify(self.rdf.touched_subjects(snapshot) | touched)
+                self._write_rdf_only(change_rdf, new)
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
             self.marker.set("a write to both stores began")
@@ -308,6 +302,20 @@ class GraphStore:
         return WriteResult(
             tuple(iris), triples, len(touched), len(projected.nodes), len(projected.relationships)
         )
+
+    def _write_rdf_only(self, change_rdf: _RdfChange, new: Mapping[str, Triples] | None) -> None:
+        """:meth:`_write` without a projection: the RDF change, then the observers told."""
+        self.marker.set("written without the projection")
+        if not self.observers:
+            change_rdf()
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool:
+            # computed while the RDF store loads (its bulk loader does not hold the GIL)
+            touching = pool.submit(_graphs_touched, list((new or {}).values()))
+            snapshot = change_rdf()
+            touched = touching.result()
+        with self.rdf.cached_reads():  # an observer may read a subject twice
+            self._notify(self.rdf.touched_subjects(snapshot) | touched)
 
     def _notify(self, touched: set[str]) -> None:
         """Tell the observers what the committed write touched (a restored write changed

@@ -378,3 +378,23 @@ def test_a_bulk_load_in_parts_stores_every_graph(
     monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 10**9)
     load(expected, *articles)
     assert nquads_lines(store.dump()) == nquads_lines(expected.dump())
+
+
+def test_a_bulk_load_in_several_calls_keeps_every_graph_and_the_union(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several calls of the bulk loader, each a part's named graphs and default graph
+    together, store what one transactional write stores: the same named graphs and the same
+    default graph."""
+    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
+    monkeypatch.setattr("graph.rdf.store.BULK_PART", 7)
+    articles = [A1, A2, *(Article(f"extra-{n}", f"Extra {n}") for n in range(6))]
+    load(store, *articles)
+    expected = OxigraphStore()
+    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 10**9)
+    load(expected, *articles)
+    assert nquads_lines(store.dump()) == nquads_lines(expected.dump())
+    assert sorted(store.default_graph_dump().splitlines()) == sorted(
+        expected.default_graph_dump().splitlines()
+    )
+    assert store.default_graph_dump().count(b"\n") < store.dump().count(b"\n")
