@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Literal
 from rdflib.namespace import RDF
-from test_nxview_incremental import FUZZ, PEOPLE, Triple, article, write
+from test_nxview_incremental import FUZZ, PEOPLE, Triple, apply_write, article, write
 
 from api.app import create_app
 from api.settings import Settings
@@ -63,12 +63,7 @@ def test_kept_descriptions_equal_fresh_ones_after_every_write(
     store, source = followed(rdf)
     kept_any = False
     for retract, no, statements in writes:
-        iri = str(ID[f"article/{no}"])
-        if retract:
-            if rdf.has_graph(iri):
-                store.retract_article(iri)
-        else:
-            store.load_articles(article(no, statements))
+        apply_write(store, rdf, retract, no, statements)
         subjects = rdf.subjects()
         described = source.describe(subjects)
         assert as_plain(described) == as_plain(fresh(rdf, subjects))

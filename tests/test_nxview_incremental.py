@@ -151,6 +151,17 @@ def article(no: int, statements: list[list[Triple]]) -> Dataset:
     return dataset
 
 
+def apply_write(
+    store: GraphStore, rdf: OxigraphStore, retract: bool, no: int, statements: list[list[Triple]]
+) -> None:
+    """One drawn write: retract article ``no`` (if stored) or load it with ``statements``."""
+    iri = str(ID[f"article/{no}"])
+    if not retract:
+        store.load_articles(article(no, statements))
+    elif rdf.has_graph(iri):
+        store.retract_article(iri)
+
+
 def same(left: ActorGraph, right: ActorGraph) -> None:
     assert dict(left.entities) == dict(right.entities)
     assert dict(left.steps) == dict(right.steps)
@@ -170,12 +181,7 @@ def test_incremental_upkeep_equals_a_full_rebuild(
     view.current()  # built once, on the empty store; every write after is followed
     steps_seen = 0
     for retract, no, statements in writes:
-        iri = str(ID[f"article/{no}"])
-        if retract:
-            if rdf.has_graph(iri):
-                store.retract_article(iri)
-        else:
-            store.load_articles(article(no, statements))
+        apply_write(store, rdf, retract, no, statements)
         followed = view.current()
         assert followed.version == rdf.generation  # advanced by the observer, not rebuilt
         same(followed, NxView.of_store(rdf).rebuilt())

@@ -308,14 +308,18 @@ class WorkerPool:
         slot.holding = None
         return code
 
-    def warm(self) -> None:
-        """Start every worker in the background (so the first queries do not wait for them)."""
+    def _take_idle(self) -> list[_Slot]:
+        """Every idle slot, taken off the idle queue (the caller hands each one back)."""
         slots = []
         while True:
             try:
                 slots.append(self._idle.get_nowait())
             except queue.Empty:
-                break
+                return slots
+
+    def warm(self) -> None:
+        """Start every worker in the background (so the first queries do not wait for them)."""
+        slots = self._take_idle()
         for slot in slots:
             threading.Thread(target=self._replace, args=(slot,), daemon=True).start()
 
@@ -326,12 +330,7 @@ class WorkerPool:
         open, ~0.1 s and more on a busy machine): done here right after the write instead,
         while the queries that arrive meanwhile take the workers that are not preparing."""
         self._preparing = (make_job, timeout)
-        slots = []
-        while True:
-            try:
-                slots.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
+        slots = self._take_idle()
         for slot in slots:
             threading.Thread(target=self._prepare, args=(slot,), daemon=True).start()
 
