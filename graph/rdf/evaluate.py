@@ -61,8 +61,11 @@ def evaluate(
             for t in _bounded(raw, deadline, timeout, max_results)
         ]
         return ConstructResult(triples)
-    except GraphError:
-        raise
+    except GraphError as error:
+        # Oxigraph's result iterators may only be dropped on the thread that made them: the
+        # traceback's frames hold one, and the caller may clear it on another thread
+        raw = None
+        raise error.with_traceback(None) from error.__cause__
     except SyntaxError as error:
         if is_update(sparql):
             raise WriteRejected("SPARQL updates are not accepted here") from error
