@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import os
 import subprocess
 import sys
@@ -251,6 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--embedded", action="store_true", help="no Neo4j: the first rows only")
     args = parser.parse_args(argv)
+    wants_baseline = not args.embedded and min(args.sizes) <= args.baseline_max
+    if wants_baseline and importlib.util.find_spec("rdflib_neo4j") is None:
+        parser.error(
+            "the baseline needs rdflib-neo4j: pip install -e '.[bench]' (or --baseline-max 0)"
+        )
     driver = None if args.embedded else neo4j_driver()
     rows: list[Row] = []
     try:
