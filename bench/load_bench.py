@@ -58,6 +58,7 @@ from graph.rdf.store import OxigraphStore  # noqa: E402
 from graph.writer import GraphStore  # noqa: E402
 from loaders.batch import load_paths  # noqa: E402
 from loaders.index import EntityIndex  # noqa: E402
+from ontology.triples import Triples  # noqa: E402
 
 
 @dataclass
@@ -188,7 +189,7 @@ def measure(size: int, seed: int, driver: neo4j.Driver | None, with_baseline: bo
         rdf = OxigraphStore(Path(tmp) / "oxigraph")
         _, seconds, cpu = timed_cpu(lambda: rdf.replace_graphs(contents))
         rows.append(Row(size, "oxigraph", triples, seconds, cpu))
-    graphs = {str(a.iri): a.graph for a in batch.articles}  # rdflib-neo4j reads Graphs
+    graphs = {str(a.iri): a.graph for a in batch.articles}  # only rdflib-neo4j reads Graphs
     if driver is None:
         return rows
     with tempfile.TemporaryDirectory() as tmp:
@@ -197,18 +198,18 @@ def measure(size: int, seed: int, driver: neo4j.Driver | None, with_baseline: bo
         store = GraphStore(rdf, projection)
         clear_neo4j(driver)
         store.ensure_schema()
-        _, seconds = timed(lambda: store.load_graphs(graphs))
+        _, seconds = timed(lambda: store.load_graphs(contents))
         rows.append(Row(size, "both stores (load)", triples, seconds))
         _, seconds = timed(store.sync)
         rows.append(Row(size, "neo4j (sync)", triples, seconds))
-    rows.append(incremental(size, graphs, driver))
+    rows.append(incremental(size, contents, driver))
     if with_baseline:
         rows.append(Row(size, "rdflib-neo4j (baseline)", triples, baseline(graphs, driver)))
     clear_neo4j(driver)
     return rows
 
 
-def incremental(size: int, graphs: dict[str, Graph], driver: neo4j.Driver) -> Row:
+def incremental(size: int, graphs: dict[str, Triples], driver: neo4j.Driver) -> Row:
     """The last tenth of ``graphs`` loaded into stores holding the rest (loaded untimed)."""
     names = list(graphs)
     cut = len(names) - max(1, len(names) // 10)
