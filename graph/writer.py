@@ -130,6 +130,14 @@ def graph_touched(graph: Triples) -> set[str]:
     return touched
 
 
+@contextmanager
+def _touched_meanwhile(new: Mapping[str, Triples] | None) -> Iterator[Future[set[str]]]:
+    """The subjects of ``new`` (:func:`_graphs_touched`), computed in a thread while the caller
+    changes the RDF store (its bulk loader does not hold the GIL)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool:
+        yield pool.submit(_graphs_touched, list((new or {}).values()))
+
+
 def _graphs_touched(graphs: Iterable[Triples]) -> set[str]:
     """:func:`graph_touched` of several graphs."""
     touched: set[str] = set()
@@ -279,12 +287,7 @@ class GraphStore:
                 return WriteResult(tuple(iris), triples, 0, 0, 0)
             self.projection.check()
             self.marker.set("a write to both stores began")
-            with (
-                self.rdf.cached_reads(),
-                ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool,
-            ):
-                # computed while the RDF store loads (its bulk loader does not hold the GIL)
-                touching = pool.submit(_graphs_touched, list((new or {}).values()))
+            with self.rdf.cached_reads(), _touched_meanwhile(new) as touching:
                 try:
                     snapshot = change_rdf()
                 except InvalidData:
@@ -309,9 +312,7 @@ class GraphStore:
         if not self.observers:
             change_rdf()
             return
-        with ThreadPoolExecutor(1, thread_name_prefix="diplograph-touched") as pool:
-            # computed while the RDF store loads (its bulk loader does not hold the GIL)
-            touching = pool.submit(_graphs_touched, list((new or {}).values()))
+        with _touched_meanwhile(new) as touching:
             snapshot = change_rdf()
             touched = touching.result()
         with self.rdf.cached_reads():  # an observer may read a subject twice

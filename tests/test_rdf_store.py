@@ -367,28 +367,16 @@ def test_an_invalid_iri_is_refused_and_changes_nothing(
     assert nquads_lines(store.dump()) == nquads_lines(before)
 
 
-def test_a_bulk_load_in_parts_stores_every_graph(
-    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
-    monkeypatch.setattr("graph.rdf.store.BULK_PART", 10)  # as many parts as allowed
-    articles = [A1, A2, *(Article(f"extra-{n}", f"Extra {n}") for n in range(5))]
-    load(store, *articles)
-    expected = OxigraphStore()
-    monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 10**9)
-    load(expected, *articles)
-    assert nquads_lines(store.dump()) == nquads_lines(expected.dump())
-
-
-def test_a_bulk_load_in_several_calls_keeps_every_graph_and_the_union(
-    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("part", "extras"), [(10, 5), (7, 6)])
+def test_a_bulk_load_in_parts_stores_every_graph_and_the_union(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch, part: int, extras: int
 ) -> None:
     """Several calls of the bulk loader, each a part's named graphs and default graph
     together, store what one transactional write stores: the same named graphs and the same
     default graph."""
     monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 0)
-    monkeypatch.setattr("graph.rdf.store.BULK_PART", 7)
-    articles = [A1, A2, *(Article(f"extra-{n}", f"Extra {n}") for n in range(6))]
+    monkeypatch.setattr("graph.rdf.store.BULK_PART", part)  # as many parts as allowed
+    articles = [A1, A2, *(Article(f"extra-{n}", f"Extra {n}") for n in range(extras))]
     load(store, *articles)
     expected = OxigraphStore()
     monkeypatch.setattr("graph.rdf.store.BULK_THRESHOLD", 10**9)
