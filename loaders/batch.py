@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,7 @@ from loaders.errors import BatchError, InvalidInputError, LoadError, ParseError,
 from loaders.factsheet import SHEET_SUFFIXES, SheetFormat, load_factsheet_text
 from loaders.index import EntityIndex
 from loaders.rdf_input import RDF_SUFFIXES, load_rdf_text, rdf_format
-from loaders.source import read_text
+from loaders.source import load_json, read_text
 
 SUFFIXES = frozenset({*SHEET_SUFFIXES, *RDF_SUFFIXES})
 """File extensions the loaders read (fact sheets and RDF)."""
@@ -43,9 +42,11 @@ def detect_format(file: str, text: str, fmt: str | None = None) -> str:
 
 
 def _is_json_ld(text: str) -> bool:
+    """Whether ``text`` is a JSON object with an ``@context``; JSON this cannot read (malformed,
+    too deep, bad numbers) is left to the fact-sheet reader, which says where and why."""
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = load_json(text, "<sniffed>")
+    except ParseError:
         return False
     return isinstance(data, dict) and "@context" in data
 

@@ -21,6 +21,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from loaders.errors import ParseError, Problem
+from loaders.source import load_json
 
 DATE_KEYS = frozenset({"published", "start", "end", "date", "due", "first_meeting"})
 """The format 1 keys that hold dates (a YAML integer there is a year)."""
@@ -147,9 +148,9 @@ def _yaml_line(exc: YAMLError) -> int | None:
 
 def _migrate_json(text: str, file: str) -> str:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MigrationError([Problem(file, exc.lineno, "", f"not JSON: {exc.msg}")]) from exc
+        data = load_json(text, file)
+    except ParseError as exc:  # malformed, too deep, bad numbers: located by load_json
+        raise MigrationError(exc.problems) from exc
     if not isinstance(data, dict):
         raise MigrationError([Problem(file, None, "", "a fact sheet is a mapping")])
     if _declared_format(data, file) == 2:

@@ -12,8 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.errors import ParseError
+from loaders.batch import load_paths
+from loaders.errors import BatchError, ParseError
+from loaders.index import EntityIndex
 from loaders.json_lines import Unusual, index_json
+from loaders.migrate import migrate_text
 from loaders.source import (
     MAX_DEPTH,
     MAX_VALUES,
@@ -127,3 +130,21 @@ def test_random_json_gets_the_yaml_lines(data: Any, indent: int | None, repeat: 
         assert_same(text)
     except Unusual:
         assert parse_json(text, "f.json").lines == both_yaml(text).lines
+
+
+@pytest.mark.parametrize("depth", [2_000, 10_000])
+def test_a_json_file_nested_past_the_decoder_is_a_located_problem(
+    tmp_path: Path, depth: int
+) -> None:
+    """Format detection reads a ``.json`` file to look for ``@context`` before the sheet reader
+    does: nesting past Python's recursion limit must reach the reader's own check, not crash."""
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"article": ' + "[" * depth + "]" * depth + "}")
+    with pytest.raises(BatchError) as caught:
+        load_paths([deep], EntityIndex())
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(deep), 1)
+    assert TOO_DEEP in problem.message
+    with pytest.raises(ParseError) as migrating:
+        migrate_text(deep.read_text(), str(deep), fmt="json")
+    assert TOO_DEEP in migrating.value.problems[0].message
